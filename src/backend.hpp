@@ -1,0 +1,59 @@
+// backend.hpp — what one kernels/<name>.cpp gives the harness: its name and concept, and a Backend
+// that splits the work, runs the pieces on its workers and combines the results.
+#pragma once
+
+#include "sum_squares.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sumsq {
+
+class WaitWorkload;  // wait_workload.hpp
+
+enum class ThreadModel {
+    one_thread,  // runs on exactly one thread by design (serial, interleaved); --threads other than 1 is refused
+    workers,     // runs on --threads workers
+};
+
+struct BackendInfo {
+    std::string_view name;     // one identifier everywhere: kernels/<name>.cpp, sumsq-<name>, JSON, tests
+    std::string_view model;    // one line: the model this backend shows
+    ThreadModel thread_model = ThreadModel::workers;
+    std::string_view one_thread_reason = {};  // with one_thread: why, for the error message
+    bool splits_into_tasks = false;           // takes --tasks and --step for the sum workload
+};
+
+struct BackendConfig {
+    unsigned threads = 1;  // workers (validated: 1..max_threads; 1 for one_thread backends)
+    unsigned tasks = 4;    // sum workload, splits_into_tasks backends: number of tasks
+    u64 step = 65536;      // sum workload, splits_into_tasks backends: elements per step between yields
+};
+
+using Versions = std::vector<std::pair<std::string, std::string>>;
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    // Exact S(n) = Σ i·i over [0, n): split [0, n), sum each piece with sum_squares_range, combine.
+    virtual u128 sum_squares(u64 n) = 0;
+    // Runs task(0) … task(count − 1), each once and to completion, spread over the workers.
+    // An exception thrown by a task reaches the caller.
+    virtual void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) = 0;
+    // The wait workload. By default each task is one run_tasks() task that blocks its worker while
+    // it waits; a cooperative backend overrides this to overlap waits on one thread.
+    virtual void run_wait(WaitWorkload& workload);
+    // Runtime library versions for the JSON environment, e.g. {"oneTBB", "2021.8.0"}.
+    virtual Versions runtime_versions() const { return {}; }
+};
+
+// Defined once, in the kernel file linked into this binary.
+extern const BackendInfo backend_info;
+std::unique_ptr<Backend> make_backend(const BackendConfig& config);
+
+}  // namespace sumsq

@@ -1,0 +1,139 @@
+#include "cli.hpp"
+
+#include "numbers.hpp"
+#include "reference.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+#include <sched.h>
+#include <thread>
+
+namespace sumsq {
+namespace {
+
+constexpr const char* count_grammar = "write digits (10000000), groups (10_000_000) or a power of ten (1e7)";
+
+std::string range_text(u64 min, u64 max) { return grouped(min) + ".." + grouped(max); }
+
+template <class Enum>
+Enum parse_choice(const std::string& option, const std::string& text,
+                  const std::vector<std::pair<const char*, Enum>>& choices) {
+    std::string names;
+    for (const auto& [name, value] : choices) {
+        if (text == name) return value;
+        names += names.empty() ? name : std::string("|") + name;
+    }
+    throw UsageError(fmt::format("{}: unknown value '{}'; accepted: {}", option, text, names));
+}
+
+}  // namespace
+
+unsigned available_cpus() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (::sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<unsigned>(CPU_COUNT(&set));
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+u64 parse_count_option(const std::string& option, const std::string& text, u64 min, u64 max,
+                       const std::string& max_note) {
+    const ParsedCount parsed = parse_count(text);
+    const std::string note = max_note.empty() ? "" : " (" + max_note + ")";
+    if (!text.empty() && text.front() == '-')
+        throw UsageError(fmt::format("{}: {} is negative; accepted range {}{}", option, text, range_text(min, max), note));
+    if (parsed.status == ParseStatus::malformed)
+        throw UsageError(fmt::format("{}: '{}' is not a whole number: {}; accepted range {}{}", option, text,
+                                     count_grammar, range_text(min, max), note));
+    if (parsed.status == ParseStatus::too_large || parsed.value > max)
+        throw UsageError(fmt::format("{}: {} is too large; accepted range {}{}", option, text, range_text(min, max), note));
+    if (parsed.value < min)
+        throw UsageError(fmt::format("{}: {} is too small; accepted range {}", option, text, range_text(min, max)));
+    return parsed.value;
+}
+
+std::optional<Options> parse_command_line(int argc, const char* const* argv, const BackendInfo& info) {
+    const std::string program = "sumsq-" + std::string(info.name);
+    CLI::App app{fmt::format("{}: exact sum of squares S(N) = sum of i*i for i in [0, N) — {}", program, info.model), program};
+    app.set_version_flag("--version", fmt::format("{} {}", program, SUMSQ_VERSION));
+    app.get_formatter()->column_width(26);
+
+    std::string n_text, threads_text, reps_text, warmup_text, format_text, workload_text;
+    std::string tasks_text, step_text, steps_text, wait_text;
+    Options options;
+    app.add_option("-n,--n", n_text, fmt::format("N, the number of terms: 0..{} (default 10_000_000; 1e7 and 10_000_000 accepted)", grouped(max_n)));
+    app.add_option("-t,--threads", threads_text, info.thread_model == ThreadModel::one_thread
+                       ? fmt::format("workers: this backend runs on exactly 1 ({})", info.one_thread_reason)
+                       : fmt::format("workers: 1..{} (default: the {} CPUs this process may use)", max_threads, available_cpus()));
+    app.add_option("-r,--reps", reps_text, "timed repetitions: 1..1,000,000 (default 5)");
+    app.add_option("--warmup", warmup_text, "untimed runs first: 0..1,000,000 (default 1)");
+    app.add_option("--format", format_text, "output: table|json|csv (default table)");
+    app.add_option("--workload", workload_text, "sum (CPU-bound, default) or wait (wait-bound tasks)");
+    app.add_option("--tasks", tasks_text, info.splits_into_tasks
+                       ? "tasks: wait workload default 2; sum workload default 4"
+                       : "wait workload: tasks A, B, … (default 2)");
+    if (info.splits_into_tasks)
+        app.add_option("--step", step_text, "sum workload: elements a task sums before it yields (default 65536)");
+    app.add_option("--steps", steps_text, "wait workload: steps per task (default 3)");
+    app.add_option("--wait-ms", wait_text, "wait workload: milliseconds each step waits (default 100)");
+    app.add_flag("--trace-steps", options.trace_steps, "wait workload: print 'Task A: step 0', … in execution order");
+    app.add_option("--trace", options.trace_path, "write a Chrome trace (Perfetto) of one extra, untimed run to FILE");
+    app.add_flag("--describe", options.describe, "print this backend's name and concept as JSON and exit");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        app.exit(e);
+        return std::nullopt;
+    } catch (const CLI::CallForVersion& e) {
+        app.exit(e);
+        return std::nullopt;
+    } catch (const CLI::ParseError& e) {
+        std::string message = e.what();
+        if (const auto at = message.find(": 1 required"); at != std::string::npos)
+            message = message.substr(0, at) + ": a value is missing";  // e.g. "-n" at the end
+        throw UsageError(fmt::format("{} (see --help)", message));
+    }
+    auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
+
+    if (given("--n")) options.n = parse_count_option("--n", n_text, 0, max_n, "the largest N whose S(N) fits in 128 bits");
+    if (given("--reps")) options.reps = static_cast<unsigned>(parse_count_option("--reps", reps_text, 1, max_reps));
+    if (given("--warmup")) options.warmup = static_cast<unsigned>(parse_count_option("--warmup", warmup_text, 0, max_reps));
+    if (given("--format"))
+        options.format = parse_choice<Format>("--format", format_text, {{"table", Format::table}, {"json", Format::json}, {"csv", Format::csv}});
+    if (given("--workload"))
+        options.workload = parse_choice<Workload>("--workload", workload_text, {{"sum", Workload::sum}, {"wait", Workload::wait}});
+    const bool wait = options.workload == Workload::wait;
+
+    if (info.thread_model == ThreadModel::one_thread) {
+        options.backend.threads = 1;
+        if (given("--threads") && parse_count_option("--threads", threads_text, 1, max_threads) != 1)
+            throw UsageError(fmt::format("--threads: {} runs on exactly 1 thread ({}); got {}", program,
+                                         info.one_thread_reason, threads_text));
+    } else {
+        options.backend.threads = given("--threads")
+            ? static_cast<unsigned>(parse_count_option("--threads", threads_text, 1, max_threads))
+            : available_cpus();
+    }
+
+    if (given("--tasks")) {
+        if (!wait && !info.splits_into_tasks)
+            throw UsageError(fmt::format("--tasks: {} splits the sum workload by --threads; --tasks applies to --workload wait", program));
+        const auto tasks = static_cast<unsigned>(parse_count_option("--tasks", tasks_text, 1, max_tasks));
+        (wait ? options.wait.tasks : options.backend.tasks) = tasks;
+    }
+    if (info.splits_into_tasks && given("--step")) {
+        if (wait) throw UsageError("--step: applies to the sum workload; the wait workload uses --steps and --wait-ms");
+        options.backend.step = parse_count_option("--step", step_text, 1, max_n);
+    }
+    for (const char* name : {"--steps", "--wait-ms", "--trace-steps"})
+        if (given(name) && !wait) throw UsageError(fmt::format("{}: applies to --workload wait", name));
+    if (given("--steps")) options.wait.steps = static_cast<unsigned>(parse_count_option("--steps", steps_text, 1, max_steps));
+    if (given("--wait-ms"))
+        options.wait.wait = std::chrono::milliseconds(parse_count_option("--wait-ms", wait_text, 0, max_wait_ms));
+    if (given("--trace") && options.trace_path.empty()) throw UsageError("--trace: the file name is empty");
+    return options;
+}
+
+}  // namespace sumsq

@@ -1,0 +1,57 @@
+// cli.hpp — the command line shared by every sumsq-<backend> binary (CLI11), and input validation.
+// Exit codes: 0 ok, 1 a result mismatch, 2 bad input (one line on stderr naming the option).
+#pragma once
+
+#include "backend.hpp"
+#include "sum_squares.hpp"
+#include "wait_workload.hpp"
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace sumsq {
+
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_mismatch = 1;
+inline constexpr int exit_usage = 2;
+
+inline constexpr unsigned max_threads = 4096;
+inline constexpr unsigned max_tasks = 1u << 20;
+inline constexpr unsigned max_reps = 1'000'000;
+inline constexpr unsigned max_steps = 1'000'000;
+inline constexpr unsigned max_wait_ms = 3'600'000;
+inline constexpr u64 default_n = 10'000'000;
+
+// Bad input: what() is the whole one-line message, without the program name.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+enum class Format { table, json, csv };
+enum class Workload { sum, wait };
+
+struct Options {
+    u64 n = default_n;
+    unsigned reps = 5;
+    unsigned warmup = 1;
+    Format format = Format::table;
+    Workload workload = Workload::sum;
+    BackendConfig backend;       // threads; tasks and step for splits_into_tasks backends
+    WaitWorkload::Plan wait;     // tasks, steps and wait for the wait workload
+    bool trace_steps = false;
+    std::string trace_path;      // empty: no trace
+    bool describe = false;
+};
+
+// Parses argv. Returns nothing after printing --help or --version; throws UsageError on bad input.
+std::optional<Options> parse_command_line(int argc, const char* const* argv, const BackendInfo& info);
+
+// Validates one count option's text (grammar in numbers.hpp) against [min, max].
+u64 parse_count_option(const std::string& option, const std::string& text, u64 min, u64 max,
+                       const std::string& max_note = {});
+
+// Logical CPUs this process may run on (sched_getaffinity), the default for --threads.
+unsigned available_cpus();
+
+}  // namespace sumsq

@@ -1,0 +1,60 @@
+#include "numbers.hpp"
+
+#include <fmt/format.h>
+
+#include <string>
+
+namespace sumsq {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Digits with optional single underscores between them. Returns false on malformed text;
+// sets `overflow` when the value exceeds 64 bits.
+bool parse_digits(std::string_view text, u64& value, bool& overflow) {
+    if (text.empty() || !is_digit(text.front()) || !is_digit(text.back())) return false;
+    value = 0;
+    for (std::size_t k = 0; k < text.size(); ++k) {
+        const char c = text[k];
+        if (c == '_') {
+            if (!is_digit(text[k + 1])) return false;  // "1__0"; the last char is a digit
+            continue;
+        }
+        if (!is_digit(c)) return false;
+        if (__builtin_mul_overflow(value, u64{10}, &value) ||
+            __builtin_add_overflow(value, u64(c - '0'), &value))
+            overflow = true;
+    }
+    return true;
+}
+
+}  // namespace
+
+ParsedCount parse_count(std::string_view text) noexcept {
+    const auto e = text.find_first_of("eE");
+    u64 mantissa = 0, exponent = 0;
+    bool overflow = false;
+    if (!parse_digits(text.substr(0, e), mantissa, overflow)) return {ParseStatus::malformed, 0};
+    if (e != std::string_view::npos) {
+        bool exponent_overflow = false;
+        if (!parse_digits(text.substr(e + 1), exponent, exponent_overflow)) return {ParseStatus::malformed, 0};
+        overflow = overflow || exponent_overflow;
+        for (u64 k = 0; k < exponent && mantissa != 0 && !overflow; ++k)
+            overflow = __builtin_mul_overflow(mantissa, u64{10}, &mantissa);
+    }
+    if (overflow) return {ParseStatus::too_large, 0};
+    return {ParseStatus::ok, mantissa};
+}
+
+std::string to_decimal(u128 value) { return fmt::format("{}", value); }
+
+std::string grouped(u64 value) {
+    std::string digits = std::to_string(value), out;
+    for (std::size_t k = 0; k < digits.size(); ++k) {
+        if (k != 0 && (digits.size() - k) % 3 == 0) out += ',';
+        out += digits[k];
+    }
+    return out;
+}
+
+}  // namespace sumsq

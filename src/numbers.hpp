@@ -1,0 +1,28 @@
+// numbers.hpp — the strict number grammar shared by every count option (N, threads, reps, …).
+//
+// Accepted: digits ("10000000"), digits grouped by single underscores ("10_000_000"), and an
+// integer mantissa with a decimal exponent ("1e7", "25E6"). Rejected: signs, fractions ("1.5e3",
+// "5e-1"), hex, spaces, empty text. No silent clamping: the caller checks the range.
+#pragma once
+
+#include "sum_squares.hpp"
+
+#include <string_view>
+
+namespace sumsq {
+
+enum class ParseStatus { ok, malformed, too_large };
+
+struct ParsedCount {
+    ParseStatus status;
+    u64 value;  // valid when status == ok
+};
+
+// Parses `text` per the grammar above; too_large when the value exceeds 2^64 − 1 (e.g. "1e400").
+ParsedCount parse_count(std::string_view text) noexcept;
+
+// Decimal text of a 128-bit value, and thousands-grouped text of a count ("10,000,000").
+std::string to_decimal(u128 value);
+std::string grouped(u64 value);
+
+}  // namespace sumsq

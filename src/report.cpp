@@ -1,0 +1,126 @@
+#include "report.hpp"
+
+#include "numbers.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <cmath>
+#include <set>
+
+namespace sumsq {
+namespace {
+
+const char* workload_name(Workload w) { return w == Workload::sum ? "sum" : "wait"; }
+
+// Elements summed per repetition (sum) or steps run (wait).
+double work_items(const RunReport& r) {
+    return r.options.workload == Workload::sum ? double(r.options.n)
+                                               : double(r.options.wait.tasks) * r.options.wait.steps;
+}
+
+std::string seconds_text(double s) {
+    if (s < 1e-6) return fmt::format("{:.1f} ns", s * 1e9);
+    if (s < 1e-3) return fmt::format("{:.2f} µs", s * 1e6);
+    if (s < 1) return fmt::format("{:.2f} ms", s * 1e3);
+    return fmt::format("{:.3f} s", s);
+}
+
+std::vector<int> cpus_seen(const RunReport& r) {
+    std::set<int> cpus;
+    for (const auto& step : r.steps) cpus.insert(step.cpu);
+    return {cpus.begin(), cpus.end()};
+}
+
+}  // namespace
+
+nlohmann::json to_json(const RunReport& r) {
+    const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
+    nlohmann::json j = {
+        {"backend", r.info->name},
+        {"model", r.info->model},
+        {"workload", workload_name(r.options.workload)},
+        {"threads", r.options.backend.threads},
+        {"ok", r.ok},
+        {"reps", r.options.reps},
+        {"warmup", r.options.warmup},
+        {"wall_seconds", {{"median", wall.median}, {"min", wall.min}, {"max", wall.max}, {"all", r.timing.wall_seconds}}},
+        {"cpu_seconds", {{"median", cpu.median}, {"min", cpu.min}, {"max", cpu.max}, {"all", r.timing.cpu_seconds}}},
+        {"parallelism", std::isnan(r.timing.parallelism()) ? nlohmann::json(nullptr) : nlohmann::json(r.timing.parallelism())},
+        {"timer_overhead_seconds", r.timer_overhead_seconds},
+        {"environment", r.environment},
+    };
+    if (r.options.workload == Workload::sum) {
+        j["n"] = r.options.n;
+        j["result"] = to_decimal(*r.result);
+        j["expected"] = to_decimal(*r.expected);
+        j["elements_per_second"] = wall.median > 0 ? work_items(r) / wall.median : 0.0;
+        if (r.info->splits_into_tasks) j["tasks"] = r.options.backend.tasks, j["step"] = r.options.backend.step;
+    } else {
+        j["tasks"] = r.options.wait.tasks;
+        j["steps"] = r.options.wait.steps;
+        j["wait_ms"] = r.options.wait.wait.count();
+        j["serial_seconds"] = double(r.options.wait.tasks) * r.options.wait.steps * r.options.wait.wait.count() / 1e3;
+        nlohmann::json order = nlohmann::json::array();
+        for (const auto& step : r.steps) order.push_back(WaitWorkload::step_line(step));
+        j["step_order"] = std::move(order);
+        j["cpus_seen"] = cpus_seen(r);
+    }
+    if (!r.problem.empty()) j["problem"] = r.problem;
+    if (!r.trace_file.empty()) j["trace_file"] = r.trace_file;
+    return j;
+}
+
+void print_table(std::ostream& out, const RunReport& r) {
+    const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
+    fmt::print(out, "sumsq-{} — {}\n", r.info->name, r.info->model);
+    if (r.options.workload == Workload::sum) {
+        fmt::print(out, "  workload     sum of i*i for i in [0, N)\n");
+        fmt::print(out, "  N            {}\n", grouped(r.options.n));
+    } else {
+        const auto& p = r.options.wait;
+        fmt::print(out, "  workload     wait: {} tasks x {} steps x {} ms (one after another: {})\n", p.tasks, p.steps,
+                   p.wait.count(), seconds_text(double(p.tasks) * p.steps * double(p.wait.count()) / 1e3));
+    }
+    fmt::print(out, "  threads      {}", r.options.backend.threads);
+    if (r.info->splits_into_tasks && r.options.workload == Workload::sum)
+        fmt::print(out, " (tasks {}, step {})", r.options.backend.tasks, grouped(r.options.backend.step));
+    fmt::print(out, "\n");
+    if (r.result) {
+        fmt::print(out, "  result       {}\n", to_decimal(*r.result));
+        fmt::print(out, "  expected     {}   {}\n", to_decimal(*r.expected), r.ok ? "OK" : "MISMATCH");
+    } else {
+        fmt::print(out, "  steps        {}\n", r.ok ? "OK: every task completed every step in order" : "INCOMPLETE: " + r.problem);
+        const auto cpus = cpus_seen(r);
+        fmt::print(out, "  CPUs seen    {}\n", fmt::join(cpus, ", "));
+    }
+    fmt::print(out, "  wall         median {}  (min {}, max {}; {} reps after {} warm-up)\n", seconds_text(wall.median),
+               seconds_text(wall.min), seconds_text(wall.max), r.options.reps, r.options.warmup);
+    fmt::print(out, "  CPU          median {}\n", seconds_text(cpu.median));
+    if (std::isnan(r.timing.parallelism()))
+        fmt::print(out, "  parallelism  n/a  (CPU time / wall time: the runs are too short to measure it)\n");
+    else
+        fmt::print(out, "  parallelism  {:.2f}  (CPU time / wall time)\n", r.timing.parallelism());
+    if (r.options.workload == Workload::sum && wall.median > 0 && r.options.n > 0)
+        fmt::print(out, "  throughput   {:.3g} elements/s  ({:.3f} ns/element)\n", work_items(r) / wall.median,
+                   wall.median * 1e9 / double(r.options.n));
+    fmt::print(out, "  timer cost   {} per timed region\n", seconds_text(r.timer_overhead_seconds));
+    if (!r.trace_file.empty()) fmt::print(out, "  trace        {}\n", r.trace_file);
+}
+
+void print_csv(std::ostream& out, const RunReport& r) {
+    const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
+    const bool sum = r.options.workload == Workload::sum;
+    fmt::print(out, "backend,workload,n,threads,tasks,result,expected,ok,wall_median_s,wall_min_s,wall_max_s,"
+                    "cpu_median_s,parallelism,items_per_second\n");
+    fmt::print(out, "{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{:.6g}\n", r.info->name,
+               workload_name(r.options.workload), sum ? std::to_string(r.options.n) : "",
+               r.options.backend.threads,
+               sum ? (r.info->splits_into_tasks ? std::to_string(r.options.backend.tasks) : "") : std::to_string(r.options.wait.tasks),
+               sum ? to_decimal(*r.result) : "", sum ? to_decimal(*r.expected) : "", r.ok ? "true" : "false",
+               wall.median, wall.min, wall.max, cpu.median,
+               std::isnan(r.timing.parallelism()) ? "" : fmt::format("{:.4f}", r.timing.parallelism()),
+               wall.median > 0 ? work_items(r) / wall.median : 0.0);
+}
+
+}  // namespace sumsq

@@ -1,0 +1,35 @@
+// report.hpp — one run's outcome, printed as a human table, JSON (schema in README.md) or CSV.
+#pragma once
+
+#include "backend.hpp"
+#include "cli.hpp"
+#include "measure.hpp"
+#include "wait_workload.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace sumsq {
+
+struct RunReport {
+    const BackendInfo* info = nullptr;
+    Options options;
+    std::optional<u128> result, expected;  // sum workload
+    std::vector<WaitWorkload::StepRecord> steps;  // wait workload: one repetition's order
+    bool ok = false;
+    std::string problem;  // why not ok
+    Timing timing;
+    double timer_overhead_seconds = 0;
+    nlohmann::json environment;
+    std::string trace_file;  // written trace, if any
+};
+
+nlohmann::json to_json(const RunReport& report);
+void print_table(std::ostream& out, const RunReport& report);
+void print_csv(std::ostream& out, const RunReport& report);
+
+}  // namespace sumsq

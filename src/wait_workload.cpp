@@ -1,0 +1,67 @@
+#include "wait_workload.hpp"
+
+#include "backend.hpp"
+#include "trace.hpp"
+
+#include <sched.h>
+#include <thread>
+
+namespace sumsq {
+
+void WaitWorkload::record_step(unsigned task, unsigned step) {
+    const std::lock_guard lock(mutex_);
+    order_.push_back({task, step, ::sched_getcpu()});
+}
+
+void WaitWorkload::run_blocking(unsigned task) {
+    for (unsigned s = 0; s < plan_.steps; ++s) {
+        const auto begin = trace::Clock::now();
+        record_step(task, s);
+        std::this_thread::sleep_for(plan_.wait);
+        if (trace::recording.load(std::memory_order_relaxed)) trace::step(task, s, begin, trace::Clock::now());
+    }
+}
+
+void WaitWorkload::reset() {
+    const std::lock_guard lock(mutex_);
+    order_.clear();
+}
+
+std::vector<WaitWorkload::StepRecord> WaitWorkload::order() const {
+    const std::lock_guard lock(mutex_);
+    return order_;
+}
+
+std::string WaitWorkload::incomplete_reason() const {
+    const std::lock_guard lock(mutex_);
+    std::vector<unsigned> next(plan_.tasks, 0);
+    for (const StepRecord& r : order_) {
+        if (r.task >= plan_.tasks) return "a step of unknown task " + std::to_string(r.task) + " ran";
+        if (r.step != next[r.task])
+            return "Task " + task_name(r.task) + " ran step " + std::to_string(r.step) + " when step " +
+                   std::to_string(next[r.task]) + " was due";
+        ++next[r.task];
+    }
+    for (unsigned t = 0; t < plan_.tasks; ++t)
+        if (next[t] != plan_.steps)
+            return "Task " + task_name(t) + " completed " + std::to_string(next[t]) + " of " +
+                   std::to_string(plan_.steps) + " steps";
+    return {};
+}
+
+std::string WaitWorkload::task_name(unsigned task) {
+    std::string name;
+    for (unsigned k = task + 1; k > 0; k = (k - 1) / 26) name.insert(name.begin(), char('A' + (k - 1) % 26));
+    return name;
+}
+
+std::string WaitWorkload::step_line(const StepRecord& record) {
+    return "Task " + task_name(record.task) + ": step " + std::to_string(record.step);
+}
+
+// Default for blocking backends: each task occupies one worker for all of its steps.
+void Backend::run_wait(WaitWorkload& workload) {
+    run_tasks(workload.plan().tasks, [&workload](std::size_t task) { workload.run_blocking(static_cast<unsigned>(task)); });
+}
+
+}  // namespace sumsq

@@ -1,0 +1,50 @@
+// wait_workload.hpp — the wait-bound workload (--workload wait), the classic concurrency example:
+// T tasks named A, B, …, each doing S steps of "record `Task A: step k`, then wait D".
+// Run one after another it takes T·S·D; with the waits overlapped it takes about S·D, whether the
+// overlap comes from blocked threads or from a single-core scheduler (which uses almost no CPU).
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace sumsq {
+
+class WaitWorkload {
+public:
+    struct Plan {
+        unsigned tasks = 2;
+        unsigned steps = 3;
+        std::chrono::milliseconds wait{100};
+    };
+    struct StepRecord {
+        unsigned task, step;
+        int cpu;
+    };
+
+    explicit WaitWorkload(Plan plan) : plan_(plan) {}
+    const Plan& plan() const { return plan_; }
+
+    // Records that `task` starts step `step` (thread-safe, in execution order).
+    void record_step(unsigned task, unsigned step);
+    // One task the blocking way: record a step, sleep for the wait, repeat.
+    void run_blocking(unsigned task);
+
+    void reset();
+    std::vector<StepRecord> order() const;
+    // Every task ran every step exactly once, each task's steps in order; else a description.
+    std::string incomplete_reason() const;
+
+    // "A", …, "Z", "AA", "AB", … (spreadsheet columns).
+    static std::string task_name(unsigned task);
+    // "Task A: step 0" — the line --trace-steps prints.
+    static std::string step_line(const StepRecord& record);
+
+private:
+    Plan plan_;
+    mutable std::mutex mutex_;
+    std::vector<StepRecord> order_;
+};
+
+}  // namespace sumsq

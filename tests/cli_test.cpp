@@ -1,0 +1,161 @@
+// Compiled once per backend: runs build/bin/sumsq-<backend> end to end — bad input (exit 2, one
+// clear stderr line, nothing on stdout, no file left), accepted spellings of N, edge N, the JSON.
+#include "process.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+using sumsq::test::lines;
+using sumsq::test::run_process;
+
+namespace {
+
+const std::string binary = SUMSQ_BINARY;
+
+bool one_thread() {
+    static const bool value = nlohmann::json::parse(run_process(binary, {"--describe"}).out)["one_thread"].get<bool>();
+    return value;
+}
+
+nlohmann::json run_json(std::vector<std::string> args) {
+    args.insert(args.end(), {"--format", "json", "-r", "1", "--warmup", "0"});
+    const auto r = run_process(binary, args);
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(r.out);
+}
+
+}  // namespace
+
+TEST_CASE("describe: the binary's backend name is its CMake name") {
+    const auto r = run_process(binary, {"--describe"});
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(nlohmann::json::parse(r.out)["backend"] == SUMSQ_BACKEND_NAME);
+}
+
+TEST_CASE("bad input: exit 2 and one line naming the option") {
+    const auto [args, expected] = GENERATE(table<std::vector<std::string>, std::string>({
+        {{"-n", "-5"}, "--n: -5 is negative"},
+        {{"-n", "abc"}, "--n: 'abc' is not a whole number"},
+        {{"-n", ""}, "--n: '' is not a whole number"},
+        {{"-n", "1.5e3"}, "--n: '1.5e3' is not a whole number"},
+        {{"-n", "5e-1"}, "--n: '5e-1' is not a whole number"},
+        {{"-n", "1e"}, "--n: '1e' is not a whole number"},
+        {{"-n", "0x10"}, "--n: '0x10' is not a whole number"},
+        {{"-n", "12abc"}, "--n: '12abc' is not a whole number"},
+        {{"-n", "+-5"}, "--n: '+-5' is not a whole number"},
+        {{"-n", "10069012961346"}, "--n: 10069012961346 is too large; accepted range 0..10,069,012,961,345"},
+        {{"-n", "1e14"}, "--n: 1e14 is too large"},
+        {{"-n", "99999999999999999999999"}, "--n: 99999999999999999999999 is too large"},
+        {{"-n", "1e400"}, "--n: 1e400 is too large"},
+        {{"-n"}, "--n: a value is missing"},
+        {{"--n"}, "--n: a value is missing"},
+        {{"-n", "5", "-n", "6"}, "--n"},
+        {{"-t", "0"}, "--threads: 0 is too small; accepted range 1..4,096"},
+        {{"-t", "-2"}, "--threads: -2 is negative"},
+        {{"-t", "4097"}, "--threads: 4097 is too large; accepted range 1..4,096"},
+        {{"-t", "1e30"}, "--threads: 1e30 is too large"},
+        {{"-t", "1.5"}, "--threads: '1.5' is not a whole number"},
+        {{"-r", "0"}, "--reps: 0 is too small"},
+        {{"-r", "-1"}, "--reps: -1 is negative"},
+        {{"--warmup", "-1"}, "--warmup: -1 is negative"},
+        {{"--format", "xml"}, "--format: unknown value 'xml'; accepted: table|json|csv"},
+        {{"--workload", "sleep"}, "--workload: unknown value 'sleep'; accepted: sum|wait"},
+        {{"--bogus"}, "--bogus"},
+        {{"extra"}, "extra"},
+        {{"-n", "10", "20"}, "20"},
+        {{"--workload", "wait", "--tasks", "0"}, "--tasks: 0 is too small"},
+        {{"--workload", "wait", "--steps", "0"}, "--steps: 0 is too small"},
+        {{"--workload", "wait", "--wait-ms", "-1"}, "--wait-ms: -1 is negative"},
+        {{"--steps", "3"}, "--steps: applies to --workload wait"},
+        {{"--trace", ""}, "--trace: the file name is empty"},
+        {{"--trace", "/nonexistent-dir/trace.json"}, "--trace: cannot write '/nonexistent-dir/trace.json'"},
+        {{"--trace", "/tmp"}, "--trace: cannot write '/tmp': it is a directory"},
+    }));
+    std::string command;
+    for (const auto& a : args) command += " '" + a + "'";
+    INFO("sumsq" << command);
+    const auto r = run_process(binary, args);
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 2);
+    REQUIRE(r.out.empty());
+    REQUIRE(lines(r.err).size() == 1);
+    REQUIRE_THAT(r.err, Catch::Contains(expected));
+    REQUIRE_THAT(r.err, Catch::StartsWith("sumsq-" SUMSQ_BACKEND_NAME ": "));
+}
+
+TEST_CASE("threads: one-thread backends refuse other counts, worker backends take them") {
+    const auto r = run_process(binary, {"-t", "2", "-n", "1000", "-r", "1"});
+    if (one_thread()) {
+        REQUIRE(r.exit_code == 2);
+        REQUIRE(lines(r.err).size() == 1);
+        REQUIRE_THAT(r.err, Catch::Contains("runs on exactly 1 thread"));
+    } else {
+        REQUIRE(r.exit_code == 0);
+    }
+}
+
+TEST_CASE("every accepted spelling of N means the same N") {
+    const std::string text = GENERATE("10000000", "10_000_000", "1e7", "1E7", "10e6");
+    const auto json = run_json({"-n", text});
+    REQUIRE(json["n"] == 10'000'000);
+    REQUIRE(json["result"] == "333333283333335000000");
+    REQUIRE(json["ok"] == true);
+}
+
+TEST_CASE("edge N are exact") {
+    const auto [n, sum] = GENERATE(table<std::string, std::string>({{"0", "0"}, {"1", "0"}, {"2", "1"}, {"3", "5"},
+                                                                     {"1001", "333833500"}}));
+    const auto json = run_json({"-n", n});
+    REQUIRE(json["result"] == sum);
+    REQUIRE(json["expected"] == sum);
+    REQUIRE(json["ok"] == true);
+}
+
+TEST_CASE("JSON output parses and holds the documented fields") {
+    const auto json = run_json({"-n", "1e6"});
+    for (const char* field : {"backend", "model", "workload", "n", "threads", "result", "expected", "ok", "wall_seconds",
+                              "cpu_seconds", "parallelism", "elements_per_second", "timer_overhead_seconds", "environment"})
+        CHECK(json.contains(field));
+    CHECK(json["backend"] == SUMSQ_BACKEND_NAME);
+    CHECK(json["n"].is_number_unsigned());
+    CHECK(json["result"].is_string());
+    CHECK(json["wall_seconds"]["all"].size() == 1);
+    for (const char* field : {"median", "min", "max", "all"}) CHECK(json["wall_seconds"].contains(field));
+    CHECK(json["cpu_seconds"].contains("median"));
+    for (const char* field : {"cpu_model", "logical_cpus", "compiler", "flags", "build_type", "libraries"})
+        CHECK(json["environment"].contains(field));
+}
+
+TEST_CASE("table and CSV output") {
+    const auto table = run_process(binary, {"-n", "1e7", "-r", "1"});
+    REQUIRE(table.exit_code == 0);
+    REQUIRE_THAT(table.out, Catch::Contains("333333283333335000000   OK"));
+    const auto csv = run_process(binary, {"-n", "1000", "-r", "1", "--format", "csv"});
+    REQUIRE(csv.exit_code == 0);
+    const auto rows = lines(csv.out);
+    REQUIRE(rows.size() == 2);
+    REQUIRE_THAT(rows[0], Catch::StartsWith("backend,workload,n,threads"));
+    REQUIRE_THAT(rows[1], Catch::StartsWith(SUMSQ_BACKEND_NAME ",sum,1000,"));
+}
+
+TEST_CASE("--help and --version exit 0") {
+    CHECK(run_process(binary, {"--help"}).exit_code == 0);
+    const auto version = run_process(binary, {"--version"});
+    CHECK(version.exit_code == 0);
+    CHECK_THAT(version.out, Catch::StartsWith("sumsq-" SUMSQ_BACKEND_NAME " "));
+}
+
+TEST_CASE("an unwritable trace path leaves no file behind") {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("sumsq-ro-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto r = run_process(binary, {"--trace", (dir / "missing" / "t.json").string()});
+    CHECK(r.exit_code == 2);
+    CHECK(std::filesystem::is_empty(dir));
+    std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,21 @@
+// process.hpp — runs a program for end-to-end tests and captures its exit code, stdout and stderr.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sumsq::test {
+
+struct ProcessResult {
+    int exit_code = -1;  // 128 + signal when killed by a signal
+    std::string out, err;
+};
+
+// Runs `program` with `args` (no shell), optionally with extra environment entries "NAME=value".
+ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
+                          const std::vector<std::string>& extra_env = {});
+
+// Lines of `text`, without the newlines.
+std::vector<std::string> lines(const std::string& text);
+
+}  // namespace sumsq::test
