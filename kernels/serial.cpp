@@ -16,6 +16,8 @@ public:
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
         for (std::size_t k = 0; k < count; ++k) task(k);
     }
+
+    unsigned workers() const override { return 1; }
 };
 
 }  // namespace

@@ -31,6 +31,7 @@ struct BackendInfo {
 
 struct BackendConfig {
     unsigned threads = 1;  // workers (validated: 1..max_threads; 1 for one_thread backends)
+    bool threads_given = true;  // false: --threads absent, `threads` is the CPU count (OpenMP may prefer OMP_NUM_THREADS)
     unsigned tasks = 4;    // sum workload, splits_into_tasks backends: number of tasks
     u64 step = 65536;      // sum workload, splits_into_tasks backends: elements per step between yields
 };
@@ -48,6 +49,8 @@ public:
     // The wait workload. By default each task is one run_tasks() task that blocks its worker while
     // it waits; a cooperative backend overrides this to overlap waits on one thread.
     virtual void run_wait(WaitWorkload& workload);
+    // Workers actually used (reported as "threads").
+    virtual unsigned workers() const = 0;
     // Runtime library versions for the JSON environment, e.g. {"oneTBB", "2021.8.0"}.
     virtual Versions runtime_versions() const { return {}; }
 };

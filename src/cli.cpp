@@ -115,6 +115,7 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
         options.backend.threads = given("--threads")
             ? static_cast<unsigned>(parse_count_option("--threads", threads_text, 1, max_threads))
             : available_cpus();
+        options.backend.threads_given = given("--threads");
     }
 
     if (given("--tasks")) {

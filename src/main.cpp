@@ -76,6 +76,7 @@ int run(int argc, char** argv) {
         fmt::print(std::cerr, "{}: {}\n", program, e.what());
         return exit_usage;
     }
+    parsed->backend.threads = backend->workers();  // e.g. OpenMP's OMP_NUM_THREADS
     const Options& options = *parsed;
 
     Runner runner(*backend, options);
