@@ -49,7 +49,7 @@ u64 parse_count_option(const std::string& option, const std::string& text, u64 m
     if (parsed.status == ParseStatus::too_large || parsed.value > max)
         throw UsageError(fmt::format("{}: {} is too large; accepted range {}{}", option, text, range_text(min, max), note));
     if (parsed.value < min)
-        throw UsageError(fmt::format("{}: {} is too small; accepted range {}", option, text, range_text(min, max)));
+        throw UsageError(fmt::format("{}: {} is too small; accepted range {}{}", option, text, range_text(min, max), note));
     return parsed.value;
 }
 

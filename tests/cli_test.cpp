@@ -144,7 +144,7 @@ TEST_CASE("table and CSV output") {
     REQUIRE_THAT(rows[1], Catch::StartsWith(SUMSQ_BACKEND_NAME ",sum,1000,"));
 }
 
-TEST_CASE("--help and --version exit 0") {
+TEST_CASE("help and version exit 0") {
     CHECK(run_process(binary, {"--help"}).exit_code == 0);
     const auto version = run_process(binary, {"--version"});
     CHECK(version.exit_code == 0);

@@ -12,7 +12,7 @@ TEST_CASE("OMP_NUM_THREADS sets the team when --threads is absent") {
     REQUIRE(nlohmann::json::parse(r.out)["threads"] == 1);
 }
 
-TEST_CASE("--threads wins over OMP_NUM_THREADS") {
+TEST_CASE("the threads option wins over OMP_NUM_THREADS") {
     const auto r = run_process(SUMSQ_BINARY, {"-n", "1000", "-r", "1", "-t", "2", "--format", "json"}, {"OMP_NUM_THREADS=abc"});
     REQUIRE(r.exit_code == 0);
     REQUIRE(nlohmann::json::parse(r.out)["threads"] == 2);
