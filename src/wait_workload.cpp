@@ -8,17 +8,22 @@
 
 namespace sumsq {
 
-void WaitWorkload::record_step(unsigned task, unsigned step) {
+WaitWorkload::Clock::time_point WaitWorkload::begin_step(unsigned task, unsigned step) {
+    const auto now = Clock::now();
     const std::lock_guard lock(mutex_);
     order_.push_back({task, step, ::sched_getcpu()});
+    return now;
+}
+
+void WaitWorkload::end_step(unsigned task, unsigned step, Clock::time_point begin) {
+    if (trace::recording.load(std::memory_order_relaxed)) trace::step(task, step, begin, Clock::now());
 }
 
 void WaitWorkload::run_blocking(unsigned task) {
     for (unsigned s = 0; s < plan_.steps; ++s) {
-        const auto begin = trace::Clock::now();
-        record_step(task, s);
+        const auto begin = begin_step(task, s);
         std::this_thread::sleep_for(plan_.wait);
-        if (trace::recording.load(std::memory_order_relaxed)) trace::step(task, s, begin, trace::Clock::now());
+        end_step(task, s, begin);
     }
 }
 

@@ -26,9 +26,12 @@ public:
     explicit WaitWorkload(Plan plan) : plan_(plan) {}
     const Plan& plan() const { return plan_; }
 
-    // Records that `task` starts step `step` (thread-safe, in execution order).
-    void record_step(unsigned task, unsigned step);
-    // One task the blocking way: record a step, sleep for the wait, repeat.
+    using Clock = std::chrono::steady_clock;
+    // A step is "announce, then wait". begin_step records the announcement (thread-safe, in
+    // execution order) and returns its time; end_step, after the wait, adds the step to the trace.
+    Clock::time_point begin_step(unsigned task, unsigned step);
+    void end_step(unsigned task, unsigned step, Clock::time_point begin);
+    // One task the blocking way: for each step, begin, sleep for the wait, end.
     void run_blocking(unsigned task);
 
     void reset();

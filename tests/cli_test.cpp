@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -158,4 +159,40 @@ TEST_CASE("an unwritable trace path leaves no file behind") {
     CHECK(r.exit_code == 2);
     CHECK(std::filesystem::is_empty(dir));
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("wait workload: every task completes every step; JSON reports them in order") {
+    const auto json = run_json({"--workload", "wait", "--tasks", "3", "--steps", "2", "--wait-ms", "2"});
+    REQUIRE(json["ok"] == true);
+    REQUIRE(json["workload"] == "wait");
+    REQUIRE(json["step_order"].size() == 6);
+    REQUIRE(json["serial_seconds"].get<double>() == Approx(0.012));
+    REQUIRE(json["parallelism"].is_number());
+}
+
+TEST_CASE("trace: a Chrome trace with one event per step, and chunk events for the sum") {
+    const std::string path = std::filesystem::temp_directory_path() / ("sumsq-trace-" + std::to_string(::getpid()) + ".json");
+    auto count = [&](const char* category) {
+        std::ifstream in(path);
+        const auto trace = nlohmann::json::parse(in);
+        REQUIRE(trace.contains("traceEvents"));
+        std::size_t events = 0, names = 0;
+        for (const auto& e : trace["traceEvents"]) {
+            if (e["ph"] == "X" && e["cat"] == category) {
+                ++events;
+                REQUIRE(e.contains("ts"));
+                REQUIRE(e.contains("dur"));
+                REQUIRE(e["args"].contains("cpu"));
+                REQUIRE(e["args"].contains("os_thread"));
+            }
+            if (e["ph"] == "M" && e["name"] == "thread_name") ++names;
+        }
+        REQUIRE(names >= 1);
+        return events;
+    };
+    run_json({"--workload", "wait", "--tasks", "2", "--steps", "3", "--wait-ms", "1", "--trace", path});
+    CHECK(count("step") == 6);
+    run_json({"-n", "100000", "--trace", path});
+    CHECK(count("chunk") >= 1);
+    std::filesystem::remove(path);
 }
