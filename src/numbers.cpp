@@ -57,4 +57,19 @@ std::string grouped(u64 value) {
     return out;
 }
 
+std::string duration_text(double s) {
+    if (s < 1e-6) return fmt::format("{:.1f} ns", s * 1e9);
+    if (s < 1e-3) return fmt::format("{:.2f} µs", s * 1e6);
+    if (s < 1) return fmt::format("{:.2f} ms", s * 1e3);
+    return fmt::format("{:.3f} s", s);
+}
+
+std::string short_count(u64 value) {
+    int zeros = 0;
+    u64 mantissa = value;
+    while (mantissa != 0 && mantissa % 10 == 0) mantissa /= 10, ++zeros;
+    if (zeros >= 3 && mantissa < 100) return fmt::format("{}e{}", mantissa, zeros);
+    return grouped(value);
+}
+
 }  // namespace sumsq

@@ -24,5 +24,9 @@ ParsedCount parse_count(std::string_view text) noexcept;
 // Decimal text of a 128-bit value, and thousands-grouped text of a count ("10,000,000").
 std::string to_decimal(u128 value);
 std::string grouped(u64 value);
+// A duration for people: "830.1 ns", "12.34 µs", "18.83 ms", "1.409 s".
+std::string duration_text(double seconds);
+// A count in the short form people type: "1e7" for 10000000, else grouped digits.
+std::string short_count(u64 value);
 
 }  // namespace sumsq

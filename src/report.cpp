@@ -19,13 +19,6 @@ double work_items(const RunReport& r) {
                                                : double(r.options.wait.tasks) * r.options.wait.steps;
 }
 
-std::string seconds_text(double s) {
-    if (s < 1e-6) return fmt::format("{:.1f} ns", s * 1e9);
-    if (s < 1e-3) return fmt::format("{:.2f} µs", s * 1e6);
-    if (s < 1) return fmt::format("{:.2f} ms", s * 1e3);
-    return fmt::format("{:.3f} s", s);
-}
-
 std::vector<int> cpus_seen(const RunReport& r) {
     std::set<int> cpus;
     for (const auto& step : r.steps) cpus.insert(step.cpu);
@@ -80,7 +73,7 @@ void print_table(std::ostream& out, const RunReport& r) {
     } else {
         const auto& p = r.options.wait;
         fmt::print(out, "  workload     wait: {} tasks x {} steps x {} ms (one after another: {})\n", p.tasks, p.steps,
-                   p.wait.count(), seconds_text(double(p.tasks) * p.steps * double(p.wait.count()) / 1e3));
+                   p.wait.count(), duration_text(double(p.tasks) * p.steps * double(p.wait.count()) / 1e3));
     }
     fmt::print(out, "  threads      {}", r.options.backend.threads);
     if (r.info->splits_into_tasks && r.options.workload == Workload::sum)
@@ -94,9 +87,9 @@ void print_table(std::ostream& out, const RunReport& r) {
         const auto cpus = cpus_seen(r);
         fmt::print(out, "  CPUs seen    {}\n", fmt::join(cpus, ", "));
     }
-    fmt::print(out, "  wall         median {}  (min {}, max {}; {} reps after {} warm-up)\n", seconds_text(wall.median),
-               seconds_text(wall.min), seconds_text(wall.max), r.options.reps, r.options.warmup);
-    fmt::print(out, "  CPU          median {}\n", seconds_text(cpu.median));
+    fmt::print(out, "  wall         median {}  (min {}, max {}; {} reps after {} warm-up)\n", duration_text(wall.median),
+               duration_text(wall.min), duration_text(wall.max), r.options.reps, r.options.warmup);
+    fmt::print(out, "  CPU          median {}\n", duration_text(cpu.median));
     if (std::isnan(r.timing.parallelism()))
         fmt::print(out, "  parallelism  n/a  (CPU time / wall time: the runs are too short to measure it)\n");
     else
@@ -104,7 +97,7 @@ void print_table(std::ostream& out, const RunReport& r) {
     if (r.options.workload == Workload::sum && wall.median > 0 && r.options.n > 0)
         fmt::print(out, "  throughput   {:.3g} elements/s  ({:.3f} ns/element)\n", work_items(r) / wall.median,
                    wall.median * 1e9 / double(r.options.n));
-    fmt::print(out, "  timer cost   {} per timed region\n", seconds_text(r.timer_overhead_seconds));
+    fmt::print(out, "  timer cost   {} per timed region\n", duration_text(r.timer_overhead_seconds));
     if (!r.trace_file.empty()) fmt::print(out, "  trace        {}\n", r.trace_file);
 }
 

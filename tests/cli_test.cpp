@@ -161,7 +161,7 @@ TEST_CASE("an unwritable trace path leaves no file behind") {
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("wait workload: every task completes every step; JSON reports them in order") {
+TEST_CASE("wait workload: every task completes every step and JSON reports them in order") {
     const auto json = run_json({"--workload", "wait", "--tasks", "3", "--steps", "2", "--wait-ms", "2"});
     REQUIRE(json["ok"] == true);
     REQUIRE(json["workload"] == "wait");

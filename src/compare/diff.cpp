@@ -1,0 +1,132 @@
+#include "diff.hpp"
+
+#include "cli.hpp"
+#include "numbers.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <tuple>
+
+namespace sumsq::compare {
+namespace {
+
+// Midranks of the pooled samples; returns the rank sum of `a` and whether there were ties.
+std::pair<double, bool> rank_sum(const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<std::pair<double, int>> pooled;
+    for (double x : a) pooled.push_back({x, 0});
+    for (double x : b) pooled.push_back({x, 1});
+    std::sort(pooled.begin(), pooled.end());
+    double sum = 0;
+    bool ties = false;
+    for (std::size_t i = 0; i < pooled.size();) {
+        std::size_t j = i;
+        while (j < pooled.size() && pooled[j].first == pooled[i].first) ++j;
+        ties = ties || j - i > 1;
+        const double rank = (double(i + 1) + double(j)) / 2;
+        for (std::size_t k = i; k < j; ++k)
+            if (pooled[k].second == 0) sum += rank;
+        i = j;
+    }
+    return {sum, ties};
+}
+
+// Exact P(U <= u) under H0 for sample sizes n, m, by counting arrangements.
+double exact_cdf(std::size_t n, std::size_t m, double u) {
+    // count[i][j][k]: arrangements of i a's and j b's with U = k
+    const std::size_t max_u = n * m;
+    std::vector<std::vector<std::vector<double>>> count(n + 1, std::vector<std::vector<double>>(m + 1, std::vector<double>(max_u + 1, 0)));
+    for (std::size_t i = 0; i <= n; ++i)
+        for (std::size_t j = 0; j <= m; ++j)
+            for (std::size_t k = 0; k <= max_u; ++k) {
+                if (i == 0 || j == 0) {
+                    count[i][j][k] = k == 0 ? 1 : 0;
+                    continue;
+                }
+                // the largest element is an a (it beats all j b's) or a b
+                count[i][j][k] = (k >= j ? count[i - 1][j][k - j] : 0) + count[i][j - 1][k];
+            }
+    double total = 0, below = 0;
+    for (std::size_t k = 0; k <= max_u; ++k) {
+        total += count[n][m][k];
+        if (double(k) <= u + 1e-9) below += count[n][m][k];
+    }
+    return below / total;
+}
+
+using Key = std::tuple<std::string, std::string, u64, unsigned>;
+
+std::map<Key, std::vector<double>> load(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw UsageError(fmt::format("--diff: cannot read '{}'", path));
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        throw UsageError(fmt::format("--diff: '{}' is not JSON: {}", path, e.what()));
+    }
+    if (!doc.is_object() || !doc.contains("runs") || !doc["runs"].is_array())
+        throw UsageError(fmt::format("--diff: '{}' is not a sumsq-compare results.json (no \"runs\" list)", path));
+    std::map<Key, std::vector<double>> result;
+    for (const auto& run : doc["runs"]) {
+        if (run.value("status", "") != "OK" || !run.contains("wall_seconds")) continue;
+        result[{run.value("backend", ""), run.value("workload", ""), run.value("n", u64{0}), run.value("threads", 1u)}] =
+            run["wall_seconds"]["all"].get<std::vector<double>>();
+    }
+    return result;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+}  // namespace
+
+double mann_whitney_p(const std::vector<double>& a, const std::vector<double>& b) {
+    const std::size_t n = a.size(), m = b.size();
+    if (n == 0 || m == 0) return 1;
+    const auto [ranks, ties] = rank_sum(a, b);
+    const double u_a = ranks - double(n * (n + 1)) / 2;
+    const double u = std::min(u_a, double(n * m) - u_a);
+    if (!ties && n <= 20 && m <= 20) return std::min(1.0, 2 * exact_cdf(n, m, u));
+    const double mean = double(n * m) / 2, sd = std::sqrt(double(n * m) * double(n + m + 1) / 12);
+    const double z = (u - mean + 0.5) / sd;  // continuity correction
+    return std::min(1.0, std::erfc(-z / std::sqrt(2.0)));  // 2 * Phi(z), z <= 0
+}
+
+DiffVerdict judge(const std::vector<double>& old_times, const std::vector<double>& new_times) {
+    DiffVerdict v;
+    v.change = median(new_times) / median(old_times) - 1;
+    v.p = mann_whitney_p(old_times, new_times);
+    v.verdict = v.p < 0.05 && std::abs(v.change) >= 0.05 ? (v.change < 0 ? "faster" : "slower") : "same";
+    return v;
+}
+
+int run_diff(std::ostream& out, const std::string& old_path, const std::string& new_path) {
+    const auto before = load(old_path), after = load(new_path);
+    fmt::print(out, "sumsq-compare --diff {} {}\n", old_path, new_path);
+    fmt::print(out, "  {:<12} {:<8} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", "backend", "workload", "N", "threads", "old median",
+               "new median", "change", "p", "verdict");
+    std::size_t compared = 0;
+    for (const auto& [key, old_times] : before) {
+        const auto found = after.find(key);
+        if (found == after.end()) continue;
+        const auto& [backend, workload, n, threads] = key;
+        const DiffVerdict v = judge(old_times, found->second);
+        fmt::print(out, "  {:<12} {:<8} {:>8} {:>7} {:>11} {:>11} {:>+7.1f}% {:>7.3f}  {}\n", backend, workload,
+                   workload == "sum" ? short_count(n) : "-", threads, duration_text(median(old_times)),
+                   duration_text(median(found->second)), v.change * 100, v.p, v.verdict);
+        ++compared;
+    }
+    fmt::print(out, "{} configurations in both files. A verdict other than 'same' needs p < 0.05 (two-sided Mann-Whitney U on the repetitions) and a change of at least 5%.\n",
+               compared);
+    return 0;
+}
+
+}  // namespace sumsq::compare

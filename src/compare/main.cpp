@@ -1,0 +1,74 @@
+// sumsq-compare — runs every sumsq-<backend> binary as its own process over a sweep of threads,
+// sizes and workloads, validates every result, and reports how the models compare and why.
+// Exit codes: 0 all OK; 1 a mismatch, failure or timeout (the rest still ran); 2 bad input;
+// 130 interrupted (children stopped, no files written).
+#include "child_process.hpp"
+#include "cli.hpp"
+#include "diff.hpp"
+#include "files.hpp"
+#include "options.hpp"
+#include "report.hpp"
+#include "sweep.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace {
+
+std::string program_dir() {
+    std::error_code error;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? "." : self.parent_path().string();
+}
+
+int run(int argc, char** argv) {
+    using namespace sumsq;
+    using namespace sumsq::compare;
+    install_interrupt_handlers();
+    std::optional<CompareOptions> options;
+    std::vector<BackendBinary> backends;
+    std::unique_ptr<OutputDir> out;
+    try {
+        options = parse_compare_options(argc, argv);
+        if (!options) return exit_ok;
+        if (options->diff) return run_diff(std::cout, options->diff->first, options->diff->second);
+        backends = resolve_backends(*options, program_dir());
+        if (!options->out_dir.empty()) out = std::make_unique<OutputDir>(options->out_dir);
+    } catch (const UsageError& e) {
+        fmt::print(stderr, "sumsq-compare: {}\n", e.what());
+        return exit_usage;
+    }
+
+    const std::vector<Run> runs = run_sweep(*options, backends);
+    if (interrupted()) {
+        fmt::print(stderr, "sumsq-compare: interrupted; the running backend was stopped and no files were written\n");
+        return 130;
+    }
+    print_report(std::cout, *options, backends, runs);
+    if (out) {
+        const std::string plots = write_results(*out, *options, backends, runs);
+        fmt::print("\nfiles ({}):\n", plots);
+        for (const auto& path : out->commit()) fmt::print("  {}\n", path);
+    }
+    std::size_t bad = 0;
+    for (const Run& r : runs) bad += r.status != Run::Status::ok;
+    if (bad) {
+        fmt::print(stderr, "sumsq-compare: {} of {} runs were not OK (see the status column)\n", bad, runs.size());
+        return exit_mismatch;
+    }
+    return exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "sumsq-compare: error: {}\n", e.what());
+        return 3;
+    }
+}

@@ -1,0 +1,102 @@
+#include "options.hpp"
+
+#include "cli.hpp"
+#include "reference.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace sumsq::compare {
+namespace {
+
+std::vector<std::string> split_list(const std::string& option, const std::string& text) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t comma = text.find(',', start);
+        items.push_back(text.substr(start, comma - start));
+        if (items.back().empty()) throw UsageError(fmt::format("{}: empty list or empty item in '{}'; give a comma-separated list", option, text));
+        if (comma == std::string::npos) return items;
+        start = comma + 1;
+    }
+}
+
+template <class T>
+std::vector<T> count_list(const std::string& option, const std::string& text, u64 min, u64 max, const std::string& note = {}) {
+    std::vector<T> values;
+    for (const auto& item : split_list(option, text)) values.push_back(static_cast<T>(parse_count_option(option, item, min, max, note)));
+    return values;
+}
+
+}  // namespace
+
+std::optional<CompareOptions> parse_compare_options(int argc, const char* const* argv) {
+    CLI::App app{"sumsq-compare: runs every sumsq-<backend> binary as its own process over a sweep and compares them",
+                 "sumsq-compare"};
+    app.set_version_flag("--version", fmt::format("sumsq-compare {}", SUMSQ_VERSION));
+    app.get_formatter()->column_width(30);
+    std::string backends, threads, sizes, workloads, reps, wait_reps, warmup, wait_ms, steps, tasks, timeout;
+    std::vector<std::string> diff;
+    CompareOptions o;
+    app.add_option("--backends", backends, "comma-separated backends (default: all built)");
+    app.add_option("--threads", threads, fmt::format("thread counts, e.g. 1,2,4 (default 1..{}; more than the CPUs is allowed and flagged)", available_cpus()));
+    app.add_option("--sizes", sizes, "sum workload sizes N, e.g. 1e3,1e5,1e7,1e9 (default 1e7)");
+    app.add_option("--workloads", workloads, "sum,wait (default both)");
+    app.add_option("--reps", reps, "sum workload repetitions (default 5; --quick 3)");
+    app.add_option("--wait-reps", wait_reps, "wait workload repetitions (default 3; --quick 2)");
+    app.add_option("--warmup", warmup, "sum workload warm-up runs (default 1)");
+    app.add_option("--wait-ms", wait_ms, "wait workload: ms per step (default 100; --quick 10)");
+    app.add_option("--steps", steps, "wait workload: steps per task (default 3)");
+    app.add_option("--tasks", tasks, "wait workload: tasks (default 2)");
+    app.add_flag("--quick", o.quick, "a small sweep for smoke runs: sizes 1e3,1e5, threads 1,2, short waits");
+    app.add_option("--out", o.out_dir, "write results.json, results.csv and SVG plots to DIR");
+    app.add_option("--timeout", timeout, "seconds one backend run may take before it is killed (default 600)");
+    app.add_option("--diff", diff, "compare two results.json files (OLD NEW) instead of running")->expected(2);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        app.exit(e);
+        return std::nullopt;
+    } catch (const CLI::CallForVersion& e) {
+        app.exit(e);
+        return std::nullopt;
+    } catch (const CLI::ParseError& e) {
+        std::string message = e.what();
+        if (const auto at = message.find(": 1 required"); at != std::string::npos) message = message.substr(0, at) + ": a value is missing";
+        throw UsageError(fmt::format("{} (see --help)", message));
+    }
+    auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
+    if (given("--diff")) {
+        if (diff.size() != 2) throw UsageError("--diff: takes two files, OLD.json NEW.json");
+        o.diff = std::pair(diff[0], diff[1]);
+        return o;
+    }
+    if (o.quick) {
+        o.sizes = {1'000, 100'000};
+        o.threads = {1, 2};
+        o.reps = 3;
+        o.wait_reps = 2;
+        o.wait_ms = 10;
+    } else {
+        for (unsigned t = 1; t <= available_cpus(); ++t) o.threads.push_back(t);
+    }
+    if (given("--backends")) o.backends = split_list("--backends", backends);
+    if (given("--threads")) o.threads = count_list<unsigned>("--threads", threads, 1, max_threads);
+    if (given("--sizes")) o.sizes = count_list<u64>("--sizes", sizes, 0, max_n, "the largest N whose S(N) fits in 128 bits");
+    if (given("--workloads")) {
+        o.workloads = split_list("--workloads", workloads);
+        for (const auto& w : o.workloads)
+            if (w != "sum" && w != "wait") throw UsageError(fmt::format("--workloads: unknown workload '{}'; accepted: sum, wait", w));
+    }
+    if (given("--reps")) o.reps = static_cast<unsigned>(parse_count_option("--reps", reps, 1, max_reps));
+    if (given("--wait-reps")) o.wait_reps = static_cast<unsigned>(parse_count_option("--wait-reps", wait_reps, 1, max_reps));
+    if (given("--warmup")) o.warmup = static_cast<unsigned>(parse_count_option("--warmup", warmup, 0, max_reps));
+    if (given("--wait-ms")) o.wait_ms = static_cast<unsigned>(parse_count_option("--wait-ms", wait_ms, 0, max_wait_ms));
+    if (given("--steps")) o.steps = static_cast<unsigned>(parse_count_option("--steps", steps, 1, max_steps));
+    if (given("--tasks")) o.tasks = static_cast<unsigned>(parse_count_option("--tasks", tasks, 1, max_tasks));
+    if (given("--timeout")) o.timeout_s = static_cast<unsigned>(parse_count_option("--timeout", timeout, 1, 86'400));
+    if (given("--out") && o.out_dir.empty()) throw UsageError("--out: the directory name is empty");
+    return o;
+}
+
+}  // namespace sumsq::compare

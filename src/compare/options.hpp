@@ -1,0 +1,30 @@
+// options.hpp — sumsq-compare's command line.
+#pragma once
+
+#include "sum_squares.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sumsq::compare {
+
+struct CompareOptions {
+    std::vector<std::string> backends;   // empty: every backend the build lists
+    std::vector<unsigned> threads;       // default 1..CPUs
+    std::vector<u64> sizes{10'000'000};  // sum workload sizes
+    std::vector<std::string> workloads{"sum", "wait"};
+    unsigned reps = 5;       // sum workload repetitions per configuration
+    unsigned wait_reps = 3;  // wait workload repetitions (each takes up to T·S·D)
+    unsigned warmup = 1;     // sum workload warm-ups (the wait workload has nothing to warm)
+    unsigned wait_ms = 100, steps = 3, tasks = 2;
+    bool quick = false;
+    std::string out_dir;       // empty: no files
+    unsigned timeout_s = 600;  // per backend run
+    std::optional<std::pair<std::string, std::string>> diff;
+};
+
+// Returns nothing after --help; throws UsageError on bad input.
+std::optional<CompareOptions> parse_compare_options(int argc, const char* const* argv);
+
+}  // namespace sumsq::compare

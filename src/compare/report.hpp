@@ -1,0 +1,26 @@
+// report.hpp — sumsq-compare's report on stdout: tables, break-even, "what this shows", notes.
+#pragma once
+
+#include "options.hpp"
+#include "sweep.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace sumsq::compare {
+
+// The environment of the sweep: the first backend report's, plus what compare itself knows.
+nlohmann::json sweep_environment(const std::vector<Run>& runs);
+std::vector<std::string> environment_notes(const CompareOptions& options, const std::vector<Run>& runs,
+                                           const nlohmann::json& environment);
+// Sentences computed from the numbers: what the sweep shows about concurrency and parallelism.
+std::vector<std::string> findings(const CompareOptions& options, const std::vector<BackendBinary>& backends,
+                                  const std::vector<Run>& runs);
+
+void print_report(std::ostream& out, const CompareOptions& options, const std::vector<BackendBinary>& backends,
+                  const std::vector<Run>& runs);
+
+}  // namespace sumsq::compare

@@ -1,0 +1,157 @@
+#include "sweep.hpp"
+
+#include "child_process.hpp"
+#include "cli.hpp"
+#include "numbers.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <unistd.h>
+
+namespace sumsq::compare {
+namespace {
+
+std::vector<std::string> built_backends(const std::string& bin_dir) {
+    std::ifstream list(bin_dir + "/sumsq-backends.txt");
+    if (!list) throw UsageError(fmt::format("cannot read {}/sumsq-backends.txt (written by CMake at configure time); rebuild", bin_dir));
+    std::vector<std::string> names;
+    for (std::string line; std::getline(list, line);)
+        if (!line.empty()) names.push_back(line);
+    return names;
+}
+
+std::string first_line(const std::string& text) {
+    const auto end = text.find('\n');
+    return text.substr(0, end);
+}
+
+struct Configuration {
+    const BackendBinary* backend;
+    std::string workload;
+    u64 n;
+    unsigned threads;
+};
+
+std::vector<std::string> command(const CompareOptions& o, const Configuration& c) {
+    std::vector<std::string> args{c.backend->path, "--format", "json"};
+    if (!c.backend->one_thread) args.insert(args.end(), {"--threads", std::to_string(c.threads)});
+    if (c.workload == "sum") {
+        args.insert(args.end(), {"-n", std::to_string(c.n), "--reps", std::to_string(o.reps), "--warmup", std::to_string(o.warmup)});
+    } else {
+        args.insert(args.end(), {"--workload", "wait", "--reps", std::to_string(o.wait_reps), "--warmup", "0", "--tasks",
+                                 std::to_string(o.tasks), "--steps", std::to_string(o.steps), "--wait-ms", std::to_string(o.wait_ms)});
+    }
+    return args;
+}
+
+Run run_one(const CompareOptions& o, const Configuration& c) {
+    Run run{c.backend->name, c.workload, c.n, c.threads};
+    const ChildResult child = run_child(command(o, c), std::chrono::seconds(o.timeout_s));
+    switch (child.end) {
+    case ChildResult::End::failed_to_start:
+        run.message = "could not start " + c.backend->path;
+        return run;
+    case ChildResult::End::timed_out:
+        run.status = Run::Status::timed_out;
+        run.message = fmt::format("killed after the {} s timeout", o.timeout_s);
+        return run;
+    case ChildResult::End::interrupted:
+        run.status = Run::Status::interrupted;
+        run.message = "interrupted";
+        return run;
+    case ChildResult::End::exited: break;
+    }
+    try {
+        run.data = nlohmann::json::parse(child.out);
+    } catch (const nlohmann::json::exception&) {
+        run.data = nullptr;
+    }
+    if (child.exit_code == 0 && run.data.is_object() && run.data.value("ok", false)) {
+        run.status = Run::Status::ok;
+    } else if (child.exit_code == exit_mismatch && run.data.is_object()) {
+        run.status = Run::Status::mismatch;
+        run.message = first_line(child.err);
+    } else {
+        run.message = fmt::format("exit code {}: {}", child.exit_code, first_line(child.err));
+    }
+    if (run.status == Run::Status::ok) run.threads = run.data.value("threads", c.threads);
+    return run;
+}
+
+}  // namespace
+
+const char* status_text(Run::Status status) {
+    switch (status) {
+    case Run::Status::ok: return "OK";
+    case Run::Status::mismatch: return "MISMATCH";
+    case Run::Status::failed: return "FAILED";
+    case Run::Status::timed_out: return "TIMEOUT";
+    case Run::Status::interrupted: return "INTERRUPTED";
+    }
+    return "?";
+}
+
+double Run::wall_median() const {
+    if (status != Status::ok && status != Status::mismatch) return std::numeric_limits<double>::quiet_NaN();
+    return data["wall_seconds"]["median"].get<double>();
+}
+
+double Run::parallelism() const {
+    if (!data.is_object() || !data["parallelism"].is_number()) return std::numeric_limits<double>::quiet_NaN();
+    return data["parallelism"].get<double>();
+}
+
+std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const std::string& bin_dir) {
+    const std::vector<std::string> built = built_backends(bin_dir);
+    const std::vector<std::string>& names = options.backends.empty() ? built : options.backends;
+    std::vector<BackendBinary> result;
+    for (const auto& name : names) {
+        const std::string path = bin_dir + "/sumsq-" + name;
+        const bool listed = std::find(built.begin(), built.end(), name) != built.end();
+        if (::access(path.c_str(), X_OK) != 0) {
+            if (listed) throw UsageError(fmt::format("--backends: the binary for '{}' is missing: {} (rebuild with make build)", name, path));
+            std::string known;
+            for (const auto& b : built) known += (known.empty() ? "" : ", ") + b;
+            throw UsageError(fmt::format("--backends: unknown backend '{}'; built: {}", name, known));
+        }
+        const ChildResult describe = run_child({path, "--describe"}, std::chrono::seconds(30));
+        nlohmann::json info;
+        try {
+            info = nlohmann::json::parse(describe.out);
+        } catch (const nlohmann::json::exception&) {
+            throw UsageError(fmt::format("--backends: {} --describe did not answer with JSON", path));
+        }
+        result.push_back({name, path, info.value("model", ""), info.value("one_thread", false)});
+    }
+    return result;
+}
+
+std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBinary>& backends) {
+    std::vector<Configuration> plan;
+    for (const auto& workload : o.workloads) {
+        const std::vector<u64> sizes = workload == "sum" ? o.sizes : std::vector<u64>{0};
+        for (u64 n : sizes)
+            for (const auto& b : backends) {
+                if (b.one_thread) plan.push_back({&b, workload, n, 1});
+                else
+                    for (unsigned t : o.threads) plan.push_back({&b, workload, n, t});
+            }
+    }
+    std::vector<Run> runs;
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t k = 0; k < plan.size() && !interrupted(); ++k) {
+        const Configuration& c = plan[k];
+        if (std::chrono::steady_clock::now() - start > std::chrono::seconds(2))
+            fmt::print(stderr, "sumsq-compare: [{}/{}] {} {}{} threads={}\n", k + 1, plan.size(), c.backend->name, c.workload,
+                       c.workload == "sum" ? " N=" + grouped(c.n) : "", c.threads);
+        runs.push_back(run_one(o, c));
+    }
+    return runs;
+}
+
+}  // namespace sumsq::compare
