@@ -21,7 +21,7 @@ test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 bench: build
-	$(BUILD_DIR)/bin/sumsq-serial -n 1e9 -r 5
+	sh cmake/bench.sh $(BUILD_DIR)/bin
 
 clean:
 	rm -rf $(BUILD_DIR) results

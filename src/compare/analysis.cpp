@@ -16,6 +16,14 @@ std::optional<double> speedup(const std::vector<Run>& runs, const Run& run) {
     return *serial / run.wall_median();
 }
 
+std::optional<double> scaling(const std::vector<Run>& runs, const Run& run) {
+    if (run.status != Run::Status::ok || run.wall_median() <= 0) return std::nullopt;
+    for (const Run& r : runs)
+        if (r.backend == run.backend && r.workload == run.workload && r.n == run.n && r.threads == 1 && r.status == Run::Status::ok)
+            return r.wall_median() / run.wall_median();
+    return std::nullopt;
+}
+
 const Run* best_run(const std::vector<Run>& runs, const std::string& backend, const std::string& workload, u64 n) {
     const Run* best = nullptr;
     for (const Run& r : runs)

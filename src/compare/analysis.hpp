@@ -14,6 +14,9 @@ std::optional<double> serial_median(const std::vector<Run>& runs, const std::str
 // serial median / this run's median; efficiency = speedup / threads.
 std::optional<double> speedup(const std::vector<Run>& runs, const Run& run);
 
+// Scaling: this backend's own 1-thread median / this median (how it gains from more threads).
+std::optional<double> scaling(const std::vector<Run>& runs, const Run& run);
+
 // The OK run of `backend` with the lowest median for (workload, n), if any.
 const Run* best_run(const std::vector<Run>& runs, const std::string& backend, const std::string& workload, u64 n);
 

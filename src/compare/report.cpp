@@ -21,15 +21,17 @@ std::string parallelism_text(double p) { return std::isnan(p) ? "n/a" : fmt::for
 void print_table(std::ostream& out, const std::vector<Run>& runs, const std::string& workload, u64 n, unsigned cpus) {
     fmt::print(out, "\n{}\n", workload == "sum" ? fmt::format("sum workload, N = {} ({})", grouped(n), short_count(n))
                                                 : std::string("wait workload"));
-    fmt::print(out, "  {:<12} {:>7} {:>11} {:>8} {:>10} {:>11}  {}\n", "backend", "threads", "median", "speedup",
-               "efficiency", "parallelism", "status");
+    fmt::print(out, "  {:<12} {:>7} {:>11} {:>8} {:>10} {:>8} {:>11}  {}\n", "backend", "threads", "median", "speedup",
+               "efficiency", "scaling", "parallelism", "status");
     for (const Run& r : runs) {
         if (r.workload != workload || r.n != n) continue;
         const auto s = speedup(runs, r);
+        const auto own = r.threads > 1 ? scaling(runs, r) : std::nullopt;
         const bool ok = r.status == Run::Status::ok;
-        fmt::print(out, "  {:<12} {:>6}{} {:>11} {:>8} {:>10} {:>11}  {}{}\n", r.backend, r.threads,
+        fmt::print(out, "  {:<12} {:>6}{} {:>11} {:>8} {:>10} {:>8} {:>11}  {}{}\n", r.backend, r.threads,
                    r.oversubscribed(cpus) ? "*" : " ", ok || r.status == Run::Status::mismatch ? duration_text(r.wall_median()) : "-",
-                   s ? fmt::format("{:.2f}x", *s) : "-", s ? percent(*s / r.threads) : "-", parallelism_text(r.parallelism()),
+                   s ? fmt::format("{:.2f}x", *s) : "-", s ? percent(*s / r.threads) : "-",
+                   own ? fmt::format("{:.2f}x", *own) : "", parallelism_text(r.parallelism()),
                    status_text(r.status), r.message.empty() || ok ? "" : ": " + r.message);
     }
 }
