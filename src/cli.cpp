@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include "numbers.hpp"
+#include "range/paths.hpp"
 #include "reference.hpp"
 
 #include <CLI/CLI.hpp>
@@ -14,6 +15,13 @@ namespace sumsq {
 namespace {
 
 constexpr const char* count_grammar = "write digits (10000000), groups (10_000_000) or a power of ten (1e7)";
+
+std::string supported_paths() {
+    std::string names = "auto";
+    for (const auto& path : range::paths())
+        if (path.supported()) names += "|" + std::string(path.name);
+    return names;
+}
 
 std::string range_text(u64 min, u64 max) { return grouped(min) + ".." + grouped(max); }
 
@@ -79,6 +87,10 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     app.add_option("--wait-ms", wait_text, "wait workload: milliseconds each step waits (default 100)");
     app.add_flag("--trace-steps", options.trace_steps, "wait workload: print 'Task A: step 0', … in execution order");
     app.add_option("--trace", options.trace_path, "write a Chrome trace (Perfetto) of one extra, untimed run to FILE");
+    std::string kernel_names = "auto";
+    for (const auto& path : range::paths()) kernel_names += "|" + std::string(path.name);
+    app.add_option("--kernel", options.kernel, fmt::format("range kernel path: {} (default auto: the fastest this CPU runs, here {})",
+                                                           kernel_names, range::active().name));
     app.add_flag("--describe", options.describe, "print this backend's name and concept as JSON and exit");
 
     try {
@@ -133,6 +145,12 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     if (given("--steps")) options.wait.steps = static_cast<unsigned>(parse_count_option("--steps", steps_text, 1, max_steps));
     if (given("--wait-ms"))
         options.wait.wait = std::chrono::milliseconds(parse_count_option("--wait-ms", wait_text, 0, max_wait_ms));
+    if (given("--kernel") && !range::select(options.kernel)) {
+        for (const auto& path : range::paths())
+            if (path.name == options.kernel)
+                throw UsageError(fmt::format("--kernel: this CPU cannot run the {} path; it runs: {}", options.kernel, supported_paths()));
+        throw UsageError(fmt::format("--kernel: unknown path '{}'; accepted: {}", options.kernel, kernel_names));
+    }
     if (given("--trace") && options.trace_path.empty()) throw UsageError("--trace: the file name is empty");
     return options;
 }

@@ -42,6 +42,7 @@ struct Options {
     bool trace_steps = false;
     std::string trace_path;      // empty: no trace
     bool describe = false;
+    std::string kernel = "auto";  // range kernel path (src/range/paths.hpp)
 };
 
 // Parses argv. Returns nothing after printing --help or --version; throws UsageError on bad input.

@@ -1,6 +1,7 @@
 #include "environment.hpp"
 
 #include "cli.hpp"
+#include "range/paths.hpp"
 
 #include <CLI/Version.hpp>
 #include <fmt/core.h>
@@ -34,6 +35,7 @@ nlohmann::json environment(const Backend& backend) {
         {"build_type", SUMSQ_BUILD_TYPE},
         {"sumsq_version", SUMSQ_VERSION},
         {"libraries", std::move(libraries)},
+        {"range_kernel", range::active().name},
     };
 }
 

@@ -79,6 +79,8 @@ void print_table(std::ostream& out, const RunReport& r) {
     if (r.info->splits_into_tasks && r.options.workload == Workload::sum)
         fmt::print(out, " (tasks {}, step {})", r.options.backend.tasks, grouped(r.options.backend.step));
     fmt::print(out, "\n");
+    if (r.options.workload == Workload::sum && r.environment.contains("range_kernel"))
+        fmt::print(out, "  kernel path  {}\n", r.environment["range_kernel"].get<std::string>());
     if (r.result) {
         fmt::print(out, "  result       {}\n", to_decimal(*r.result));
         fmt::print(out, "  expected     {}   {}\n", to_decimal(*r.expected), r.ok ? "OK" : "MISMATCH");

@@ -1,0 +1,79 @@
+// sum_squares_range(): picks the fastest path this CPU supports (once), splits a range at 2^32,
+// and reports chunks to the tracer when a trace is being recorded.
+#include "paths.hpp"
+#include "trace.hpp"
+
+#include <array>
+#include <atomic>
+
+namespace sumsq::range {
+namespace {
+
+bool always() { return true; }
+bool has_avx2() { return __builtin_cpu_supports("avx2"); }
+u128 exact_fn(u64 lo, u64 hi) { return exact_loop(lo, hi); }
+u128 portable_fn(u64 lo, u64 hi) { return portable_sum(lo, hi); }
+u128 avx2_fn(u64 lo, u64 hi) { return avx2_sum(lo, hi); }
+
+constexpr std::array<Path, 3> all_paths{{
+    {"avx2", "AVX2: 4-lane 32x32->64 multiplies, 64-bit sums with the high-half trick", has_avx2, avx2_fn},
+    {"portable", "portable C++: 64-bit sums with the high-half trick (any x86-64)", always, portable_fn},
+    {"exact", "the plain loop in 128-bit arithmetic (the reference)", always, exact_fn},
+}};
+
+std::atomic<const Path*> chosen{nullptr};  // set before the workers start; atomic for the first lazy read
+
+const Path& best() {
+    for (const Path& p : all_paths)
+        if (p.supported()) return p;
+    return all_paths.back();
+}
+
+}  // namespace
+
+std::span<const Path> paths() { return all_paths; }
+
+const Path& active() {
+    const Path* path = chosen.load(std::memory_order_relaxed);
+    if (!path) chosen.store(path = &best(), std::memory_order_relaxed);
+    return *path;
+}
+
+bool select(std::string_view name) {
+    if (name == "auto") {
+        chosen.store(&best(), std::memory_order_relaxed);
+        return true;
+    }
+    for (const Path& p : all_paths)
+        if (p.name == name && p.supported()) {
+            chosen.store(&p, std::memory_order_relaxed);
+            return true;
+        }
+    return false;
+}
+
+}  // namespace sumsq::range
+
+namespace sumsq {
+namespace {
+
+u128 sum_range(u64 lo, u64 hi) {
+    const auto fast = range::active().sum;
+    if (hi <= range::fast_limit) return fast(lo, hi);
+    if (lo >= range::fast_limit) return range::exact_loop(lo, hi);
+    return fast(lo, range::fast_limit) + range::exact_loop(range::fast_limit, hi);
+}
+
+}  // namespace
+
+u128 sum_squares_range(u64 lo, u64 hi) noexcept {
+    if (trace::recording.load(std::memory_order_relaxed)) [[unlikely]] {
+        const auto begin = trace::Clock::now();
+        const u128 sum = sum_range(lo, hi);
+        trace::chunk(lo, hi, begin, trace::Clock::now());
+        return sum;
+    }
+    return sum_range(lo, hi);
+}
+
+}  // namespace sumsq

@@ -1,0 +1,39 @@
+// paths.hpp — the implementations behind sum_squares_range() and the run-time choice among them.
+//
+// Every path is exact over its domain; the fast ones cover i < 2^32 (where i·i fits in 64 bits)
+// and the dispatcher sends the rest of a range (i >= 2^32, N > 4.29e9) to the exact loop.
+#pragma once
+
+#include "sum_squares.hpp"
+
+#include <span>
+#include <string_view>
+
+namespace sumsq::range {
+
+inline constexpr u64 fast_limit = u64{1} << 32;  // fast paths need hi <= 2^32
+
+struct Path {
+    std::string_view name;
+    std::string_view description;
+    bool (*supported)();        // does this CPU run it?
+    u128 (*sum)(u64 lo, u64 hi);  // fast paths: requires hi <= fast_limit
+};
+
+// Every path compiled in, best first: avx2, portable, exact.
+std::span<const Path> paths();
+
+// Exact Σ i·i over [lo, hi) for any lo <= hi <= max_n: 128-bit arithmetic throughout.
+u128 exact_loop(u64 lo, u64 hi) noexcept;
+// Exact, portable, 64-bit accumulation (hi <= 2^32); see portable.cpp for the trick.
+u128 portable_sum(u64 lo, u64 hi) noexcept;
+// AVX2 (4 lanes of 32×32→64 multiplies); only call when the CPU has AVX2.
+u128 avx2_sum(u64 lo, u64 hi) noexcept;
+
+// The active path: the best supported one, unless select() chose another.
+const Path& active();
+// Chooses a path by name ("auto" = the best supported). Returns false when the name is unknown
+// or this CPU cannot run it.
+bool select(std::string_view name);
+
+}  // namespace sumsq::range

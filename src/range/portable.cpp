@@ -1,0 +1,29 @@
+// The portable fast path: exact with 64-bit accumulators, no 128-bit arithmetic per element.
+//
+// The trick. For i < 2^32, s = i·i fits in 64 bits, but a 64-bit sum of many s overflows. Keep
+// two 64-bit sums instead: A = Σ s (wrapping mod 2^64) and H = Σ (s >> 32) (the high halves,
+// each < 2^32, so H cannot overflow for fewer than 2^32 terms). The true sum is H·2^32 + L with
+// L = Σ (s mod 2^32) < 2^64, and A ≡ H·2^32 + L (mod 2^64), so L = A − H·2^32 (mod 2^64) exactly.
+// Per element: one multiply, one shift, two adds — and the compiler may vectorise it.
+#include "paths.hpp"
+
+namespace sumsq::range {
+
+u128 portable_sum(u64 lo, u64 hi) noexcept {
+    u64 wrapped = 0, high = 0;
+    for (u64 i = lo; i < hi; ++i) {
+        const u64 square = i * i;
+        wrapped += square;
+        high += square >> 32;
+    }
+    const u64 low = wrapped - (high << 32);
+    return (u128{high} << 32) + low;
+}
+
+u128 exact_loop(u64 lo, u64 hi) noexcept {
+    u128 sum = 0;
+    for (u64 i = lo; i < hi; ++i) sum += u128{i} * i;
+    return sum;
+}
+
+}  // namespace sumsq::range
