@@ -62,7 +62,7 @@ TEST_CASE("core/range paths: ranges ending at 2^32, where squares approach 2^64"
     const u64 top = range::fast_limit;
     for (const auto& name : supported_paths()) {
         const auto& path = path_named(name);
-        for (u64 length : {u64{1}, u64{15}, u64{16}, u64{17}, u64{1000}, u64{123'457}, u64{1} << 22}) {
+        for (u64 length : {u64{1}, u64{15}, u64{16}, u64{17}, u64{1000}, u64{123'457}, u64{1} << 22, (u64{1} << 22) + 13}) {
             INFO(name << " length " << length);
             REQUIRE(path.sum(top - length, top) == oracle(top - length, top));
         }
@@ -95,11 +95,11 @@ TEST_CASE("core/range paths: random sub-ranges below 2^32") {
     const auto seed = Catch::rngSeed();
     INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
     std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<u64> start(0, range::fast_limit - 1), length(0, 100'000);
+    std::uniform_int_distribution<u64> start(0, range::fast_limit - 1), length(0, 100'000), long_length(1'000'000, 3'000'000);
     for (const auto& name : supported_paths()) {
         const auto& path = path_named(name);
-        for (int k = 0; k < 200; ++k) {
-            const u64 lo = start(rng), hi = std::min(range::fast_limit, lo + length(rng));
+        for (int k = 0; k < 210; ++k) {
+            const u64 lo = start(rng), hi = std::min(range::fast_limit, lo + (k < 200 ? length(rng) : long_length(rng)));
             INFO(name << " [" << lo << ", " << hi << ")");
             REQUIRE(path.sum(lo, hi) == oracle(lo, hi));
         }
