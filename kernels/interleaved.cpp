@@ -12,7 +12,8 @@
 //           time matches serial (a yield costs nanoseconds). On the wait workload the tasks'
 //           waits overlap on one core — T·S·D of waiting takes S·D — at parallelism ≈0, while
 //           the threads backend gets the same overlap by blocking several OS threads.
-//           --threads other than 1 is refused: one core is the point.
+//           --threads other than 1 is refused: one core is the point. The backend pins its
+//           thread once, at setup (outside the timed region), so each run() finds it pinned.
 #include "backend.hpp"
 #include "scheduler.hpp"
 #include "split.hpp"
@@ -86,6 +87,7 @@ public:
     unsigned workers() const override { return 1; }
 
 private:
+    sumsq::coop::PinToCurrentCpu pin_;  // for the backend's lifetime: no affinity system calls per run
     unsigned tasks_;
     u64 step_;
 };

@@ -29,6 +29,30 @@
 
 namespace sumsq::coop {
 
+// Pins the calling thread to its current CPU for the scope; restores the old mask after.
+// Already pinned to one CPU (e.g. by a caller that runs the scheduler often): nothing to do,
+// which saves two system calls per run.
+class PinToCurrentCpu {
+public:
+    PinToCurrentCpu() {
+        ::sched_getaffinity(0, sizeof old, &old);
+        if (CPU_COUNT(&old) == 1) return;
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(::sched_getcpu(), &one);
+        changed = ::sched_setaffinity(0, sizeof one, &one) == 0;
+    }
+    ~PinToCurrentCpu() {
+        if (changed) ::sched_setaffinity(0, sizeof old, &old);
+    }
+    PinToCurrentCpu(const PinToCurrentCpu&) = delete;
+    PinToCurrentCpu& operator=(const PinToCurrentCpu&) = delete;
+
+private:
+    cpu_set_t old{};
+    bool changed = false;
+};
+
 // A coroutine that runs on the Scheduler: created suspended; spawn() hands it over.
 class Task {
 public:
@@ -91,7 +115,7 @@ public:
     // Runs until every task is done, on this thread pinned to the CPU it is on (restored after).
     // A task's exception ends the run: the remaining tasks are destroyed and it is rethrown here.
     void run() {
-        const Pin pin;
+        const PinToCurrentCpu pin;
         while (!ready_.empty() || !timers_.empty()) {
             if (!timers_.empty()) wake_due_timers();
             if (ready_.empty()) continue;  // wake_due_timers slept until one was due
@@ -112,19 +136,6 @@ private:
         std::uint64_t sequence;  // equal deadlines wake in the order they were set
         Task::Handle handle;
         bool operator>(const Timer& other) const { return std::tie(due, sequence) > std::tie(other.due, other.sequence); }
-    };
-
-    // Pins the calling thread to its current CPU for the scope; restores the old mask after.
-    struct Pin {
-        cpu_set_t old{};
-        Pin() {
-            ::sched_getaffinity(0, sizeof old, &old);
-            cpu_set_t one;
-            CPU_ZERO(&one);
-            CPU_SET(::sched_getcpu(), &one);
-            ::sched_setaffinity(0, sizeof one, &one);
-        }
-        ~Pin() { ::sched_setaffinity(0, sizeof old, &old); }
     };
 
     void wake_due_timers() {

@@ -1,6 +1,7 @@
 // threads — std::thread by hand: split, start, join, combine.
 //
-// Model:    P operating-system threads, started and joined by this code on every call.
+// Model:    P operating-system threads on every call: the calling thread and P − 1 started and
+//           joined by this code (the caller works too instead of idling in join()).
 // Split:    [0, N) in P contiguous pieces whose sizes differ by at most one (src/split.hpp).
 // Combine:  each thread writes its partial sum to its own slot; after join() the caller adds the
 //           slots. No locks and no atomics: join() is the synchronisation that makes the slots
@@ -51,14 +52,16 @@ public:
     unsigned workers() const override { return threads_; }
 
 private:
-    // Starts P threads running body(0) … body(P − 1), joins them, rethrows the first exception.
+    // Runs body(0) here and body(1) … body(P − 1) on new threads, joins them, rethrows the first
+    // exception.
     template <class Body>
     void on_each_thread(Body body) {
         sumsq::FirstException failure;
         std::vector<std::jthread> threads;  // jthread joins in its destructor
-        threads.reserve(threads_);
-        for (unsigned k = 0; k < threads_; ++k)
+        threads.reserve(threads_ - 1);
+        for (unsigned k = 1; k < threads_; ++k)
             threads.emplace_back([&failure, &body, k] { failure.capture([&] { body(k); }); });
+        failure.capture([&] { body(0); });
         threads.clear();  // join all
         failure.rethrow();
     }

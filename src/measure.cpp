@@ -16,13 +16,14 @@ Stats summarize(std::vector<double> values) {
 }
 
 double Timing::parallelism() const {
-    double wall_total = 0;
+    // The process CPU clock costs a system call of about half a microsecond, part of which lands
+    // in every CPU sample, and it ticks coarsely: below 50 µs per repetition, or 1 ms in total,
+    // the ratio says more about the clock than the program, so it is reported as unknown (NaN).
+    double wall_total = 0, cpu_total = 0;
     for (double w : wall_seconds) wall_total += w;
-    double cpu_total = 0;
     for (double c : cpu_seconds) cpu_total += c;
-    // The CPU clock ticks coarsely and costs a system call: below a millisecond in total the ratio
-    // says nothing, so it is reported as unknown (NaN) rather than as a misleading number.
-    return wall_total >= 1e-3 ? cpu_total / wall_total : std::numeric_limits<double>::quiet_NaN();
+    if (wall_total < 1e-3 || wall().median < 50e-6) return std::numeric_limits<double>::quiet_NaN();
+    return cpu_total / wall_total;
 }
 
 double process_cpu_seconds() {

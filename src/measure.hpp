@@ -16,8 +16,8 @@ struct Timing {
     std::vector<double> cpu_seconds;   // one per repetition, CLOCK_PROCESS_CPUTIME_ID (all threads)
     Stats wall() const { return summarize(wall_seconds); }
     Stats cpu() const { return summarize(cpu_seconds); }
-    // Measured parallelism: CPU time / wall time (≈1 serial, ≈P parallel, ≈0 waiting); NaN when the
-    // repetitions add up to less than a millisecond, too short to measure.
+    // Measured parallelism: CPU time / wall time (≈1 serial, ≈P parallel, ≈0 waiting); NaN when a
+    // repetition takes under 50 µs or all add up to under 1 ms: too short to measure.
     double parallelism() const;
 };
 
