@@ -4,16 +4,25 @@
 set -eu
 bin=${1:-build/bin}
 
-echo "== 1. N = 1e9, every backend at 1 and 2 threads (median of 5 after 1 warm-up)"
+echo "== 1. The shared range kernel, one core, N = 1e9: ns/element per path (sumsq-serial --kernel)"
+paths=$("$bin/sumsq-serial" --describe | sed 's/.*"kernel_paths":\[\([^]]*\)\].*/\1/' | tr -d '"' | tr ',' ' ')
+for path in $paths; do
+  # CSV columns 8 and 9: ok, median wall seconds (= ns/element at N = 1e9)
+  "$bin/sumsq-serial" -n 1e9 -r 5 --kernel "$path" --format csv | awk -F, -v p="$path" \
+    'NR == 2 { printf "   %-9s %.4f ns/element  %s\n", p, $9, ($8 == "true" ? "OK" : "MISMATCH") }'
+done
+
+echo
+echo "== 2. N = 1e9, every backend at 1 and 2 threads (median of 5 after 1 warm-up)"
 echo "   speedup/efficiency: vs serial; scaling: vs the backend's own 1-thread time"
 "$bin/sumsq-compare" --workloads sum --sizes 1e9 --threads 1,2 --reps 5
 
 echo
-echo "== 2. Per-call time at 2 threads, warm (median over 2001 calls after 200 warm-ups)"
+echo "== 3. Per-call time at 2 threads, warm (median over 2001 calls after 200 warm-ups)"
 "$bin/sumsq-compare" --workloads sum --sizes 0,1e4 --threads 2 --reps 2001 --warmup 200 | sed -n '/^sum workload/,/^$/p'
 echo "   harness timing overhead per timed region (sumsq-serial, median of 1001 empty regions):"
-"$bin/sumsq-serial" -n 0 -r 1 --format json | sed -n 's/.*"timer_overhead_seconds": \(.*\),*/   \1 s/p'
+"$bin/sumsq-serial" -n 0 -r 1 --format json | sed -n 's/.*"timer_overhead_seconds": \([0-9.e-]*\).*/   \1 s/p'
 
 echo
-echo "== 3. The interleaved scheduler"
+echo "== 4. The interleaved scheduler"
 "$bin/sumsq-bench-switch"

@@ -7,8 +7,8 @@
 //           pieces cost the same).
 // Combine:  `reduction(u128_plus : total)`: every thread adds into a private copy, initialised to
 //           0, and OpenMP adds the copies into `total` at the join. The built-in `+` reduction
-//           does not cover unsigned __int128, so the reduction is declared for it below: this is
-//           the idiom to learn for any type.
+//           does not cover unsigned __int128, so a reduction is declared for it
+//           (src/omp_u128_reduction.hpp, one line): the idiom to learn for any type.
 // Notice:   threads: --threads wins; without it OMP_NUM_THREADS (checked: a bad value is an
 //           error, not a silent default); else the CPUs this process may use. The team size is
 //           set here, outside the timed region. After a region the pool's threads spin for a
@@ -17,13 +17,12 @@
 #include "backend.hpp"
 #include "cli.hpp"
 #include "first_exception.hpp"
+#include "omp_u128_reduction.hpp"
 #include "split.hpp"
 
 #include <cstdlib>
 #include <omp.h>
 #include <string>
-
-#pragma omp declare reduction(u128_plus : sumsq::u128 : omp_out += omp_in) initializer(omp_priv = 0)
 
 namespace {
 

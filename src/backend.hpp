@@ -27,6 +27,11 @@ struct BackendInfo {
     ThreadModel thread_model = ThreadModel::workers;
     std::string_view one_thread_reason = {};  // with one_thread: why, for the error message
     bool splits_into_tasks = false;           // takes --tasks and --step for the sum workload
+    bool runs_wait_workload = true;           // false: --workload wait is refused (with wait_refusal)
+    std::string_view wait_refusal = {};
+    bool multi_process = false;               // ranks of one job (MPI): JSON adds ranks, threads_per_rank
+    // Called first thing in main(), before options are parsed (e.g. MPI_Init); may be null.
+    void (*process_setup)(int& argc, char**& argv) = nullptr;
 };
 
 struct BackendConfig {
@@ -51,6 +56,13 @@ public:
     virtual void run_wait(WaitWorkload& workload);
     // Workers actually used (reported as "threads").
     virtual unsigned workers() const = 0;
+    // Processes taking part (MPI ranks); 1 for everything else.
+    virtual unsigned processes() const { return 1; }
+    // Whether this process validates and reports (false on MPI ranks other than 0).
+    virtual bool reports() const { return true; }
+    // Called on every process after the timed runs: turns this process's CPU seconds per
+    // repetition into the job's (MPI: summed over ranks onto rank 0).
+    virtual void combine_cpu_seconds(std::vector<double>&) {}
     // Runtime library versions for the JSON environment, e.g. {"oneTBB", "2021.8.0"}.
     virtual Versions runtime_versions() const { return {}; }
 };

@@ -117,6 +117,7 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     if (given("--workload"))
         options.workload = parse_choice<Workload>("--workload", workload_text, {{"sum", Workload::sum}, {"wait", Workload::wait}});
     const bool wait = options.workload == Workload::wait;
+    if (wait && !info.runs_wait_workload) throw UsageError(fmt::format("--workload: {} {}", program, info.wait_refusal));
 
     if (info.thread_model == ThreadModel::one_thread) {
         options.backend.threads = 1;

@@ -6,6 +6,7 @@
 #include "measure.hpp"
 #include "numbers.hpp"
 #include "output_file.hpp"
+#include "range/paths.hpp"
 #include "reference.hpp"
 #include "report.hpp"
 #include "trace.hpp"
@@ -20,6 +21,13 @@
 
 namespace sumsq {
 namespace {
+
+std::vector<std::string> supported_kernel_paths() {
+    std::vector<std::string> names;
+    for (const auto& path : range::paths())
+        if (path.supported()) names.emplace_back(path.name);
+    return names;
+}
 
 // One run of the chosen workload; returns an empty string when it is correct, else what went wrong.
 class Runner {
@@ -53,6 +61,7 @@ private:
 };
 
 int run(int argc, char** argv) {
+    if (backend_info.process_setup) backend_info.process_setup(argc, argv);
     const std::string program = "sumsq-" + std::string(backend_info.name);
     std::optional<Options> parsed;
     std::unique_ptr<OutputFile> trace_file;
@@ -66,6 +75,9 @@ int run(int argc, char** argv) {
                 {"model", backend_info.model},
                 {"one_thread", backend_info.thread_model == ThreadModel::one_thread},
                 {"splits_into_tasks", backend_info.splits_into_tasks},
+                {"kernel_paths", supported_kernel_paths()},
+                {"runs_wait_workload", backend_info.runs_wait_workload},
+                {"multi_process", backend_info.multi_process},
                 {"version", SUMSQ_VERSION}};
             std::cout << description.dump() << '\n';
             return exit_ok;
@@ -90,15 +102,19 @@ int run(int argc, char** argv) {
         if (long_run) fmt::print(std::cerr, "{}: repetition {}/{} done\n", program, done, options.reps);
     });
     report.timer_overhead_seconds = timer_overhead_seconds();
+    backend->combine_cpu_seconds(report.timing.cpu_seconds);  // collective on every MPI rank
 
     if (trace_file) {  // one extra, untimed run, recorded
         trace::start();
         const std::string error = runner.run_once();
         trace::stop();
         if (problem.empty()) problem = error;
-        trace_file->commit(trace::document(std::string(backend_info.name)).dump() + "\n");
-        report.trace_file = trace_file->path();
+        if (backend->reports()) {
+            trace_file->commit(trace::document(std::string(backend_info.name)).dump() + "\n");
+            report.trace_file = trace_file->path();
+        }
     }
+    if (!backend->reports()) return exit_ok;  // other MPI ranks: rank 0 validates and reports
 
     report.result = runner.last_result();
     report.expected = runner.expected();
@@ -106,6 +122,7 @@ int run(int argc, char** argv) {
     report.ok = problem.empty();
     report.problem = problem;
     report.environment = environment(*backend);
+    report.processes = backend->processes();
 
     if (options.trace_steps) {
         auto& steps_out = options.format == Format::table ? std::cout : std::cerr;

@@ -59,6 +59,7 @@ nlohmann::json to_json(const RunReport& r) {
         j["step_order"] = std::move(order);
         j["cpus_seen"] = cpus_seen(r);
     }
+    if (r.info->multi_process) j["ranks"] = r.processes, j["threads_per_rank"] = r.options.backend.threads;
     if (!r.problem.empty()) j["problem"] = r.problem;
     if (!r.trace_file.empty()) j["trace_file"] = r.trace_file;
     return j;
@@ -75,7 +76,8 @@ void print_table(std::ostream& out, const RunReport& r) {
         fmt::print(out, "  workload     wait: {} tasks x {} steps x {} ms (one after another: {})\n", p.tasks, p.steps,
                    p.wait.count(), duration_text(double(p.tasks) * p.steps * double(p.wait.count()) / 1e3));
     }
-    fmt::print(out, "  threads      {}", r.options.backend.threads);
+    if (r.info->multi_process) fmt::print(out, "  ranks        {} (MPI processes)\n", r.processes);
+    fmt::print(out, "  threads      {}{}", r.options.backend.threads, r.info->multi_process ? " per rank" : "");
     if (r.info->splits_into_tasks && r.options.workload == Workload::sum)
         fmt::print(out, " (tasks {}, step {})", r.options.backend.tasks, grouped(r.options.backend.step));
     fmt::print(out, "\n");

@@ -26,6 +26,7 @@ struct RunReport {
     double timer_overhead_seconds = 0;
     nlohmann::json environment;
     std::string trace_file;  // written trace, if any
+    unsigned processes = 1;  // MPI ranks
 };
 
 nlohmann::json to_json(const RunReport& report);

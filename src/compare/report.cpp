@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -28,7 +29,8 @@ void print_table(std::ostream& out, const std::vector<Run>& runs, const std::str
         const auto s = speedup(runs, r);
         const auto own = r.threads > 1 ? scaling(runs, r) : std::nullopt;
         const bool ok = r.status == Run::Status::ok;
-        fmt::print(out, "  {:<12} {:>6}{} {:>11} {:>8} {:>10} {:>8} {:>11}  {}{}\n", r.backend, r.threads,
+        fmt::print(out, "  {:<12} {:>6}{} {:>11} {:>8} {:>10} {:>8} {:>11}  {}{}\n", r.backend,
+                   r.processes ? fmt::format("{}p", r.threads) : std::to_string(r.threads),
                    r.oversubscribed(cpus) ? "*" : " ", ok || r.status == Run::Status::mismatch ? duration_text(r.wall_median()) : "-",
                    s ? fmt::format("{:.2f}x", *s) : "-", s ? percent(*s / r.threads) : "-",
                    own ? fmt::format("{:.2f}x", *own) : "", parallelism_text(r.parallelism()),
@@ -63,6 +65,8 @@ std::vector<std::string> environment_notes(const CompareOptions& o, const std::v
         notes.push_back(fmt::format("build type {}: timings are not representative (use make run, a Release build)", env.value("build_type", "")));
     if (env.contains("variables"))
         for (const auto& [name, value] : env["variables"].items()) notes.push_back(fmt::format("{}={} is set", name, value.get<std::string>()));
+    if (std::any_of(runs.begin(), runs.end(), [](const Run& r) { return r.processes; }))
+        notes.push_back("Kp: K MPI processes (mpirun -np K --bind-to none), 1 thread each; CPU time summed over ranks");
     notes.push_back(fmt::format("each backend is its own process; pools and arenas start outside the timed region; sum: median of {} reps after {} warm-up, wait: median of {} reps",
                                 o.reps, o.warmup, o.wait_reps));
     return notes;

@@ -37,9 +37,23 @@ struct Configuration {
     unsigned threads;
 };
 
+const bool have_mpirun = on_path("mpirun");
+
+// The launcher's environment: as root, Open MPI's mpirun refuses to start without these two.
+std::vector<std::string> launcher_env(const BackendBinary& b) {
+    if (!b.multi_process || ::geteuid() != 0) return {};
+    return {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"};
+}
+
 std::vector<std::string> command(const CompareOptions& o, const Configuration& c) {
-    std::vector<std::string> args{c.backend->path, "--format", "json"};
-    if (!c.backend->one_thread) args.insert(args.end(), {"--threads", std::to_string(c.threads)});
+    std::vector<std::string> args;
+    if (c.backend->multi_process) {
+        if (have_mpirun) args = {"mpirun", "-q", "--oversubscribe", "--bind-to", "none", "-np", std::to_string(c.threads)};
+        args.insert(args.end(), {c.backend->path, "--format", "json", "--threads", "1"});
+    } else {
+        args = {c.backend->path, "--format", "json"};
+        if (!c.backend->one_thread) args.insert(args.end(), {"--threads", std::to_string(c.threads)});
+    }
     if (c.workload == "sum") {
         args.insert(args.end(), {"-n", std::to_string(c.n), "--reps", std::to_string(o.reps), "--warmup", std::to_string(o.warmup)});
     } else {
@@ -50,8 +64,10 @@ std::vector<std::string> command(const CompareOptions& o, const Configuration& c
 }
 
 Run run_one(const CompareOptions& o, const Configuration& c) {
-    Run run{c.backend->name, c.workload, c.n, c.threads};
-    const ChildResult child = run_child(command(o, c), std::chrono::seconds(o.timeout_s));
+    Run run{c.backend->name, c.workload, c.n, c.threads, c.backend->multi_process};
+    auto argv = command(o, c);
+    if (argv.front() == "mpirun") argv.front() = "/bin/sh", argv.insert(argv.begin() + 1, {"-c", "exec mpirun \"$@\"", "mpirun"});
+    const ChildResult child = run_child(argv, std::chrono::seconds(o.timeout_s), launcher_env(*c.backend));
     switch (child.end) {
     case ChildResult::End::failed_to_start:
         run.message = "could not start " + c.backend->path;
@@ -79,7 +95,7 @@ Run run_one(const CompareOptions& o, const Configuration& c) {
     } else {
         run.message = fmt::format("exit code {}: {}", child.exit_code, first_line(child.err));
     }
-    if (run.status == Run::Status::ok) run.threads = run.data.value("threads", c.threads);
+    if (run.status == Run::Status::ok) run.threads = run.data.value(c.backend->multi_process ? "ranks" : "threads", c.threads);
     return run;
 }
 
@@ -126,7 +142,8 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
         } catch (const nlohmann::json::exception&) {
             throw UsageError(fmt::format("--backends: {} --describe did not answer with JSON", path));
         }
-        result.push_back({name, path, info.value("model", ""), info.value("one_thread", false)});
+        result.push_back({name, path, info.value("model", ""), info.value("one_thread", false),
+                          info.value("runs_wait_workload", true), info.value("multi_process", false)});
     }
     return result;
 }
@@ -137,7 +154,8 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
         const std::vector<u64> sizes = workload == "sum" ? o.sizes : std::vector<u64>{0};
         for (u64 n : sizes)
             for (const auto& b : backends) {
-                if (b.one_thread) plan.push_back({&b, workload, n, 1});
+                if (workload == "wait" && !b.runs_wait) continue;
+                if (b.one_thread || (b.multi_process && !have_mpirun)) plan.push_back({&b, workload, n, 1});
                 else
                     for (unsigned t : o.threads) plan.push_back({&b, workload, n, t});
             }

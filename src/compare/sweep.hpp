@@ -13,6 +13,8 @@ namespace sumsq::compare {
 struct BackendBinary {
     std::string name, path, model;
     bool one_thread = false;  // run once, at 1 thread
+    bool runs_wait = true;
+    bool multi_process = false;  // MPI: the threads axis is ranks (mpirun -np K), 1 thread each
 };
 
 // The backends to run: --backends (each must have its binary) or the build's list
@@ -23,7 +25,8 @@ struct Run {
     enum class Status { ok, mismatch, failed, timed_out, interrupted };
     std::string backend, workload;
     u64 n = 0;  // sum workload
-    unsigned threads = 1;
+    unsigned threads = 1;  // MPI: ranks
+    bool processes = false;  // threads counts MPI ranks
     Status status = Status::failed;
     std::string message;  // why not ok (first stderr line, or the timeout)
     nlohmann::json data;  // the backend's own JSON report; null when it produced none

@@ -1,0 +1,156 @@
+// mpi — processes with Open MPI: each rank sums its slice, MPI_Reduce adds the slices on rank 0.
+//
+// Model:    K processes (ranks) started by `mpirun -np K`, on one machine or many; they share no
+//           memory and cooperate only by messages. Started without mpirun: one rank.
+// Split:    [0, N) in K contiguous slices (src/split.hpp); rank r sums slice r. With --threads
+//           P > 1 each rank also splits its slice over P OpenMP threads (hybrid MPI + OpenMP).
+// Combine:  MPI_Reduce to rank 0. MPI has no 128-bit integer type, so a partial travels as a
+//           derived datatype of two contiguous 64-bit words (the u128's memory), and a
+//           user-defined commutative operation adds them as u128 — carries included, which two
+//           separate MPI_SUMs on the halves would lose. Rank 0 validates and prints; the other
+//           ranks print nothing (their output is silenced at start-up) and exit with rank 0's code
+//           on bad input, after reporting nothing.
+// Notice:   the reduction is a tree of log2(K) message steps: microseconds on one machine, more
+//           across a network; the computation per rank shrinks as N/K. CPU time in the report is
+//           summed over all ranks, so parallelism counts every process. The wait workload is not
+//           offered: ranks share no clock-ordered log of steps.
+#include "backend.hpp"
+#include "first_exception.hpp"
+#include "omp_u128_reduction.hpp"
+#include "split.hpp"
+
+#include <mpi.h>
+#include <omp.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+using sumsq::u128;
+using sumsq::u64;
+
+// MPI_Init once per process (the harness's start-up hook, or the first backend in a test).
+void ensure_initialized(int* argc, char*** argv) {
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (initialized) return;
+    int provided = 0;
+    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);  // only the main thread calls MPI
+    std::atexit([] {
+        int finalized = 0;
+        MPI_Finalized(&finalized);
+        if (!finalized) MPI_Finalize();
+    });
+}
+
+// Ranks other than 0 stay silent: bad input and results are reported once, by rank 0. The rank
+// comes from the launcher's environment (Open MPI, MPICH), so bad input is reported before — and
+// without paying for — MPI_Init, which happens when the backend is made.
+void setup_process(int&, char**&) {
+    const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+    if (!rank) rank = std::getenv("PMI_RANK");
+    if (!rank || std::string(rank) == "0") return;
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDOUT_FILENO);
+    ::dup2(null, STDERR_FILENO);
+    ::close(null);
+}
+
+// inout[k] += in[k] for u128 values carried as two 64-bit words.
+void add_u128(void* in, void* inout, int* count, MPI_Datatype*) {
+    for (int k = 0; k < *count; ++k) {
+        u128 a, b;
+        std::memcpy(&a, static_cast<char*>(in) + k * sizeof(u128), sizeof a);
+        std::memcpy(&b, static_cast<char*>(inout) + k * sizeof(u128), sizeof b);
+        b += a;
+        std::memcpy(static_cast<char*>(inout) + k * sizeof(u128), &b, sizeof b);
+    }
+}
+
+class Mpi final : public sumsq::Backend {
+public:
+    explicit Mpi(unsigned threads) : threads_(static_cast<int>(threads)) {
+        ensure_initialized(nullptr, nullptr);
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+        MPI_Comm_size(MPI_COMM_WORLD, &ranks_);
+        MPI_Type_contiguous(2, MPI_UINT64_T, &u128_type_);
+        MPI_Type_commit(&u128_type_);
+        MPI_Op_create(add_u128, /*commutative=*/1, &u128_add_);
+    }
+    ~Mpi() override {
+        MPI_Op_free(&u128_add_);
+        MPI_Type_free(&u128_type_);
+    }
+
+    // The total is valid on rank 0 only (the one that validates).
+    u128 sum_squares(u64 n) override {
+        const auto [lo, hi] = sumsq::piece(n, static_cast<u64>(ranks_), static_cast<u64>(rank_));
+        const u128 mine = slice_sum(lo, hi);
+        u128 total = 0;
+        MPI_Reduce(&mine, &total, 1, u128_type_, u128_add_, 0, MPI_COMM_WORLD);
+        return total;
+    }
+
+    // Rank r runs tasks r, r + K, … on its threads.
+    void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
+        sumsq::FirstException failure;
+        const auto first = static_cast<std::size_t>(rank_), stride = static_cast<std::size_t>(ranks_);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
+        for (std::size_t k = first; k < count; k += stride) failure.capture([&] { task(k); });
+        failure.rethrow();
+    }
+
+    unsigned workers() const override { return static_cast<unsigned>(threads_); }
+    unsigned processes() const override { return static_cast<unsigned>(ranks_); }
+    bool reports() const override { return rank_ == 0; }
+
+    void combine_cpu_seconds(std::vector<double>& cpu) override {
+        std::vector<double> total(cpu.size());
+        MPI_Reduce(cpu.data(), total.data(), static_cast<int>(cpu.size()), MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
+        if (rank_ == 0) cpu = total;
+    }
+
+    sumsq::Versions runtime_versions() const override {
+        char text[MPI_MAX_LIBRARY_VERSION_STRING];
+        int length = 0;
+        MPI_Get_library_version(text, &length);
+        const std::string version(text, static_cast<std::size_t>(length));
+        return {{"MPI", version.substr(0, version.find_first_of(",\n"))}, {"OpenMP", std::to_string(_OPENMP)}};
+    }
+
+private:
+    // This rank's slice, over its OpenMP threads when --threads > 1.
+    u128 slice_sum(u64 lo, u64 hi) const {
+        const u64 parts = static_cast<u64>(threads_);
+        u128 total = 0;
+#pragma omp parallel for schedule(static) num_threads(threads_) reduction(u128_plus : total)
+        for (u64 k = 0; k < parts; ++k) {
+            const auto piece = sumsq::piece(hi - lo, parts, k);
+            total += sumsq::sum_squares_range(lo + piece.lo, lo + piece.hi);
+        }
+        return total;
+    }
+
+    int threads_, rank_ = 0, ranks_ = 1;
+    MPI_Datatype u128_type_;
+    MPI_Op u128_add_;
+};
+
+}  // namespace
+
+const sumsq::BackendInfo sumsq::backend_info{
+    .name = "mpi",
+    .model = "Open MPI processes: a slice per rank, MPI_Reduce of 128-bit partials (hybrid with OpenMP threads)",
+    .runs_wait_workload = false,
+    .wait_refusal = "runs the sum workload only: its ranks share no clock-ordered log of steps",
+    .multi_process = true,
+    .process_setup = setup_process,
+};
+
+std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
+    return std::make_unique<Mpi>(config.threads);
+}

@@ -1,0 +1,63 @@
+// mpi only: the binary under mpirun with 1–3 ranks (oversubscribed on a small machine), hybrid
+// ranks × threads, and bad input reported once. Running as root needs OMPI_ALLOW_RUN_AS_ROOT*,
+// which the test sets for mpirun (the program never sets them).
+#include "process.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using sumsq::test::lines;
+using sumsq::test::run_process;
+
+namespace {
+
+const std::vector<std::string> root_ok = {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"};
+
+sumsq::test::ProcessResult mpirun(int ranks, std::vector<std::string> args) {
+    std::vector<std::string> full{"-q", "--oversubscribe", "--bind-to", "none", "-np", std::to_string(ranks), SUMSQ_BINARY};
+    full.insert(full.end(), args.begin(), args.end());
+    return run_process(SUMSQ_MPIEXEC, full, root_ok);
+}
+
+}  // namespace
+
+TEST_CASE("under mpirun with 1, 2 and 3 ranks, edge N are exact") {
+    const int ranks = GENERATE(1, 2, 3);
+    const auto [n, sum] = GENERATE(table<std::string, std::string>({
+        {"0", "0"}, {"1", "0"}, {"2", "1"}, {"3810779", "18446750093104128089"}, {"1e6", "333332833333500000"}}));
+    INFO("ranks " << ranks << " N " << n);
+    const auto r = mpirun(ranks, {"-n", n, "-t", "1", "-r", "2", "--format", "json"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto json = nlohmann::json::parse(r.out);  // one report: only rank 0 prints
+    REQUIRE(json["ok"] == true);
+    REQUIRE(json["result"] == sum);
+    REQUIRE(json["ranks"] == ranks);
+    REQUIRE(json["threads_per_rank"] == 1);
+}
+
+TEST_CASE("hybrid: 2 ranks x 2 threads is exact") {
+    const auto r = mpirun(2, {"-n", "1e7", "-t", "2", "-r", "2", "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    const auto json = nlohmann::json::parse(r.out);
+    REQUIRE(json["result"] == "333333283333335000000");
+    REQUIRE(json["ranks"] == 2);
+    REQUIRE(json["threads_per_rank"] == 2);
+}
+
+TEST_CASE("bad input under mpirun: exit 2 and one message, not one per rank") {
+    const auto args = GENERATE(std::vector<std::string>{"-n", "-5"}, std::vector<std::string>{"--bogus"},
+                               std::vector<std::string>{"-t", "0"}, std::vector<std::string>{"--workload", "wait"});
+    const auto r = mpirun(3, args);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 2);
+    REQUIRE(r.out.empty());
+    REQUIRE(lines(r.err).size() == 1);
+    REQUIRE_THAT(r.err, Catch::StartsWith("sumsq-mpi: "));
+}
+
+TEST_CASE("started without mpirun it runs as one rank") {
+    const auto r = run_process(SUMSQ_BINARY, {"-n", "1000", "-r", "1", "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(nlohmann::json::parse(r.out)["ranks"] == 1);
+}
