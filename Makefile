@@ -2,7 +2,7 @@
 BUILD_DIR := build
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run test test-sanitize fuzz bench clean
 all: build
 
 deps:
@@ -20,8 +20,15 @@ run: build
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
+test-sanitize: deps
+	sh cmake/sanitize.sh
+
+fuzz:
+	@SUMSQ_EXTRA_PACKAGES="clang libclang-rt-14-dev" sh cmake/deps.sh
+	sh tests/fuzz/run.sh
+
 bench: build
 	sh cmake/bench.sh $(BUILD_DIR)/bin
 
 clean:
-	rm -rf $(BUILD_DIR) results
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz build-dev results

@@ -5,7 +5,7 @@
 //           the library splits that index range among its workers.
 // Combine:  transform turns a piece index into that piece's exact sum; reduce adds with std::plus.
 // Notice:   no thread count in the standard API. Because libstdc++ runs par on oneTBB, the call is
-//           made inside a TBB task_arena of P slots, which then bounds it — an implementation
+//           made inside a TBB task_arena of P slots (src/tbb_workers.hpp), which then bounds it — an implementation
 //           detail, not a portable guarantee. The range must have random-access iterators: over
 //           std::views::iota the library would silently run serially (src/counting_iterator.hpp).
 //           An exception escaping an element function under a standard execution policy calls
@@ -14,10 +14,8 @@
 #include "counting_iterator.hpp"
 #include "first_exception.hpp"
 #include "split.hpp"
+#include "tbb_workers.hpp"
 
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/task_arena.h>
-#include <oneapi/tbb/version.h>
 
 #include <algorithm>
 #include <execution>
@@ -31,14 +29,11 @@ using sumsq::u64;
 
 class Pstl final : public sumsq::Backend {
 public:
-    explicit Pstl(unsigned threads)
-        : allow_(tbb::global_control::max_allowed_parallelism, threads), arena_(static_cast<int>(threads)) {
-        arena_.initialize();
-    }
+    explicit Pstl(unsigned threads) : workers_(threads) {}
 
     u128 sum_squares(u64 n) override {
-        const u64 parts = u64{8} * workers();
-        return arena_.execute([&] {
+        const u64 parts = u64{8} * workers();  // a few pieces per worker, for balance
+        return workers_.execute([&] {
             return std::transform_reduce(std::execution::par, sumsq::CountingIterator(0), sumsq::CountingIterator(parts),
                                          u128{0}, std::plus<u128>{}, [&](u64 k) {
                                              const auto [lo, hi] = sumsq::piece(n, parts, k);
@@ -49,20 +44,18 @@ public:
 
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
         sumsq::FirstException failure;
-        arena_.execute([&] {
+        workers_.execute([&] {
             std::for_each(std::execution::par, sumsq::CountingIterator(0), sumsq::CountingIterator(count),
                           [&](u64 k) { failure.capture([&] { task(k); }); });
         });
         failure.rethrow();
     }
 
-    unsigned workers() const override { return static_cast<unsigned>(arena_.max_concurrency()); }
-
-    sumsq::Versions runtime_versions() const override { return {{"oneTBB", TBB_runtime_version()}}; }
+    unsigned workers() const override { return workers_.count(); }
+    sumsq::Versions runtime_versions() const override { return sumsq::TbbWorkers::versions(); }
 
 private:
-    tbb::global_control allow_;
-    tbb::task_arena arena_;
+    sumsq::TbbWorkers workers_;  // P slots, created outside the timed region
 };
 
 }  // namespace

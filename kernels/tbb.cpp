@@ -17,16 +17,15 @@
 //               Body body;  tbb::parallel_reduce(tbb::blocked_range<u64>(0, n), body);
 //
 // Notice:   the thread count is a task_arena of P slots, created and initialised outside the timed
-//           region; global_control lets TBB create that many workers even past the CPU count.
+//           region (src/tbb_workers.hpp); global_control lets TBB create that many workers even
+//           past the CPU count.
 //           An exception in a task is carried to the caller by TBB itself.
 #include "backend.hpp"
+#include "tbb_workers.hpp"
 
 #include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_reduce.h>
-#include <oneapi/tbb/task_arena.h>
-#include <oneapi/tbb/version.h>
 
 #include <functional>
 
@@ -37,13 +36,10 @@ using sumsq::u64;
 
 class Tbb final : public sumsq::Backend {
 public:
-    explicit Tbb(unsigned threads)
-        : allow_(tbb::global_control::max_allowed_parallelism, threads), arena_(static_cast<int>(threads)) {
-        arena_.initialize();
-    }
+    explicit Tbb(unsigned threads) : workers_(threads) {}
 
     u128 sum_squares(u64 n) override {
-        return arena_.execute([n] {
+        return workers_.execute([n] {
             return tbb::parallel_reduce(
                 tbb::blocked_range<u64>(0, n), u128{0},
                 [](const tbb::blocked_range<u64>& r, u128 partial) { return partial + sumsq::sum_squares_range(r.begin(), r.end()); },
@@ -52,18 +48,16 @@ public:
     }
 
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
-        arena_.execute([&] {
+        workers_.execute([&] {
             tbb::parallel_for(std::size_t{0}, count, [&](std::size_t k) { task(k); });
         });
     }
 
-    unsigned workers() const override { return static_cast<unsigned>(arena_.max_concurrency()); }
-
-    sumsq::Versions runtime_versions() const override { return {{"oneTBB", TBB_runtime_version()}}; }
+    unsigned workers() const override { return workers_.count(); }
+    sumsq::Versions runtime_versions() const override { return sumsq::TbbWorkers::versions(); }
 
 private:
-    tbb::global_control allow_;
-    tbb::task_arena arena_;
+    sumsq::TbbWorkers workers_;  // P slots, created outside the timed region
 };
 
 }  // namespace

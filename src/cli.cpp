@@ -16,12 +16,7 @@ namespace {
 
 constexpr const char* count_grammar = "write digits (10000000), groups (10_000_000) or a power of ten (1e7)";
 
-std::string supported_paths() {
-    std::string names = "auto";
-    for (const auto& path : range::paths())
-        if (path.supported()) names += "|" + std::string(path.name);
-    return names;
-}
+std::string supported_paths() { return fmt::format("auto|{}", fmt::join(range::supported_names(), "|")); }
 
 std::string range_text(u64 min, u64 max) { return grouped(min) + ".." + grouped(max); }
 
@@ -61,6 +56,24 @@ u64 parse_count_option(const std::string& option, const std::string& text, u64 m
     return parsed.value;
 }
 
+bool parse_arguments(CLI::App& app, int argc, const char* const* argv) {
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        app.exit(e);
+        return false;
+    } catch (const CLI::CallForVersion& e) {
+        app.exit(e);
+        return false;
+    } catch (const CLI::ParseError& e) {
+        std::string message = e.what();
+        if (const auto at = message.find(": 1 required"); at != std::string::npos)
+            message = message.substr(0, at) + ": a value is missing";  // e.g. "-n" at the end
+        throw UsageError(fmt::format("{} (see --help)", message));
+    }
+    return true;
+}
+
 std::optional<Options> parse_command_line(int argc, const char* const* argv, const BackendInfo& info) {
     const std::string program = "sumsq-" + std::string(info.name);
     CLI::App app{fmt::format("{}: exact sum of squares S(N) = sum of i*i for i in [0, N) — {}", program, info.model), program};
@@ -93,20 +106,7 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
                                                            kernel_names, range::active().name));
     app.add_flag("--describe", options.describe, "print this backend's name and concept as JSON and exit");
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        app.exit(e);
-        return std::nullopt;
-    } catch (const CLI::CallForVersion& e) {
-        app.exit(e);
-        return std::nullopt;
-    } catch (const CLI::ParseError& e) {
-        std::string message = e.what();
-        if (const auto at = message.find(": 1 required"); at != std::string::npos)
-            message = message.substr(0, at) + ": a value is missing";  // e.g. "-n" at the end
-        throw UsageError(fmt::format("{} (see --help)", message));
-    }
+    if (!parse_arguments(app, argc, argv)) return std::nullopt;
     auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
 
     if (given("--n")) options.n = parse_count_option("--n", n_text, 0, max_n, "the largest N whose S(N) fits in 128 bits");

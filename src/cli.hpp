@@ -10,6 +10,10 @@
 #include <stdexcept>
 #include <string>
 
+namespace CLI {
+class App;
+}
+
 namespace sumsq {
 
 inline constexpr int exit_ok = 0;
@@ -47,6 +51,10 @@ struct Options {
 
 // Parses argv. Returns nothing after printing --help or --version; throws UsageError on bad input.
 std::optional<Options> parse_command_line(int argc, const char* const* argv, const BackendInfo& info);
+
+// Runs app.parse: false after printing --help or --version; CLI11's own errors (unknown option,
+// missing value, repeated option, extra argument) become one-line UsageErrors.
+bool parse_arguments(CLI::App& app, int argc, const char* const* argv);
 
 // Validates one count option's text (grammar in numbers.hpp) against [min, max].
 u64 parse_count_option(const std::string& option, const std::string& text, u64 min, u64 max,

@@ -22,13 +22,6 @@
 namespace sumsq {
 namespace {
 
-std::vector<std::string> supported_kernel_paths() {
-    std::vector<std::string> names;
-    for (const auto& path : range::paths())
-        if (path.supported()) names.emplace_back(path.name);
-    return names;
-}
-
 // One run of the chosen workload; returns an empty string when it is correct, else what went wrong.
 class Runner {
 public:
@@ -75,7 +68,7 @@ int run(int argc, char** argv) {
                 {"model", backend_info.model},
                 {"one_thread", backend_info.thread_model == ThreadModel::one_thread},
                 {"splits_into_tasks", backend_info.splits_into_tasks},
-                {"kernel_paths", supported_kernel_paths()},
+                {"kernel_paths", range::supported_names()},
                 {"runs_wait_workload", backend_info.runs_wait_workload},
                 {"multi_process", backend_info.multi_process},
                 {"version", SUMSQ_VERSION}};

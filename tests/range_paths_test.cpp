@@ -15,10 +15,8 @@ using namespace sumsq;
 namespace {
 
 std::vector<std::string> supported_paths() {
-    std::vector<std::string> names;
-    for (const auto& p : range::paths())
-        if (p.supported()) names.emplace_back(p.name);
-    return names;
+    const auto names = range::supported_names();
+    return {names.begin(), names.end()};
 }
 
 const range::Path& path_named(const std::string& name) {

@@ -52,19 +52,7 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     app.add_option("--out", o.out_dir, "write results.json, results.csv and SVG plots to DIR");
     app.add_option("--timeout", timeout, "seconds one backend run may take before it is killed (default 600)");
     app.add_option("--diff", diff, "compare two results.json files (OLD NEW) instead of running")->expected(2);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        app.exit(e);
-        return std::nullopt;
-    } catch (const CLI::CallForVersion& e) {
-        app.exit(e);
-        return std::nullopt;
-    } catch (const CLI::ParseError& e) {
-        std::string message = e.what();
-        if (const auto at = message.find(": 1 required"); at != std::string::npos) message = message.substr(0, at) + ": a value is missing";
-        throw UsageError(fmt::format("{} (see --help)", message));
-    }
+    if (!parse_arguments(app, argc, argv)) return std::nullopt;
     auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
     if (given("--diff")) {
         if (diff.size() != 2) throw UsageError("--diff: takes two files, OLD.json NEW.json");

@@ -33,6 +33,13 @@ const Path& best() {
 
 std::span<const Path> paths() { return all_paths; }
 
+std::vector<std::string_view> supported_names() {
+    std::vector<std::string_view> names;
+    for (const Path& p : all_paths)
+        if (p.supported()) names.push_back(p.name);
+    return names;
+}
+
 const Path& active() {
     const Path* path = chosen.load(std::memory_order_relaxed);
     if (!path) chosen.store(path = &best(), std::memory_order_relaxed);

@@ -8,6 +8,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace sumsq::range {
 
@@ -29,6 +30,9 @@ u128 exact_loop(u64 lo, u64 hi) noexcept;
 u128 portable_sum(u64 lo, u64 hi) noexcept;
 // AVX2 (4 lanes of 32×32→64 multiplies); only call when the CPU has AVX2.
 u128 avx2_sum(u64 lo, u64 hi) noexcept;
+
+// Names of the paths this CPU runs, best first.
+std::vector<std::string_view> supported_names();
 
 // The active path: the best supported one, unless select() chose another.
 const Path& active();

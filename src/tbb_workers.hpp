@@ -1,0 +1,36 @@
+// tbb_workers.hpp — P oneTBB workers, set up once outside the timed region (tbb and pstl kernels).
+//
+// A task_arena of P slots bounds how many threads run the work inside execute(); global_control
+// raises oneTBB's process-wide limit so that P may exceed the CPU count (oversubscription, for
+// the experiments that want it). initialize() creates the arena now rather than at first use.
+#pragma once
+
+#include "backend.hpp"
+
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/version.h>
+
+#include <utility>
+
+namespace sumsq {
+
+class TbbWorkers {
+public:
+    explicit TbbWorkers(unsigned threads)
+        : allow_(tbb::global_control::max_allowed_parallelism, threads), arena_(static_cast<int>(threads)) {
+        arena_.initialize();
+    }
+    template <class F>
+    auto execute(F&& f) {
+        return arena_.execute(std::forward<F>(f));
+    }
+    unsigned count() const { return static_cast<unsigned>(arena_.max_concurrency()); }
+    static Versions versions() { return {{"oneTBB", TBB_runtime_version()}}; }
+
+private:
+    tbb::global_control allow_;
+    tbb::task_arena arena_;
+};
+
+}  // namespace sumsq
