@@ -1,8 +1,9 @@
 #!/bin/sh
 # make test-sanitize (and CI): every test under AddressSanitizer + UndefinedBehaviorSanitizer,
-# then the threads, tbb and interleaved suites under ThreadSanitizer. OpenMP (and so pstl's
-# and mpi's OpenMP/MPI runtimes) is excluded from TSan: Debian's libgomp is not instrumented,
-# so TSan cannot see its barriers and reports false races.
+# then the threads and interleaved suites under ThreadSanitizer. The other runtimes keep their
+# synchronisation in libraries Debian does not build with TSan, so TSan cannot see it and reports
+# races that are not there: libgomp (openmp, mpi) and libtbb (tbb, pstl — seen here: reports
+# inside oneTBB's own partitioner headers between a task's split and its stealer).
 set -eu
 jobs=$(nproc 2>/dev/null || echo 2)
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,13 +12,19 @@ cd "$here"
 echo "== ASan + UBSan: build and run every test"
 cmake --preset asan >/dev/null
 cmake --build build-asan -j "$jobs"
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# Leak checking everywhere but MPI: Open MPI's dlopen'ed components leak at exit and are unloaded
+# before LeakSanitizer can name them, so they cannot be suppressed by library name.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-LSAN_OPTIONS=suppressions=$here/tests/sanitizers/lsan.supp:print_suppressions=0 \
-UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE valgrind
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE valgrind -E '^(mpi|compare)/'
+ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -R '^(mpi|compare)/'
+echo "== ASan with leak checking: sumsq-compare itself, on the backends without MPI"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  build-asan/bin/sumsq-compare --quick --backends serial,threads,openmp,tbb,pstl,interleaved --out "$(mktemp -d)/out" >/dev/null
 
-echo "== TSan: threads, tbb, interleaved"
+echo "== TSan: threads, interleaved"
 cmake --preset tsan >/dev/null
-cmake --build build-tsan -j "$jobs" --target sumsq-test-threads sumsq-test-tbb sumsq-test-interleaved
+cmake --build build-tsan -j "$jobs" --target sumsq-test-threads sumsq-test-interleaved
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-  ctest --test-dir build-tsan --output-on-failure -j "$jobs" -R '^(threads|tbb|interleaved)/'
+  ctest --test-dir build-tsan --output-on-failure -j "$jobs" -R '^(threads|interleaved)/'

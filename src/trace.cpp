@@ -15,6 +15,8 @@ namespace sumsq::trace {
 namespace {
 
 constexpr std::size_t max_events = 1'000'000;
+// Rows for wait-workload tasks get ids above any Linux thread id (PID_MAX_LIMIT is 2^22).
+constexpr long task_row_base = 1L << 30;
 
 struct Event {
     u64 lo, hi;          // chunk bounds; for a step: task, step
@@ -83,7 +85,7 @@ nlohmann::json document(const std::string& backend) {
             const auto name = WaitWorkload::task_name(static_cast<unsigned>(e.lo));
             event["name"] = "Task " + name + ": step " + std::to_string(e.hi);
             event["cat"] = "step";
-            event["tid"] = 1'000'000 + e.lo;  // a row per task
+            event["tid"] = task_row_base + static_cast<long>(e.lo);  // a row per task
             event["args"] = {{"task", name}, {"step", e.hi}, {"os_thread", e.os_thread}, {"cpu", e.cpu}};
             tasks.insert(e.lo);
         } else {
@@ -100,7 +102,7 @@ nlohmann::json document(const std::string& backend) {
         trace_events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", t},
                                 {"args", {{"name", "OS thread " + std::to_string(t)}}}});
     for (u64 t : tasks)
-        trace_events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", 1'000'000 + t},
+        trace_events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", task_row_base + static_cast<long>(t)},
                                 {"args", {{"name", "Task " + WaitWorkload::task_name(static_cast<unsigned>(t))}}}});
     return {{"traceEvents", std::move(trace_events)},
             {"displayTimeUnit", "ns"},
