@@ -85,7 +85,9 @@ int run(int argc, char** argv) {
     const Options& options = *parsed;
 
     Runner runner(*backend, options);
-    RunReport report{.info = &backend_info, .options = options};
+    RunReport report;
+    report.info = &backend_info;
+    report.options = options;
     std::string problem;
     const bool long_run = options.workload == Workload::sum && options.n >= 2'000'000'000ull;
     report.timing = measure(options.warmup, options.reps, [&] {

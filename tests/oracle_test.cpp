@@ -7,14 +7,6 @@
 
 using namespace sumsq;
 
-namespace {
-u128 from_decimal(const char* text) {
-    u128 v = 0;
-    for (; *text; ++text) v = v * 10 + u128(*text - '0');
-    return v;
-}
-}  // namespace
-
 TEST_CASE("core/oracle equals brute force for N in 0..2000") {
     u128 brute = 0;
     for (u64 n = 0; n <= 2000; ++n) {

@@ -66,12 +66,14 @@ bool on_path(const std::string& program) {
 ChildResult run_child(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                       const std::vector<std::string>& extra_env) {
     ChildResult result;
+    result.end = ChildResult::End::failed_to_start;
     int out_pipe[2], err_pipe[2];
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0) return {ChildResult::End::failed_to_start};
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) return result;
     if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
         ::close(out_pipe[0]), ::close(out_pipe[1]);
-        return {ChildResult::End::failed_to_start};
+        return result;
     }
+    result.end = ChildResult::End::exited;
     std::vector<std::string> args(argv), env(extra_env);
     for (char** e = environ; *e; ++e) env.emplace_back(*e);
     std::vector<char*> arg_ptrs, env_ptrs;

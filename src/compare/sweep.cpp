@@ -64,7 +64,12 @@ std::vector<std::string> command(const CompareOptions& o, const Configuration& c
 }
 
 Run run_one(const CompareOptions& o, const Configuration& c) {
-    Run run{c.backend->name, c.workload, c.n, c.threads, c.backend->multi_process};
+    Run run;
+    run.backend = c.backend->name;
+    run.workload = c.workload;
+    run.n = c.n;
+    run.threads = c.threads;
+    run.processes = c.backend->multi_process;
     auto argv = command(o, c);
     if (argv.front() == "mpirun") argv.front() = "/bin/sh", argv.insert(argv.begin() + 1, {"-c", "exec mpirun \"$@\"", "mpirun"});
     const ChildResult child = run_child(argv, std::chrono::seconds(o.timeout_s), launcher_env(*c.backend));
