@@ -47,17 +47,29 @@ void ensure_initialized(int* argc, char*** argv) {
     });
 }
 
-// Ranks other than 0 stay silent: bad input and results are reported once, by rank 0. The rank
-// comes from the launcher's environment (Open MPI, MPICH), so bad input is reported before — and
-// without paying for — MPI_Init, which happens when the backend is made.
-void setup_process(int&, char**&) {
+// Under a launcher (Open MPI's or MPICH's rank in the environment) MPI starts before anything
+// else, so every rank leaves through MPI_Finalize, which waits for all ranks: otherwise a silent
+// rank rejecting bad input could exit first and mpirun would abort rank 0 before its message got
+// out (seen here under load). Ranks other than 0 stay silent: everything is reported once, by
+// rank 0. Without a launcher, MPI_Init waits until the backend is made, so bad input costs nothing.
+void setup_process(int& argc, char**& argv) {
     const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
     if (!rank) rank = std::getenv("PMI_RANK");
-    if (!rank || std::string(rank) == "0") return;
+    if (!rank) return;
+    ensure_initialized(&argc, &argv);
+    if (std::string(rank) == "0") return;
     const int null = ::open("/dev/null", O_WRONLY);
     ::dup2(null, STDOUT_FILENO);
     ::dup2(null, STDERR_FILENO);
     ::close(null);
+}
+
+// A runtime error on one rank: the others may be waiting in a collective, so end the whole job.
+void abort_job(int code) {
+    int initialized = 0, finalized = 0;
+    MPI_Initialized(&initialized);
+    MPI_Finalized(&finalized);
+    if (initialized && !finalized) MPI_Abort(MPI_COMM_WORLD, code);
 }
 
 // inout[k] += in[k] for u128 values carried as two 64-bit words.
@@ -149,6 +161,7 @@ const sumsq::BackendInfo sumsq::backend_info{
     .wait_refusal = "runs the sum workload only: its ranks share no clock-ordered log of steps",
     .multi_process = true,
     .process_setup = setup_process,
+    .process_failed = abort_job,
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {

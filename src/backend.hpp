@@ -32,6 +32,8 @@ struct BackendInfo {
     bool multi_process = false;               // ranks of one job (MPI): JSON adds ranks, threads_per_rank
     // Called first thing in main(), before options are parsed (e.g. MPI_Init); may be null.
     void (*process_setup)(int& argc, char**& argv) = nullptr;
+    // Called when the run fails with an error (exit code 3), e.g. to abort an MPI job; may be null.
+    void (*process_failed)(int exit_code) = nullptr;
 };
 
 struct BackendConfig {

@@ -143,6 +143,7 @@ int main(int argc, char** argv) {
         return sumsq::run(argc, argv);
     } catch (const std::exception& e) {
         fmt::print(std::cerr, "sumsq-{}: error: {}\n", sumsq::backend_info.name, e.what());
+        if (sumsq::backend_info.process_failed) sumsq::backend_info.process_failed(3);
         return 3;
     }
 }
