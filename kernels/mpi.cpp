@@ -120,6 +120,11 @@ public:
     unsigned processes() const override { return static_cast<unsigned>(ranks_); }
     bool reports() const override { return rank_ == 0; }
 
+    unsigned agree(unsigned count) override {
+        MPI_Bcast(&count, 1, MPI_UNSIGNED, 0, MPI_COMM_WORLD);
+        return count;
+    }
+
     void combine_cpu_seconds(std::vector<double>& cpu) override {
         std::vector<double> total(cpu.size());
         MPI_Reduce(cpu.data(), total.data(), static_cast<int>(cpu.size()), MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);

@@ -62,6 +62,8 @@ public:
     virtual unsigned processes() const { return 1; }
     // Whether this process validates and reports (false on MPI ranks other than 0).
     virtual bool reports() const { return true; }
+    // A count every process must use (MPI: rank 0's, broadcast); others return it unchanged.
+    virtual unsigned agree(unsigned count) { return count; }
     // Called on every process after the timed runs: turns this process's CPU seconds per
     // repetition into the job's (MPI: summed over ranks onto rank 0).
     virtual void combine_cpu_seconds(std::vector<double>&) {}

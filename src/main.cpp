@@ -95,9 +95,16 @@ int run(int argc, char** argv) {
         if (problem.empty()) problem = error;
     }, [&](unsigned done) {
         if (long_run) fmt::print(std::cerr, "{}: repetition {}/{} done\n", program, done, options.reps);
-    });
+    }, [&](unsigned count) { return backend->agree(count); });
     report.timer_overhead_seconds = timer_overhead_seconds();
-    backend->combine_cpu_seconds(report.timing.cpu_seconds);  // collective on every MPI rank
+    {  // collective on every MPI rank: the job's CPU time, per repetition and for parallelism
+        std::vector<double> cpu = report.timing.cpu_seconds;
+        cpu.push_back(report.timing.parallelism_cpu_seconds);
+        backend->combine_cpu_seconds(cpu);
+        report.timing.parallelism_cpu_seconds = cpu.back();
+        cpu.pop_back();
+        report.timing.cpu_seconds = cpu;
+    }
 
     if (trace_file) {  // one extra, untimed run, recorded
         trace::start();

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
-#include <limits>
 
 namespace sumsq {
 
@@ -15,17 +15,6 @@ Stats summarize(std::vector<double> values) {
     return {median, values.front(), values.back()};
 }
 
-double Timing::parallelism() const {
-    // The process CPU clock costs a system call of about half a microsecond, part of which lands
-    // in every CPU sample, and it ticks coarsely: below 50 µs per repetition, or 1 ms in total,
-    // the ratio says more about the clock than the program, so it is reported as unknown (NaN).
-    double wall_total = 0, cpu_total = 0;
-    for (double w : wall_seconds) wall_total += w;
-    for (double c : cpu_seconds) cpu_total += c;
-    if (wall_total < 1e-3 || wall().median < 50e-6) return std::numeric_limits<double>::quiet_NaN();
-    return cpu_total / wall_total;
-}
-
 double process_cpu_seconds() {
     timespec ts{};
     ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -33,7 +22,7 @@ double process_cpu_seconds() {
 }
 
 Timing measure(unsigned warmup, unsigned reps, const std::function<void()>& body,
-               const std::function<void(unsigned)>& progress) {
+               const std::function<void(unsigned)>& progress, const std::function<unsigned(unsigned)>& agree) {
     using Clock = std::chrono::steady_clock;
     for (unsigned k = 0; k < warmup; ++k) body();
     Timing timing;
@@ -50,6 +39,27 @@ Timing measure(unsigned warmup, unsigned reps, const std::function<void()>& body
         timing.cpu_seconds.push_back(cpu_end - cpu_begin);
         if (progress) progress(k + 1);
     }
+    // Parallelism needs a long span: Linux adds a running thread's CPU time to the process clock
+    // only at scheduler ticks and switches, so over a millisecond the other threads' work is
+    // mostly missing (a 2-thread run measured 1.00 here). Short repetitions are therefore followed
+    // by an untimed block of back-to-back runs lasting about parallelism_min_seconds, its length
+    // fixed in advance from the median (and agreed between processes).
+    double wall_total = 0, cpu_total = 0;
+    for (double w : timing.wall_seconds) wall_total += w;
+    for (double c : timing.cpu_seconds) cpu_total += c;
+    const double median = timing.wall().median;
+    const double wanted = median > 0 ? std::ceil(parallelism_min_seconds / median) : 1e6;
+    unsigned runs = wall_total < parallelism_min_seconds ? static_cast<unsigned>(std::min(wanted, 1e6)) : 0;
+    if (agree) runs = agree(runs);
+    if (runs > 0) {
+        const double cpu_begin = process_cpu_seconds();
+        const auto wall_begin = Clock::now();
+        for (unsigned k = 0; k < runs; ++k) body();
+        wall_total = std::chrono::duration<double>(Clock::now() - wall_begin).count();
+        cpu_total = process_cpu_seconds() - cpu_begin;
+    }
+    timing.parallelism_wall_seconds = wall_total;
+    timing.parallelism_cpu_seconds = cpu_total;
     return timing;
 }
 

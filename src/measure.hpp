@@ -16,15 +16,25 @@ struct Timing {
     std::vector<double> cpu_seconds;   // one per repetition, CLOCK_PROCESS_CPUTIME_ID (all threads)
     Stats wall() const { return summarize(wall_seconds); }
     Stats cpu() const { return summarize(cpu_seconds); }
-    // Measured parallelism: CPU time / wall time (≈1 serial, ≈P parallel, ≈0 waiting); NaN when a
-    // repetition takes under 50 µs or all add up to under 1 ms: too short to measure.
-    double parallelism() const;
+    // Measured parallelism: CPU time / wall time (≈1 serial, ≈P parallel, ≈0 waiting), over the
+    // timed repetitions when they last at least parallelism_min_seconds, else over a block of
+    // back-to-back runs that long (see measure.cpp for why).
+    double parallelism_cpu_seconds = 0;
+    double parallelism_wall_seconds = 0;  // the span it was measured over
+    double parallelism() const {
+        return parallelism_wall_seconds > 0 ? parallelism_cpu_seconds / parallelism_wall_seconds : 0;
+    }
 };
 
+inline constexpr double parallelism_min_seconds = 0.2;
+
 // Runs body `warmup` times untimed, then `reps` times timed. `progress(done)` is called after each
-// timed repetition (for long runs).
+// timed repetition (for long runs). `agree(count)` returns the number of extra runs every process
+// will make for the parallelism block (MPI ranks must run collectives equally often); by default
+// this process's own count.
 Timing measure(unsigned warmup, unsigned reps, const std::function<void()>& body,
-               const std::function<void(unsigned)>& progress = {});
+               const std::function<void(unsigned)>& progress = {},
+               const std::function<unsigned(unsigned)>& agree = {});
 
 // The harness's own cost: median wall time of an empty timed region, in seconds.
 double timer_overhead_seconds();

@@ -39,7 +39,8 @@ nlohmann::json to_json(const RunReport& r) {
         {"warmup", r.options.warmup},
         {"wall_seconds", {{"median", wall.median}, {"min", wall.min}, {"max", wall.max}, {"all", r.timing.wall_seconds}}},
         {"cpu_seconds", {{"median", cpu.median}, {"min", cpu.min}, {"max", cpu.max}, {"all", r.timing.cpu_seconds}}},
-        {"parallelism", std::isnan(r.timing.parallelism()) ? nlohmann::json(nullptr) : nlohmann::json(r.timing.parallelism())},
+        {"parallelism", r.timing.parallelism()},
+        {"parallelism_wall_seconds", r.timing.parallelism_wall_seconds},
         {"timer_overhead_seconds", r.timer_overhead_seconds},
         {"environment", r.environment},
     };
@@ -94,10 +95,8 @@ void print_table(std::ostream& out, const RunReport& r) {
     fmt::print(out, "  wall         median {}  (min {}, max {}; {} reps after {} warm-up)\n", duration_text(wall.median),
                duration_text(wall.min), duration_text(wall.max), r.options.reps, r.options.warmup);
     fmt::print(out, "  CPU          median {}\n", duration_text(cpu.median));
-    if (std::isnan(r.timing.parallelism()))
-        fmt::print(out, "  parallelism  n/a  (CPU time / wall time: the runs are too short to measure it)\n");
-    else
-        fmt::print(out, "  parallelism  {:.2f}  (CPU time / wall time)\n", r.timing.parallelism());
+    fmt::print(out, "  parallelism  {:.2f}  (CPU time / wall time over {})\n", r.timing.parallelism(),
+               duration_text(r.timing.parallelism_wall_seconds));
     if (r.options.workload == Workload::sum && wall.median > 0 && r.options.n > 0)
         fmt::print(out, "  throughput   {:.3g} elements/s  ({:.3f} ns/element)\n", work_items(r) / wall.median,
                    wall.median * 1e9 / double(r.options.n));
@@ -116,7 +115,7 @@ void print_csv(std::ostream& out, const RunReport& r) {
                sum ? (r.info->splits_into_tasks ? std::to_string(r.options.backend.tasks) : "") : std::to_string(r.options.wait.tasks),
                sum ? to_decimal(*r.result) : "", sum ? to_decimal(*r.expected) : "", r.ok ? "true" : "false",
                wall.median, wall.min, wall.max, cpu.median,
-               std::isnan(r.timing.parallelism()) ? "" : fmt::format("{:.4f}", r.timing.parallelism()),
+               fmt::format("{:.4f}", r.timing.parallelism()),
                wall.median > 0 ? work_items(r) / wall.median : 0.0);
 }
 

@@ -39,7 +39,7 @@ std::optional<u64> break_even(const std::vector<Run>& runs, const std::string& b
     for (u64 n : sorted) {
         const Run* best = best_run(runs, backend, "sum", n);
         const auto serial = serial_median(runs, "sum", n);
-        if (best && serial && best->wall_median() < *serial) return n;
+        if (best && serial && best->wall_median() < 0.95 * *serial) return n;  // 5%: beyond noise
     }
     return std::nullopt;
 }

@@ -20,7 +20,7 @@ std::optional<double> scaling(const std::vector<Run>& runs, const Run& run);
 // The OK run of `backend` with the lowest median for (workload, n), if any.
 const Run* best_run(const std::vector<Run>& runs, const std::string& backend, const std::string& workload, u64 n);
 
-// Smallest swept N (sum workload) at which `backend`'s best run beats serial.
+// Smallest swept N (sum workload) at which `backend`'s best run beats serial by at least 5%.
 std::optional<u64> break_even(const std::vector<Run>& runs, const std::string& backend, const std::vector<u64>& sizes);
 
 }  // namespace sumsq::compare

@@ -122,7 +122,7 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
         for (u64 n : workload == "sum" ? o.sizes : std::vector<u64>{0}) print_table(out, runs, workload, n, cpus);
 
     if (std::find(o.workloads.begin(), o.workloads.end(), "sum") != o.workloads.end() && serial_median(runs, "sum", o.sizes.front())) {
-        fmt::print(out, "\nbreak-even (smallest swept N where the backend beats serial):\n");
+        fmt::print(out, "\nbreak-even (smallest swept N where the backend beats serial by 5% or more):\n");
         for (const BackendBinary& b : backends) {
             if (b.name == "serial") continue;
             const auto n = break_even(runs, b.name, o.sizes);
