@@ -35,22 +35,22 @@ namespace sumsq::coop {
 class PinToCurrentCpu {
 public:
     PinToCurrentCpu() {
-        ::sched_getaffinity(0, sizeof old, &old);
-        if (CPU_COUNT(&old) == 1) return;
+        ::sched_getaffinity(0, sizeof old_mask_, &old_mask_);
+        if (CPU_COUNT(&old_mask_) == 1) return;
         cpu_set_t one;
         CPU_ZERO(&one);
         CPU_SET(::sched_getcpu(), &one);
-        changed = ::sched_setaffinity(0, sizeof one, &one) == 0;
+        changed_ = ::sched_setaffinity(0, sizeof one, &one) == 0;
     }
     ~PinToCurrentCpu() {
-        if (changed) ::sched_setaffinity(0, sizeof old, &old);
+        if (changed_) ::sched_setaffinity(0, sizeof old_mask_, &old_mask_);
     }
     PinToCurrentCpu(const PinToCurrentCpu&) = delete;
     PinToCurrentCpu& operator=(const PinToCurrentCpu&) = delete;
 
 private:
-    cpu_set_t old{};
-    bool changed = false;
+    cpu_set_t old_mask_{};
+    bool changed_ = false;
 };
 
 // A coroutine that runs on the Scheduler: created suspended; spawn() hands it over.
