@@ -118,11 +118,11 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
     }
     script += fmt::format("$matrix << EOD\n{}EOD\n", block);
     script += "set output 'workload_matrix.svg'\nset terminal svg size 1000,450 dynamic font 'sans,12' background rgb 'white'\n"
-              "set multiplot layout 1,2 title 'Workload x backend: speedup vs serial and measured parallelism (CPU/wall)'\n"
+              "set multiplot layout 1,2 title 'Workload x backend, each at its fastest thread count: speedup and measured parallelism'\n"
               "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8 border -1\n"
               "unset xlabel\nset xtics norotate\nset key inside top left\nset yrange [0:*]\n"
               "set title 'speedup vs serial'\nset ylabel 'x'\nplot $matrix using 2:xtic(1) title 'sum', '' using 3 title 'wait'\n"
-              "set title 'parallelism = CPU time / wall time (0: too short to measure)'\nset ylabel 'cores busy'\nplot $matrix using 4:xtic(1) title 'sum', '' using 5 title 'wait'\n"
+              "set title 'parallelism = CPU time / wall time'\nset ylabel 'cores busy'\nplot $matrix using 4:xtic(1) title 'sum', '' using 5 title 'wait'\n"
               "unset multiplot\n";
     return script;
 }
