@@ -27,9 +27,9 @@ namespace {
 using sumsq::u128;
 using sumsq::u64;
 
-class Pstl final : public sumsq::Backend {
+class Pstl final : public sumsq::TbbBackend {
 public:
-    explicit Pstl(unsigned threads) : workers_(threads) {}
+    using TbbBackend::TbbBackend;
 
     u128 sum_squares(u64 n) override {
         const u64 parts = u64{8} * workers();  // a few pieces per worker, for balance
@@ -50,12 +50,6 @@ public:
         });
         failure.rethrow();
     }
-
-    unsigned workers() const override { return workers_.count(); }
-    sumsq::Versions runtime_versions() const override { return sumsq::TbbWorkers::versions(); }
-
-private:
-    sumsq::TbbWorkers workers_;  // P slots, created outside the timed region
 };
 
 }  // namespace

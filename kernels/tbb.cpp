@@ -34,9 +34,9 @@ namespace {
 using sumsq::u128;
 using sumsq::u64;
 
-class Tbb final : public sumsq::Backend {
+class Tbb final : public sumsq::TbbBackend {
 public:
-    explicit Tbb(unsigned threads) : workers_(threads) {}
+    using TbbBackend::TbbBackend;
 
     u128 sum_squares(u64 n) override {
         return workers_.execute([n] {
@@ -52,12 +52,6 @@ public:
             tbb::parallel_for(std::size_t{0}, count, [&](std::size_t k) { task(k); });
         });
     }
-
-    unsigned workers() const override { return workers_.count(); }
-    sumsq::Versions runtime_versions() const override { return sumsq::TbbWorkers::versions(); }
-
-private:
-    sumsq::TbbWorkers workers_;  // P slots, created outside the timed region
 };
 
 }  // namespace

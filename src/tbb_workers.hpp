@@ -33,4 +33,15 @@ private:
     tbb::task_arena arena_;
 };
 
+// A backend whose workers are such an arena (tbb, pstl): it reports them and oneTBB's version.
+class TbbBackend : public Backend {
+public:
+    explicit TbbBackend(unsigned threads) : workers_(threads) {}
+    unsigned workers() const override { return workers_.count(); }
+    Versions runtime_versions() const override { return TbbWorkers::versions(); }
+
+protected:
+    TbbWorkers workers_;  // P slots, created outside the timed region
+};
+
 }  // namespace sumsq
