@@ -7,11 +7,12 @@
 namespace sumsq::test {
 
 struct ProcessResult {
-    int exit_code = -1;  // 128 + signal when killed by a signal
+    int exit_code = -1;  // 128 + signal when killed by a signal; -1 when it timed out
     std::string out, err;
 };
 
 // Runs `program` with `args` (no shell), optionally with extra environment entries "NAME=value".
+// (A thin wrapper over sumsq-compare's run_child.)
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const std::vector<std::string>& extra_env = {});
 

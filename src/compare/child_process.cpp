@@ -99,7 +99,7 @@ ChildResult run_child(const std::vector<std::string>& argv, std::chrono::millise
     ::posix_spawnattr_setsigmask(&attributes, &none);
     ::posix_spawnattr_setsigdefault(&attributes, &defaults);
     pid_t pid = 0;
-    const int spawned = ::posix_spawn(&pid, args[0].c_str(), &actions, &attributes, arg_ptrs.data(), env_ptrs.data());
+    const int spawned = ::posix_spawnp(&pid, args[0].c_str(), &actions, &attributes, arg_ptrs.data(), env_ptrs.data());
     ::posix_spawn_file_actions_destroy(&actions);
     ::posix_spawnattr_destroy(&attributes);
     ::close(out_pipe[1]);

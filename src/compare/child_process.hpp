@@ -14,7 +14,8 @@ struct ChildResult {
     std::string out, err;
 };
 
-// Runs argv[0] with argv (no shell) in its own process group, capturing stdout and stderr.
+// Runs argv[0] (a path, or a name looked up on PATH) with argv, no shell, in its own process group,
+// capturing stdout and stderr. extra_env entries ("NAME=value") come before the inherited ones.
 // Past `timeout` the whole group is killed (SIGTERM, then SIGKILL).
 ChildResult run_child(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                       const std::vector<std::string>& extra_env = {});

@@ -70,9 +70,7 @@ Run run_one(const CompareOptions& o, const Configuration& c) {
     run.n = c.n;
     run.threads = c.threads;
     run.processes = c.backend->multi_process;
-    auto argv = command(o, c);
-    if (argv.front() == "mpirun") argv.front() = "/bin/sh", argv.insert(argv.begin() + 1, {"-c", "exec mpirun \"$@\"", "mpirun"});
-    const ChildResult child = run_child(argv, std::chrono::seconds(o.timeout_s), launcher_env(*c.backend));
+    const ChildResult child = run_child(command(o, c), std::chrono::seconds(o.timeout_s), launcher_env(*c.backend));
     switch (child.end) {
     case ChildResult::End::failed_to_start:
         run.message = "could not start " + c.backend->path;
