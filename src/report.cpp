@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include <cmath>
 #include <set>
 
 namespace sumsq {

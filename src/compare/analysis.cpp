@@ -16,6 +16,11 @@ std::optional<double> speedup(const std::vector<Run>& runs, const Run& run) {
     return *serial / run.wall_median();
 }
 
+std::optional<double> efficiency(const std::vector<Run>& runs, const Run& run) {
+    const auto s = speedup(runs, run);
+    return s ? std::optional(*s / run.threads) : std::nullopt;
+}
+
 std::optional<double> scaling(const std::vector<Run>& runs, const Run& run) {
     if (run.status != Run::Status::ok || run.wall_median() <= 0) return std::nullopt;
     for (const Run& r : runs)

@@ -11,8 +11,10 @@ namespace sumsq::compare {
 
 // Serial's median wall time for this workload and N, if serial ran OK.
 std::optional<double> serial_median(const std::vector<Run>& runs, const std::string& workload, u64 n);
-// serial median / this run's median; efficiency = speedup / threads.
+// serial median / this run's median.
 std::optional<double> speedup(const std::vector<Run>& runs, const Run& run);
+// speedup / threads (MPI: ranks).
+std::optional<double> efficiency(const std::vector<Run>& runs, const Run& run);
 
 // Scaling: this backend's own 1-thread median / this median (how it gains from more threads).
 std::optional<double> scaling(const std::vector<Run>& runs, const Run& run);

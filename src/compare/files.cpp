@@ -34,7 +34,7 @@ std::string csv(const std::vector<Run>& runs) {
         text += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.backend, r.workload, r.workload == "sum" ? std::to_string(r.n) : "",
                             r.threads, status_text(r.status), field("wall_seconds", "median"), field("wall_seconds", "min"),
                             field("wall_seconds", "max"), field("cpu_seconds", "median"), number_or_empty(r.parallelism()),
-                            number_or_empty(s), number_or_empty(s ? std::optional(*s / r.threads) : std::nullopt),
+                            number_or_empty(s), number_or_empty(efficiency(runs, r)),
                             r.oversubscribed(cpus) ? "true" : "false");
     }
     return text;
@@ -51,7 +51,7 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
         if (r.workload == "sum") entry["n"] = r.n;
         entry["status"] = status_text(r.status);
         if (!r.message.empty()) entry["message"] = r.message;
-        if (const auto s = speedup(runs, r)) entry["speedup"] = *s, entry["efficiency"] = *s / r.threads;
+        if (const auto s = speedup(runs, r)) entry["speedup"] = *s, entry["efficiency"] = *efficiency(runs, r);
         list.push_back(std::move(entry));
     }
     return {{"environment", sweep_environment(runs)},
@@ -63,8 +63,8 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
 // gnuplot script: three SVGs from inline data blocks.
 std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs) {
     std::string script = "set terminal svg size 800,500 dynamic font 'sans,12' background rgb 'white'\nset key outside right\nset grid\n";
-    const bool has_sum = std::find(o.workloads.begin(), o.workloads.end(), "sum") != o.workloads.end();
-    const u64 largest = *std::max_element(o.sizes.begin(), o.sizes.end());
+    const bool has_sum = o.has_workload("sum");
+    const u64 largest = o.largest_size();
     unsigned max_threads_swept = 1;
     for (unsigned t : o.threads) max_threads_swept = std::max(max_threads_swept, t);
 
@@ -161,7 +161,6 @@ std::vector<std::string> OutputDir::commit() {
         paths.push_back(target.string());
     }
     std::sort(paths.begin(), paths.end());
-    committed_ = true;
     return paths;
 }
 

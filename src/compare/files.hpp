@@ -26,7 +26,6 @@ public:
 
 private:
     std::string dir_, staging_;
-    bool committed_ = false;
 };
 
 // Writes results.json, results.csv and, when gnuplot is on PATH (or $SUMSQ_GNUPLOT), the plots.

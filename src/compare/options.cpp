@@ -6,6 +6,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace sumsq::compare {
 namespace {
 
@@ -29,6 +31,16 @@ std::vector<T> count_list(const std::string& option, const std::string& text, u6
 }
 
 }  // namespace
+
+bool CompareOptions::has_workload(const std::string& workload) const {
+    return std::find(workloads.begin(), workloads.end(), workload) != workloads.end();
+}
+
+u64 CompareOptions::largest_size() const { return *std::max_element(sizes.begin(), sizes.end()); }
+
+std::vector<u64> CompareOptions::sizes_for(const std::string& workload) const {
+    return workload == "sum" ? sizes : std::vector<u64>{0};
+}
 
 std::optional<CompareOptions> parse_compare_options(int argc, const char* const* argv) {
     CLI::App app{"sumsq-compare: runs every sumsq-<backend> binary as its own process over a sweep and compares them",

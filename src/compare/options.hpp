@@ -22,6 +22,11 @@ struct CompareOptions {
     std::string out_dir;       // empty: no files
     unsigned timeout_s = 600;  // per backend run
     std::optional<std::pair<std::string, std::string>> diff;
+
+    bool has_workload(const std::string& workload) const;
+    u64 largest_size() const;
+    // The sizes a workload is swept over; the wait workload has no N (one entry, 0).
+    std::vector<u64> sizes_for(const std::string& workload) const;
 };
 
 // Returns nothing after --help; throws UsageError on bad input.

@@ -27,12 +27,13 @@ void print_table(std::ostream& out, const std::vector<Run>& runs, const std::str
     for (const Run& r : runs) {
         if (r.workload != workload || r.n != n) continue;
         const auto s = speedup(runs, r);
+        const auto e = efficiency(runs, r);
         const auto own = r.threads > 1 ? scaling(runs, r) : std::nullopt;
         const bool ok = r.status == Run::Status::ok;
         fmt::print(out, "  {:<12} {:>6}{} {:>11} {:>8} {:>10} {:>8} {:>11}  {}{}\n", r.backend,
                    r.processes ? fmt::format("{}p", r.threads) : std::to_string(r.threads),
                    r.oversubscribed(cpus) ? "*" : " ", ok || r.status == Run::Status::mismatch ? duration_text(r.wall_median()) : "-",
-                   s ? fmt::format("{:.2f}x", *s) : "-", s ? percent(*s / r.threads) : "-",
+                   s ? fmt::format("{:.2f}x", *s) : "-", e ? percent(*e) : "-",
                    own ? fmt::format("{:.2f}x", *own) : "", parallelism_text(r.parallelism()),
                    status_text(r.status), r.message.empty() || ok ? "" : ": " + r.message);
     }
@@ -74,9 +75,8 @@ std::vector<std::string> environment_notes(const CompareOptions& o, const std::v
 
 std::vector<std::string> findings(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs) {
     std::vector<std::string> lines;
-    const bool has_sum = std::find(o.workloads.begin(), o.workloads.end(), "sum") != o.workloads.end();
-    const bool has_wait = std::find(o.workloads.begin(), o.workloads.end(), "wait") != o.workloads.end();
-    const u64 largest = *std::max_element(o.sizes.begin(), o.sizes.end());
+    const bool has_sum = o.has_workload("sum"), has_wait = o.has_workload("wait");
+    const u64 largest = o.largest_size();
     double best_parallel_sum = 0;
     for (const BackendBinary& b : backends) {
         if (b.name == "serial") continue;
@@ -119,9 +119,9 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
     const unsigned cpus = available_cpus();
     fmt::print(out, "sumsq-compare — exact sum of squares, one process per backend\n");
     for (const auto& workload : o.workloads)
-        for (u64 n : workload == "sum" ? o.sizes : std::vector<u64>{0}) print_table(out, runs, workload, n, cpus);
+        for (u64 n : o.sizes_for(workload)) print_table(out, runs, workload, n, cpus);
 
-    if (std::find(o.workloads.begin(), o.workloads.end(), "sum") != o.workloads.end() && serial_median(runs, "sum", o.sizes.front())) {
+    if (o.has_workload("sum") && serial_median(runs, "sum", o.sizes.front())) {
         fmt::print(out, "\nbreak-even (smallest swept N where the backend beats serial by 5% or more):\n");
         for (const BackendBinary& b : backends) {
             if (b.name == "serial") continue;

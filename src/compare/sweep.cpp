@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <fstream>
 #include <limits>
 #include <unistd.h>
@@ -121,7 +120,8 @@ double Run::wall_median() const {
 }
 
 double Run::parallelism() const {
-    if (!data.is_object() || !data["parallelism"].is_number()) return std::numeric_limits<double>::quiet_NaN();
+    if (!data.is_object() || !data.contains("parallelism") || !data["parallelism"].is_number())
+        return std::numeric_limits<double>::quiet_NaN();
     return data["parallelism"].get<double>();
 }
 
@@ -154,8 +154,7 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
 std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBinary>& backends) {
     std::vector<Configuration> plan;
     for (const auto& workload : o.workloads) {
-        const std::vector<u64> sizes = workload == "sum" ? o.sizes : std::vector<u64>{0};
-        for (u64 n : sizes)
+        for (u64 n : o.sizes_for(workload))
             for (const auto& b : backends) {
                 if (workload == "wait" && !b.runs_wait) continue;
                 if (b.one_thread || (b.multi_process && !have_mpirun)) plan.push_back({&b, workload, n, 1});
@@ -165,7 +164,7 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
     }
     // The first process on an idle machine runs slower (clock ramp-up, cold caches): without this
     // discarded run the first backend, usually the serial baseline, measured up to 40% slow here.
-    if (!plan.empty() && std::find(o.workloads.begin(), o.workloads.end(), "sum") != o.workloads.end())
+    if (!plan.empty() && o.has_workload("sum"))
         run_child({backends.front().path, "-n", "1e8", "--reps", "1", "--warmup", "0", "--format", "json"}, std::chrono::seconds(o.timeout_s));
     std::vector<Run> runs;
     const auto start = std::chrono::steady_clock::now();
