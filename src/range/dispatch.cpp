@@ -11,14 +11,10 @@ namespace {
 
 bool always() { return true; }
 bool has_avx2() { return __builtin_cpu_supports("avx2"); }
-u128 exact_fn(u64 lo, u64 hi) { return exact_loop(lo, hi); }
-u128 portable_fn(u64 lo, u64 hi) { return portable_sum(lo, hi); }
-u128 avx2_fn(u64 lo, u64 hi) { return avx2_sum(lo, hi); }
-
 constexpr std::array<Path, 3> all_paths{{
-    {"avx2", "AVX2: 4-lane 32x32->64 multiplies, 64-bit sums with the high-half trick", has_avx2, avx2_fn},
-    {"portable", "portable C++: 64-bit sums with the high-half trick (any x86-64)", always, portable_fn},
-    {"exact", "the plain loop in 128-bit arithmetic (the reference)", always, exact_fn},
+    {"avx2", has_avx2, avx2_sum},          // 4-lane 32x32->64 multiplies, the high-half trick
+    {"portable", always, portable_sum},    // plain C++, the same trick, any x86-64
+    {"exact", always, exact_loop},         // the plain loop in 128-bit arithmetic (the reference)
 }};
 
 std::atomic<const Path*> chosen{nullptr};  // set before the workers start; atomic for the first lazy read

@@ -16,9 +16,8 @@ inline constexpr u64 fast_limit = u64{1} << 32;  // fast paths need hi <= 2^32
 
 struct Path {
     std::string_view name;
-    std::string_view description;
-    bool (*supported)();        // does this CPU run it?
-    u128 (*sum)(u64 lo, u64 hi);  // fast paths: requires hi <= fast_limit
+    bool (*supported)();                   // does this CPU run it?
+    u128 (*sum)(u64 lo, u64 hi) noexcept;  // fast paths: requires hi <= fast_limit
 };
 
 // Every path compiled in, best first: avx2, portable, exact.
