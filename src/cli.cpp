@@ -33,6 +33,19 @@ Enum parse_choice(const std::string& option, const std::string& text,
 
 }  // namespace
 
+std::string one_line(std::string_view text) {
+    std::string line;
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\n') line += "\\n";
+        else if (c == '\t') line += "\\t";
+        else if (c == '\r') line += "\\r";
+        else if (byte < 0x20 || byte == 0x7f) line += fmt::format("\\x{:02x}", byte);
+        else line += c;
+    }
+    return line;
+}
+
 unsigned available_cpus() {
     cpu_set_t set;
     CPU_ZERO(&set);

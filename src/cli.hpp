@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace CLI {
 class App;
@@ -59,6 +60,10 @@ bool parse_arguments(CLI::App& app, int argc, const char* const* argv);
 // Validates one count option's text (grammar in numbers.hpp) against [min, max].
 u64 parse_count_option(const std::string& option, const std::string& text, u64 min, u64 max,
                        const std::string& max_note = {});
+
+// `text` as one printable line: newlines, tabs and other control characters escaped (\n, \t, \xHH).
+// Applied where an error message is printed, so arguments echoed in it cannot break the line.
+std::string one_line(std::string_view text);
 
 // Logical CPUs this process may run on (sched_getaffinity), the default for --threads.
 unsigned available_cpus();

@@ -9,6 +9,7 @@
 #include "range/paths.hpp"
 #include "reference.hpp"
 #include "report.hpp"
+#include "stdout_check.hpp"
 #include "trace.hpp"
 #include "wait_workload.hpp"
 
@@ -78,7 +79,7 @@ int run(int argc, char** argv) {
         if (!parsed->trace_path.empty()) trace_file = std::make_unique<OutputFile>("--trace", parsed->trace_path);
         backend = make_backend(parsed->backend);  // pools, arenas, thread limits: outside the timed region
     } catch (const UsageError& e) {
-        fmt::print(std::cerr, "{}: {}\n", program, e.what());
+        fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
         return exit_usage;
     }
     parsed->backend.threads = backend->workers();  // e.g. OpenMP's OMP_NUM_THREADS
@@ -146,11 +147,13 @@ int run(int argc, char** argv) {
 }  // namespace sumsq
 
 int main(int argc, char** argv) {
+    sumsq::guard_standard_streams();
+    const std::string program = "sumsq-" + std::string(sumsq::backend_info.name);
     try {
-        return sumsq::run(argc, argv);
+        return sumsq::check_stdout(program, sumsq::run(argc, argv));
     } catch (const std::exception& e) {
-        fmt::print(std::cerr, "sumsq-{}: error: {}\n", sumsq::backend_info.name, e.what());
-        if (sumsq::backend_info.process_failed) sumsq::backend_info.process_failed(3);
-        return 3;
+        fmt::print(std::cerr, "{}: error: {}\n", program, sumsq::one_line(e.what()));
+        if (sumsq::backend_info.process_failed) sumsq::backend_info.process_failed(sumsq::exit_runtime);
+        return sumsq::exit_runtime;
     }
 }

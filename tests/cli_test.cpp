@@ -5,12 +5,18 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
+namespace fs = std::filesystem;
 using sumsq::test::lines;
 using sumsq::test::run_process;
 
@@ -96,6 +102,10 @@ TEST_CASE("bad input: exit 2 and one line naming the option") {
         {{"--trace", ""}, "--trace: the file name is empty"},
         {{"--trace", "/nonexistent-dir/trace.json"}, "--trace: cannot write '/nonexistent-dir/trace.json'"},
         {{"--trace", "/tmp"}, "--trace: cannot write '/tmp': it is a directory"},
+        // control characters in an argument are escaped: the message stays one line
+        {{"-n", "1\n2"}, "--n: '1\\n2' is not a whole number"},
+        {{"--format", "a\x1b[31mb\r"}, "--format: unknown value 'a\\x1b[31mb\\r'"},
+        {{"--bogus\nline"}, "--bogus\\nline"},
     }));
     std::string command;
     for (const auto& a : args) command += " '" + a + "'";
@@ -223,4 +233,101 @@ TEST_CASE("trace: a Chrome trace with one event per step, and chunk events for t
     run_json({"-n", "100000", "--trace", path});
     CHECK(count("chunk") >= 1);
     std::filesystem::remove(path);
+}
+
+namespace {
+
+// A fresh scratch directory per test, removed afterwards.
+struct Scratch {
+    fs::path dir;
+    explicit Scratch(const std::string& name)
+        : dir(fs::temp_directory_path() / ("sumsq-" + std::string(SUMSQ_BACKEND_NAME) + "-" + name + "-" + std::to_string(::getpid()))) {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    ~Scratch() { fs::remove_all(dir); }
+    Scratch(const Scratch&) = delete;
+    std::size_t count() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator())); }
+};
+
+std::vector<std::string> quick_trace(const std::string& path) { return {"-n", "1000", "-r", "1", "--warmup", "0", "--trace", path}; }
+
+}  // namespace
+
+TEST_CASE("trace: a target that exists and is not a regular file is refused up front and left alone") {
+    Scratch scratch("special");
+    const fs::path fifo = scratch.dir / "fifo", device = scratch.dir / "null", link = scratch.dir / "link-to-fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+    fs::create_symlink(fifo, link);
+    std::vector<fs::path> targets{fifo, link};
+    if (::mknod(device.c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0) targets.push_back(device);  // a copy of /dev/null
+    else WARN("mknod not permitted here: the device-node case is skipped");
+    for (const auto& target : targets) {
+        INFO(target);
+        const auto r = run_process(binary, quick_trace(target.string()));
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(lines(r.err).size() == 1);
+        CHECK_THAT(r.err, Catch::Contains("it exists and is not a regular file"));
+    }
+    CHECK(fs::is_fifo(fifo));
+    CHECK(fs::is_symlink(link));
+    if (targets.size() == 3) CHECK(fs::is_character_file(device));
+    CHECK(scratch.count() == targets.size());  // no temporary left
+}
+
+TEST_CASE("trace: written through a symlink, an existing file keeps its mode, a fresh one gets the umask's") {
+    Scratch scratch("modes");
+    const fs::path real = scratch.dir / "real.json", link = scratch.dir / "link.json", fresh = scratch.dir / "fresh.json";
+    { std::ofstream(real) << "old"; }
+    ::chmod(real.c_str(), 0640);
+    fs::create_symlink("real.json", link);  // relative, as users write them
+    REQUIRE(run_process(binary, quick_trace(link.string())).exit_code == 0);
+    CHECK(fs::is_symlink(link));
+    CHECK(fs::file_size(real) > 100);
+    struct stat info{};
+    REQUIRE(::stat(real.c_str(), &info) == 0);
+    CHECK((info.st_mode & 07777) == 0640);
+    REQUIRE(run_process(binary, quick_trace(fresh.string())).exit_code == 0);
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    REQUIRE(::stat(fresh.c_str(), &info) == 0);
+    CHECK((info.st_mode & 07777) == (0666 & ~mask));
+    CHECK(scratch.count() == 3);
+}
+
+TEST_CASE("trace: a legal 250-byte file name is written (the temporary name does not grow with it)") {
+    Scratch scratch("longname");
+    const fs::path target = scratch.dir / (std::string(245, 'a') + ".json");
+    const auto r = run_process(binary, quick_trace(target.string()));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(fs::file_size(target) > 100);
+    CHECK(scratch.count() == 1);
+}
+
+TEST_CASE("trace: SIGINT, SIGTERM or SIGHUP before the trace is written leaves no temporary file") {
+    const int signal = GENERATE(SIGINT, SIGTERM, SIGHUP);
+    Scratch scratch("signal");
+    const std::string target = (scratch.dir / "t.json").string();
+    // Long enough to be caught running: about a second per repetition with the fastest range kernel.
+    const int pid = sumsq::test::start_process(binary, {"-n", "1e10", "-r", "50", "--warmup", "0", "--kernel", "portable", "--trace", target});
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (scratch.count() == 0 && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(scratch.count() == 1);  // the claimed temporary
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ::kill(pid, signal);
+    CHECK(sumsq::test::wait_process(pid) == 128 + signal);
+    CHECK(scratch.count() == 0);
+}
+
+TEST_CASE("stdout: a full or closed standard output exits 3 with one line on stderr") {
+    const std::string target = GENERATE(std::string("/dev/full"), std::string());
+    for (const auto& format : {"json", "table", "csv"}) {
+        INFO((target.empty() ? "closed" : target) << " --format " << format);
+        const auto r = sumsq::test::run_with_stdout(binary, {"-n", "1000", "-r", "1", "--format", format}, target);
+        CHECK(r.exit_code == 3);
+        CHECK(lines(r.err).size() == 1);
+        CHECK_THAT(r.err, Catch::Contains("writing standard output failed"));
+    }
 }

@@ -16,6 +16,16 @@ struct ProcessResult {
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const std::vector<std::string>& extra_env = {});
 
+// Runs `program` with its stdout sent to `stdout_path` ("" = stdout closed), stderr captured.
+ProcessResult run_with_stdout(const std::string& program, const std::vector<std::string>& args,
+                              const std::string& stdout_path);
+
+// Starts `program` in the background (stdout and stderr to /dev/null) for tests that signal it;
+// wait_process() returns its exit code, 128 + signal when a signal ended it.
+int start_process(const std::string& program, const std::vector<std::string>& args,
+                  const std::vector<std::string>& extra_env = {});
+int wait_process(int pid);
+
 // Lines of `text`, without the newlines.
 std::vector<std::string> lines(const std::string& text);
 
