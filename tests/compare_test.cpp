@@ -2,16 +2,20 @@
 #include "child_process.hpp"
 #include "diff.hpp"
 #include "process.hpp"
+#include "results_file.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -25,6 +29,8 @@ namespace {
 
 const std::string bin = SUMSQ_BIN_DIR;
 const std::string compare = bin + "/sumsq-compare";
+// The test doubles (wrong, hang) are run only from the tests' list of backends.
+const std::vector<std::string> doubles_env = {"SUMSQ_BACKEND_LIST=" + bin + "/sumsq-test-backends.txt"};
 
 // A fresh, empty scratch directory per test, removed afterwards.
 struct Scratch {
@@ -102,7 +108,7 @@ TEST_CASE("without gnuplot the data files are written and one line says the plot
 }
 
 TEST_CASE("a wrong kernel is reported as MISMATCH, the rest still runs, and the exit code is 1") {
-    const auto r = run_process(compare, {"--backends", "serial,wrong,threads", "--sizes", "1e3", "--threads", "1", "--workloads", "sum", "--reps", "1"});
+    const auto r = run_process(compare, {"--backends", "serial,wrong,threads", "--sizes", "1e3", "--threads", "1", "--workloads", "sum", "--reps", "1"}, doubles_env);
     REQUIRE(r.exit_code == 1);
     const auto rows = lines(r.out);
     auto row = [&](const std::string& backend) {
@@ -125,7 +131,7 @@ TEST_CASE("the wrong backend on its own exits 1 and prints both numbers") {
 
 TEST_CASE("a backend that hangs is killed after the timeout and reported") {
     const auto begin = std::chrono::steady_clock::now();
-    const auto r = run_process(compare, {"--backends", "serial,hang", "--sizes", "1e3", "--workloads", "sum", "--reps", "1", "--timeout", "1"});
+    const auto r = run_process(compare, {"--backends", "serial,hang", "--sizes", "1e3", "--workloads", "sum", "--reps", "1", "--timeout", "1"}, doubles_env);
     const auto took = std::chrono::steady_clock::now() - begin;
     REQUIRE(r.exit_code == 1);
     REQUIRE_THAT(r.out, Catch::Contains("TIMEOUT: killed after the 1 s timeout"));
@@ -136,6 +142,10 @@ TEST_CASE("bad input: exit 2, one line, no output directory left behind") {
     Scratch scratch("compare-bad");
     const std::string out = (scratch.dir / "out").string(), a_file = (scratch.dir / "a-file").string();
     std::ofstream(a_file) << "x";
+    const std::string dangling = (scratch.dir / "dangling").string(), not_ours = (scratch.dir / "home").string();
+    fs::create_symlink(scratch.dir / "nowhere", dangling);
+    fs::create_directories(not_ours);
+    std::ofstream(fs::path(not_ours) / "notes.md") << "mine";
     const auto [args, expected] = GENERATE_COPY(table<std::vector<std::string>, std::string>({
         {{"--backends", "nosuch"}, "--backends: unknown backend 'nosuch'; built: serial"},
         {{"--backends", ""}, "--backends: empty list"},
@@ -155,6 +165,17 @@ TEST_CASE("bad input: exit 2, one line, no output directory left behind") {
         {{"--bogus"}, "--bogus"},
         {{"--diff", "only-one.json"}, "--diff"},
         {{"--diff", "/nonexistent/a.json", "/nonexistent/b.json"}, "--diff: cannot read '/nonexistent/a.json'"},
+        {{"--diff", "a.json", "b.json", "--threads", "2"}, "--diff: --threads does not apply when comparing two files"},
+        {{"--diff", "a.json", "b.json", "--quick"}, "--diff: --quick does not apply"},
+        {{"--threads", "1,1"}, "--threads: '1' is listed twice"},
+        {{"--sizes", "1e3,1000"}, "--sizes: 1000 is listed twice"},
+        {{"--backends", "serial,serial"}, "--backends: 'serial' is listed twice"},
+        {{"--workloads", "sum,sum"}, "--workloads: 'sum' is listed twice"},
+        {{"--backends", "bench-switch"}, "--backends: unknown backend 'bench-switch'"},
+        {{"--backends", "wrong"}, "--backends: unknown backend 'wrong'"},
+        {{"--backends", "se\nrial"}, "--backends: unknown backend 'se\\nrial'"},
+        {{"--out", dangling}, "is a symlink to"},
+        {{"--out", not_ours}, "which sumsq-compare did not write"},
     }));
     auto full = args;
     if (std::find(args.begin(), args.end(), "--out") == args.end() && std::find(args.begin(), args.end(), "--diff") == args.end())
@@ -165,31 +186,24 @@ TEST_CASE("bad input: exit 2, one line, no output directory left behind") {
     REQUIRE(lines(r.err).size() == 1);
     REQUIRE_THAT(r.err, Catch::StartsWith("sumsq-compare: "));
     REQUIRE_THAT(r.err, Catch::Contains(expected));
-    REQUIRE(scratch.entries() == std::vector<std::string>{"a-file"});
+    auto entries = scratch.entries();
+    std::sort(entries.begin(), entries.end());
+    REQUIRE(entries == std::vector<std::string>{"a-file", "dangling", "home"});
+    REQUIRE(fs::exists(fs::path(not_ours) / "notes.md"));
 }
 
-TEST_CASE("Ctrl-C stops the running backend and leaves no files") {
+TEST_CASE("Ctrl-C, SIGTERM or SIGHUP stops the running backend, leaves no files and exits 128 + signal") {
     Scratch scratch("compare-sigint");
     const std::string out = (scratch.dir / "out").string();
     std::vector<std::string> args{compare, "--backends", "serial,hang", "--sizes", "1e3", "--workloads", "sum", "--reps", "1", "--out", out};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, compare.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
+    const auto [signal, code] = GENERATE(table<int, int>({{SIGINT, 130}, {SIGTERM, 143}, {SIGHUP, 129}}));
+    args.erase(args.begin());
+    const int pid = sumsq::test::start_process(compare, args, doubles_env);
     std::this_thread::sleep_for(std::chrono::milliseconds(700));  // serial done, hang running
-    ::kill(pid, SIGINT);
-    int status = 0;
+    ::kill(pid, signal);
     const auto begin = std::chrono::steady_clock::now();
-    ::waitpid(pid, &status, 0);
+    REQUIRE(sumsq::test::wait_process(pid) == code);
     REQUIRE(std::chrono::steady_clock::now() - begin < std::chrono::seconds(10));
-    REQUIRE(WIFEXITED(status));
-    REQUIRE(WEXITSTATUS(status) == 130);
     REQUIRE(scratch.entries().empty());
 }
 
@@ -246,4 +260,245 @@ TEST_CASE("diff of two results.json files prints a verdict per configuration") {
     const auto bad = run_process(compare, {"--diff", (scratch.dir / "bad.json").string(), (scratch.dir / "new.json").string()});
     CHECK(bad.exit_code == 2);
     CHECK_THAT(bad.err, Catch::Contains("not a sumsq-compare results.json"));
+}
+
+namespace {
+
+// A small tmpfs mounted on `dir` for the filesystem tests; mounted() is false where mount is not
+// permitted (not root), and the test says so and skips.
+struct Tmpfs {
+    fs::path dir;
+    bool ok = false;
+    Tmpfs(fs::path where, const char* size) : dir(std::move(where)) {
+        fs::create_directories(dir);
+        ok = ::mount("tmpfs", dir.c_str(), "tmpfs", 0, (std::string("size=") + size).c_str()) == 0;
+        if (!ok) WARN("skipped: cannot mount a tmpfs here (" << std::strerror(errno) << "); needs root");
+    }
+    ~Tmpfs() {
+        if (ok) ::umount2(dir.c_str(), MNT_DETACH);
+    }
+    Tmpfs(const Tmpfs&) = delete;
+};
+
+std::map<std::string, std::string> contents(const fs::path& dir) {
+    std::map<std::string, std::string> files;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        std::ifstream in(e.path(), std::ios::binary);
+        files[e.path().filename().string()].assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    return files;
+}
+
+const std::vector<std::string> small = {"--backends", "serial,threads", "--quick"};
+
+}  // namespace
+
+TEST_CASE("out: on a nearly full filesystem: the old directory stays byte-identical and the exit is not 0") {
+    if (!sumsq::compare::on_path("gnuplot")) {
+        WARN("skipped: gnuplot is not installed, and its truncated SVGs are the case under test");
+        return;
+    }
+    Scratch scratch("compare-full");
+    Tmpfs disk(scratch.dir / "disk", "1m");
+    if (!disk.ok) return;
+    const fs::path out = disk.dir / "results";
+    const auto first = run_process(compare, with(small, {"--out", out.string()}));
+    REQUIRE(first.exit_code == 0);
+    const auto before = contents(out);
+    REQUIRE(before.size() == 5);
+    // Leave 24 KB: enough for the JSON and CSV, not for the plots.
+    struct statvfs info{};
+    REQUIRE(::statvfs(disk.dir.c_str(), &info) == 0);
+    const auto free_bytes = static_cast<std::size_t>(info.f_bavail) * info.f_frsize;
+    REQUIRE(free_bytes > 24 * 1024);
+    { std::ofstream(disk.dir / "filler", std::ios::binary) << std::string(free_bytes - 24 * 1024, 'x'); }
+    const auto second = run_process(compare, with(small, {"--out", out.string()}));
+    INFO(second.err);
+    CHECK(second.exit_code != 0);
+    CHECK(lines(second.err).back().find(out.string()) != std::string::npos);
+    CHECK(contents(out) == before);
+    std::vector<std::string> left;
+    for (const auto& e : fs::directory_iterator(disk.dir)) left.push_back(e.path().filename().string());
+    std::sort(left.begin(), left.end());
+    CHECK(left == std::vector<std::string>{"filler", "results"});  // no staging left behind
+}
+
+TEST_CASE("out: through a symlink onto another filesystem is staged there, and a mount point is refused before the sweep") {
+    Scratch scratch("compare-xdev");
+    Tmpfs disk(scratch.dir / "disk", "4m");
+    if (!disk.ok) return;
+    fs::create_directories(disk.dir / "target");
+    fs::create_symlink(disk.dir / "target", scratch.dir / "link");
+    const auto r = run_process(compare, {"--backends", "serial", "--quick", "--workloads", "sum", "--out", (scratch.dir / "link").string()},
+                               {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(fs::is_symlink(scratch.dir / "link"));
+    CHECK(fs::exists(disk.dir / "target" / "results.json"));
+    const auto begin = std::chrono::steady_clock::now();
+    const auto mount_point = run_process(compare, {"--backends", "serial", "--out", disk.dir.string()});
+    CHECK(mount_point.exit_code == 2);
+    CHECK_THAT(mount_point.err, Catch::Contains("is a mount point"));
+    CHECK(mount_point.out.empty());
+    CHECK(std::chrono::steady_clock::now() - begin < std::chrono::seconds(20));  // refused, not swept
+}
+
+TEST_CASE("out: holds one run's files: plots skipped the second time leave no old SVGs beside new results") {
+    Scratch scratch("compare-allnew");
+    const fs::path out = scratch.dir / "out";
+    fs::create_directories(out);
+    for (const char* svg : {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg"}) std::ofstream(out / svg) << "<svg></svg>\n";
+    const auto r = run_process(compare, {"--backends", "serial", "--quick", "--workloads", "sum", "--out", out.string()},
+                               {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
+    REQUIRE(r.exit_code == 0);
+    auto names = scratch.entries();
+    CHECK(names == std::vector<std::string>{"out"});
+    std::vector<std::string> files;
+    for (const auto& e : fs::directory_iterator(out)) files.push_back(e.path().filename().string());
+    std::sort(files.begin(), files.end());
+    CHECK(files == std::vector<std::string>{"results.csv", "results.json"});
+}
+
+TEST_CASE("Ctrl-C during the plot step exits 130 and commits nothing") {
+    Scratch scratch("compare-plotint");
+    const fs::path slow = scratch.dir / "slow-gnuplot", marker = scratch.dir / "plotting", out = scratch.dir / "out";
+    { std::ofstream(slow) << "#!/bin/sh\ntouch '" << marker.string() << "'\nexec sleep 30\n"; }
+    fs::permissions(slow, fs::perms::owner_all);
+    const int pid = sumsq::test::start_process(compare, {"--backends", "serial", "--quick", "--workloads", "sum", "--out", out.string()},
+                                               {"SUMSQ_GNUPLOT=" + slow.string()});
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!fs::exists(marker) && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(fs::exists(marker));
+    ::kill(pid, SIGINT);
+    CHECK(sumsq::test::wait_process(pid) == 130);
+    fs::remove(marker);
+    fs::remove(slow);
+    CHECK(scratch.entries().empty());
+}
+
+TEST_CASE("out: a directory named like an option (-name) gets its plots") {
+    if (!sumsq::compare::on_path("gnuplot")) {
+        WARN("skipped: gnuplot is not installed");
+        return;
+    }
+    Scratch scratch("compare-dash");
+    const auto r = run_process("/bin/sh", {"-c", "cd \"$0\" && exec \"$1\" --backends serial --quick --workloads sum --out -name",
+                                           scratch.dir.string(), compare});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("plots drawn"));
+    CHECK(fs::exists(scratch.dir / "-name" / "workload_matrix.svg"));
+}
+
+TEST_CASE("staging directories of dead runs are removed by the next run") {
+    Scratch scratch("compare-stale");
+    const int dead = sumsq::test::start_process("/bin/true", {});
+    REQUIRE(sumsq::test::wait_process(dead) == 0);
+    const fs::path stale = scratch.dir / (".sumsq-out-" + std::to_string(dead) + "-abcdef"),
+                   alive = scratch.dir / (".sumsq-out-" + std::to_string(::getpid()) + "-abcdef");
+    fs::create_directories(stale);
+    fs::create_directories(alive);
+    std::ofstream(stale / "results.json") << "{";
+    const auto r = run_process(compare, {"--backends", "serial", "--quick", "--workloads", "sum", "--out", (scratch.dir / "out").string()},
+                               {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
+    REQUIRE(r.exit_code == 0);
+    CHECK_FALSE(fs::exists(stale));
+    CHECK(fs::exists(alive));  // a live run's staging is left alone
+}
+
+TEST_CASE("a backend dies with sumsq-compare, even when sumsq-compare is killed with SIGKILL") {
+    const int pid = sumsq::test::start_process(compare, {"--backends", "hang", "--sizes", "1e3", "--workloads", "sum", "--reps", "1"}, doubles_env);
+    const fs::path children = fs::path("/proc") / std::to_string(pid) / "task" / std::to_string(pid) / "children";
+    std::string child;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (child.empty() && std::chrono::steady_clock::now() < give_up) {
+        std::ifstream in(children);
+        in >> child;
+        if (child.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE_FALSE(child.empty());
+    ::kill(pid, SIGKILL);
+    CHECK(sumsq::test::wait_process(pid) == 128 + SIGKILL);
+    const fs::path proc = fs::path("/proc") / child;
+    auto running = [&] {  // a zombie is dead, waiting for init to reap it
+        std::ifstream in(proc / "stat");
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const auto close = text.rfind(')');
+        return !text.empty() && close != std::string::npos && text.substr(close + 2, 1) != "Z";
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK_FALSE(running());
+    if (running()) ::kill(std::stoi(child), SIGKILL);
+}
+
+TEST_CASE("a hanging backend costs the timeout once: the discarded warm-up run is capped") {
+    const auto begin = std::chrono::steady_clock::now();
+    const auto r = run_process(compare, {"--backends", "hang", "--sizes", "1e3", "--workloads", "sum", "--reps", "1", "--timeout", "12"}, doubles_env);
+    const auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    CHECK(r.exit_code == 1);
+    CHECK(took < 20);  // 12 s for the run, at most 3 s for the warm-up; before: 24 s
+}
+
+TEST_CASE("how a child ended: killed by a signal is named, a missing mpirun is said") {
+    using namespace sumsq::compare;
+    const auto killed = run_child({"/bin/sh", "-c", "kill -KILL $$"}, std::chrono::seconds(30));
+    CHECK(describe_end(killed, "sh") == "killed by SIGKILL");
+    const auto missing = run_child({"/nonexistent/program"}, std::chrono::seconds(30));
+    CHECK(describe_end(missing, "/nonexistent/program") == "could not start /nonexistent/program: No such file or directory");
+    if (!fs::exists(bin + "/sumsq-mpi")) return;
+    const auto r = run_process(compare, {"--backends", "mpi", "--sizes", "1e3", "--workloads", "sum", "--reps", "1"},
+                               {"PATH=/nonexistent"});
+    INFO(r.out << r.err);
+    CHECK_THAT(r.out, Catch::Contains("mpirun not found on PATH"));
+    CHECK_THAT(r.out, !Catch::Contains(": ---"));
+}
+
+TEST_CASE("diff: the whole file is validated: exit 2 naming the file and the field, never a crash") {
+    Scratch scratch("compare-diffschema");
+    const std::string good_run = R"({"backend":"tbb","workload":"sum","n":1000,"threads":2,"status":"OK","wall_seconds":{"all":[1,2,3]}})";
+    const auto [run, field] = GENERATE(table<std::string, std::string>({
+        {R"({"backend":"tbb","workload":"sum","n":1000,"threads":2,"status":"OK","wall_seconds":{"all":[]}})", "runs[0].wall_seconds.all: is empty"},
+        {R"({"backend":"tbb","workload":"sum","n":1000,"threads":2,"status":"OK","wall_seconds":{"median":1}})", "runs[0].wall_seconds.all: is missing"},
+        {R"({"backend":"tbb","workload":"sum","n":1000,"threads":2,"status":"OK","wall_seconds":[1]})", "runs[0].wall_seconds: is not an object"},
+        {R"({"backend":"tbb","workload":"sum","n":1000,"threads":2,"status":"OK","wall_seconds":{"all":["x"]}})", "runs[0].wall_seconds.all[0]"},
+        {R"({"backend":"tbb","workload":"sum","n":1000,"threads":2,"status":"OK","wall_seconds":{"all":[-1]}})", "runs[0].wall_seconds.all[0]"},
+        {R"({"backend":"tbb","workload":"sum","n":1000,"threads":2,"status":"OK"})", "runs[0].wall_seconds: is missing"},
+        {R"({"backend":1,"workload":"sum","n":1000,"threads":2,"status":"OK","wall_seconds":{"all":[1]}})", "runs[0].backend: is not a string"},
+        {R"({"backend":"tbb","workload":"sum","n":-5,"threads":2,"status":"OK","wall_seconds":{"all":[1]}})", "runs[0].n: is not a whole number"},
+        {R"({"backend":"tbb","workload":"sum","n":1000,"threads":0,"status":"OK","wall_seconds":{"all":[1]}})", "runs[0].threads"},
+        {R"({"backend":"tbb","workload":"sum","n":1000,"threads":2})", "runs[0].status: is missing"},
+        {R"(7)", "runs[0]: is not an object"},
+    }));
+    const fs::path good = scratch.dir / "good.json", bad = scratch.dir / "bad.json";
+    std::ofstream(good) << R"({"runs":[)" << good_run << "]}";
+    std::ofstream(bad) << R"({"runs":[)" << run << "]}";
+    const auto r = run_process(compare, {"--diff", good.string(), bad.string()});
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(lines(r.err).size() == 1);
+    CHECK_THAT(r.err, Catch::Contains(bad.string()) && Catch::Contains(field));
+}
+
+TEST_CASE("diff: zero times prints no inf") {
+    Scratch scratch("compare-diffzero");
+    const fs::path a = scratch.dir / "a.json", b = scratch.dir / "b.json";
+    std::ofstream(a) << R"({"runs":[{"backend":"serial","workload":"sum","n":0,"threads":1,"status":"OK","wall_seconds":{"all":[0,0,0,0]}}]})";
+    std::ofstream(b) << R"({"runs":[{"backend":"serial","workload":"sum","n":0,"threads":1,"status":"OK","wall_seconds":{"all":[1e-9,1e-9,2e-9,1e-9]}}]})";
+    const auto r = run_process(compare, {"--diff", a.string(), b.string()});
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, !Catch::Contains("inf") && !Catch::Contains("nan"));
+    CHECK_THAT(r.out, Catch::Contains("n/a"));
+}
+
+TEST_CASE("sumsq-compare: a full or closed standard output exits 3 with one line") {
+    Scratch scratch("compare-stdout");
+    const fs::path a = scratch.dir / "a.json";
+    std::ofstream(a) << R"({"runs":[{"backend":"serial","workload":"sum","n":5,"threads":1,"status":"OK","wall_seconds":{"all":[1,2]}}]})";
+    const std::string target = GENERATE(std::string("/dev/full"), std::string());
+    const auto r = sumsq::test::run_with_stdout(compare, {"--diff", a.string(), a.string()}, target);
+    CHECK(r.exit_code == 3);
+    CHECK(lines(r.err).size() == 1);
+    CHECK_THAT(r.err, Catch::Contains("writing standard output failed"));
 }

@@ -1,12 +1,15 @@
 #include "child_process.hpp"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,11 +19,12 @@ extern char** environ;
 namespace sumsq::compare {
 namespace {
 
-std::atomic<bool> interrupt_flag{false};
+std::atomic<int> interrupt_signal{0};
 int interrupt_pipe[2] = {-1, -1};  // self-pipe: the handler wakes poll()
 
-void on_signal(int) {
-    interrupt_flag.store(true);
+void on_signal(int signal) {
+    int none = 0;
+    interrupt_signal.compare_exchange_strong(none, signal);
     const char byte = 1;
     [[maybe_unused]] const auto ignored = ::write(interrupt_pipe[1], &byte, 1);
 }
@@ -44,9 +48,34 @@ void install_interrupt_handlers() {
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
+    ::sigaction(SIGHUP, &action, nullptr);
 }
 
-bool interrupted() { return interrupt_flag.load(); }
+bool interrupted() { return interrupt_signal.load() != 0; }
+int interrupt_exit_code() { return 128 + interrupt_signal.load(); }
+
+std::string describe_end(const ChildResult& result, const std::string& program) {
+    switch (result.end) {
+    case ChildResult::End::failed_to_start:
+        return fmt::format("could not start {}: {}", program, std::strerror(result.start_error ? result.start_error : EAGAIN));
+    case ChildResult::End::timed_out: return "killed after the timeout";
+    case ChildResult::End::interrupted: return "interrupted";
+    case ChildResult::End::exited: break;
+    }
+    if (result.signal != 0) {
+        const char* name = ::sigabbrev_np(result.signal);
+        return name ? fmt::format("killed by SIG{}", name) : fmt::format("killed by signal {}", result.signal);
+    }
+    // The first line that says something (Open MPI frames its messages with lines of dashes).
+    std::string said;
+    for (std::size_t start = 0; start < result.err.size() && said.empty();) {
+        const std::size_t end = std::min(result.err.find('\n', start), result.err.size());
+        const std::string line = result.err.substr(start, end - start);
+        if (line.find_first_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) said = line;
+        start = end + 1;
+    }
+    return said.empty() ? fmt::format("exit code {}", result.exit_code) : fmt::format("exit code {}: {}", result.exit_code, said);
+}
 
 bool on_path(const std::string& program) {
     if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
@@ -82,31 +111,54 @@ ChildResult run_child(const std::vector<std::string>& argv, std::chrono::millise
     arg_ptrs.push_back(nullptr);
     env_ptrs.push_back(nullptr);
 
-    posix_spawn_file_actions_t actions;
-    ::posix_spawn_file_actions_init(&actions);
-    ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    ::posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    ::posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    posix_spawnattr_t attributes;
-    ::posix_spawnattr_init(&attributes);
-    ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    ::posix_spawnattr_setpgroup(&attributes, 0);  // its own group: a timeout kills its children too
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGTERM);
-    ::posix_spawnattr_setsigmask(&attributes, &none);
-    ::posix_spawnattr_setsigdefault(&attributes, &defaults);
-    pid_t pid = 0;
-    const int spawned = ::posix_spawnp(&pid, args[0].c_str(), &actions, &attributes, arg_ptrs.data(), env_ptrs.data());
-    ::posix_spawn_file_actions_destroy(&actions);
-    ::posix_spawnattr_destroy(&attributes);
+    // fork + exec rather than posix_spawn: only the child can ask to die with its parent.
+    int report[2];  // the exec's errno, if it fails; closed by a successful exec
+    if (::pipe2(report, O_CLOEXEC) != 0) {
+        ::close(out_pipe[0]), ::close(out_pipe[1]), ::close(err_pipe[0]), ::close(err_pipe[1]);
+        result.end = ChildResult::End::failed_to_start;
+        result.start_error = errno;
+        return result;
+    }
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid == 0) {  // the child: only async-signal-safe calls until exec
+        ::setpgid(0, 0);  // its own group: a timeout kills its children too
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+        struct sigaction defaults{};
+        defaults.sa_handler = SIG_DFL;
+        for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::sigaction(signal, &defaults, nullptr);
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        const int null = ::open("/dev/null", O_RDONLY);
+        if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(out_pipe[1], 1) < 0 || ::dup2(err_pipe[1], 2) < 0) {
+            const int error = errno;
+            [[maybe_unused]] const auto ignored = ::write(report[1], &error, sizeof error);
+            ::_exit(127);
+        }
+        ::execvpe(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
+        const int error = errno;
+        [[maybe_unused]] const auto ignored = ::write(report[1], &error, sizeof error);
+        ::_exit(127);
+    }
+    const int fork_error = errno;
+    if (pid > 0) ::setpgid(pid, pid);  // also here: a kill of the group must not race the child's setpgid
+    ::close(report[1]);
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
-    if (spawned != 0) {
+    int exec_error = 0;
+    if (pid > 0) {
+        ssize_t n;
+        while ((n = ::read(report[0], &exec_error, sizeof exec_error)) < 0 && errno == EINTR) {}
+        if (n != static_cast<ssize_t>(sizeof exec_error)) exec_error = 0;
+        else ::waitpid(pid, nullptr, 0);
+    }
+    ::close(report[0]);
+    if (pid < 0 || exec_error != 0) {
         ::close(out_pipe[0]), ::close(err_pipe[0]);
         result.end = ChildResult::End::failed_to_start;
+        result.start_error = pid < 0 ? fork_error : exec_error;
         return result;
     }
 
@@ -147,6 +199,7 @@ ChildResult run_child(const std::vector<std::string>& argv, std::chrono::millise
         int status = 0;
         while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
         result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
     }
     return result;
 }

@@ -1,5 +1,6 @@
 // child_process.hpp — runs one backend binary as a child process with a time limit, and stops it
-// when the user interrupts sumsq-compare (SIGINT/SIGTERM).
+// when the user interrupts sumsq-compare (SIGINT/SIGTERM/SIGHUP). Children die with sumsq-compare
+// (PR_SET_PDEATHSIG), even when it is killed with SIGKILL.
 #pragma once
 
 #include <chrono>
@@ -11,8 +12,14 @@ namespace sumsq::compare {
 struct ChildResult {
     enum class End { exited, timed_out, interrupted, failed_to_start } end = End::exited;
     int exit_code = -1;  // with exited; 128 + signal when a signal ended it
+    int signal = 0;      // the signal that ended it, if one did
+    int start_error = 0;  // with failed_to_start: errno of the exec
     std::string out, err;
 };
+
+// How the child ended, for a report: "exit code 3: <first line of stderr>", "killed by SIGKILL",
+// "could not start mpirun: No such file or directory", "killed after the 5 s timeout".
+std::string describe_end(const ChildResult& result, const std::string& program);
 
 // Runs argv[0] (a path, or a name looked up on PATH) with argv, no shell, in its own process group,
 // capturing stdout and stderr. extra_env entries ("NAME=value") come before the inherited ones.
@@ -20,9 +27,11 @@ struct ChildResult {
 ChildResult run_child(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                       const std::vector<std::string>& extra_env = {});
 
-// Installs SIGINT/SIGTERM handlers that stop the running child; interrupted() tells the caller.
+// Installs SIGINT/SIGTERM/SIGHUP handlers that stop the running child; interrupted() tells the
+// caller, interrupt_exit_code() the conventional exit code (128 + signal: 130, 143, 129).
 void install_interrupt_handlers();
 bool interrupted();
+int interrupt_exit_code();
 
 // Whether `program` is found on PATH (or is an executable path).
 bool on_path(const std::string& program);

@@ -2,6 +2,7 @@
 
 #include "cli.hpp"
 #include "numbers.hpp"
+#include "results_file.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -62,16 +63,7 @@ double exact_cdf(std::size_t n, std::size_t m, double u) {
 using Key = std::tuple<std::string, std::string, u64, unsigned>;
 
 std::map<Key, std::vector<double>> load(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw UsageError(fmt::format("--diff: cannot read '{}'", path));
-    nlohmann::json doc;
-    try {
-        doc = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-        throw UsageError(fmt::format("--diff: '{}' is not JSON: {}", path, e.what()));
-    }
-    if (!doc.is_object() || !doc.contains("runs") || !doc["runs"].is_array())
-        throw UsageError(fmt::format("--diff: '{}' is not a sumsq-compare results.json (no \"runs\" list)", path));
+    nlohmann::json doc = load_results_file(path);  // the whole schema checked: UsageError names the field
     std::map<Key, std::vector<double>> result;
     for (const auto& run : doc["runs"]) {
         if (run.value("status", "") != "OK" || !run.contains("wall_seconds")) continue;
@@ -119,9 +111,10 @@ int run_diff(std::ostream& out, const std::string& old_path, const std::string& 
         if (found == after.end()) continue;
         const auto& [backend, workload, n, threads] = key;
         const DiffVerdict v = judge(old_times, found->second);
-        fmt::print(out, "  {:<12} {:<8} {:>8} {:>7} {:>11} {:>11} {:>+7.1f}% {:>7.3f}  {}\n", backend, workload,
+        const std::string change = std::isfinite(v.change) ? fmt::format("{:+.1f}%", v.change * 100) : "n/a";  // a zero old time
+        fmt::print(out, "  {:<12} {:<8} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7.3f}  {}\n", backend, workload,
                    workload == "sum" ? short_count(n) : "-", threads, duration_text(median(old_times)),
-                   duration_text(median(found->second)), v.change * 100, v.p, v.verdict);
+                   duration_text(median(found->second)), change, v.p, v.verdict);
         ++compared;
     }
     fmt::print(out, "{} configurations in both files. A verdict other than 'same' needs p < 0.05 (two-sided Mann-Whitney U on the repetitions) and a change of at least 5%.\n",

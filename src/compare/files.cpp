@@ -129,41 +129,6 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
 
 }  // namespace
 
-OutputDir::OutputDir(std::string dir) : dir_(std::move(dir)) {
-    while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
-    struct stat info{};
-    if (::stat(dir_.c_str(), &info) == 0 && !S_ISDIR(info.st_mode))
-        throw UsageError(fmt::format("--out: '{}' exists and is not a directory", dir_));
-    std::string pattern = dir_ + ".partial-XXXXXX";
-    if (!::mkdtemp(pattern.data()))
-        throw UsageError(fmt::format("--out: cannot write to '{}': {}", dir_, std::strerror(errno)));
-    staging_ = pattern;
-}
-
-OutputDir::~OutputDir() {
-    std::error_code ignored;
-    fs::remove_all(staging_, ignored);
-}
-
-void OutputDir::write(const std::string& file, const std::string& contents) const {
-    std::ofstream out(staged(file), std::ios::binary);
-    out << contents;
-    if (!out.flush()) throw std::runtime_error(fmt::format("--out: writing {} failed", staged(file)));
-}
-
-std::vector<std::string> OutputDir::commit() {
-    fs::create_directories(dir_);
-    std::vector<std::string> paths;
-    for (const auto& entry : fs::directory_iterator(staging_)) {
-        if (entry.path().extension() == ".gp") continue;  // the plot script stays behind
-        const fs::path target = fs::path(dir_) / entry.path().filename();
-        fs::rename(entry.path(), target);
-        paths.push_back(target.string());
-    }
-    std::sort(paths.begin(), paths.end());
-    return paths;
-}
-
 std::string write_results(OutputDir& out, const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs) {
     out.write("results.json", results_json(o, runs).dump(2) + "\n");
     out.write("results.csv", csv(runs));

@@ -1,13 +1,15 @@
 // sumsq-compare — runs every sumsq-<backend> binary as its own process over a sweep of threads,
 // sizes and workloads, validates every result, and reports how the models compare and why.
 // Exit codes: 0 all OK; 1 a mismatch, failure or timeout (the rest still ran); 2 bad input;
-// 130 interrupted (children stopped, no files written).
+// 3 a runtime failure (e.g. --out could not be committed, stdout lost); 130 / 143 / 129 interrupted
+// by SIGINT / SIGTERM / SIGHUP (children stopped, no files written).
 #include "child_process.hpp"
 #include "cli.hpp"
 #include "diff.hpp"
 #include "files.hpp"
 #include "options.hpp"
 #include "report.hpp"
+#include "stdout_check.hpp"
 #include "sweep.hpp"
 
 #include <fmt/format.h>
@@ -38,20 +40,23 @@ int run(int argc, char** argv) {
         backends = resolve_backends(*options, program_dir());
         if (!options->out_dir.empty()) out = std::make_unique<OutputDir>(options->out_dir);
     } catch (const UsageError& e) {
-        fmt::print(stderr, "sumsq-compare: {}\n", e.what());
+        fmt::print(stderr, "sumsq-compare: {}\n", one_line(e.what()));
         return exit_usage;
     }
 
     const std::vector<Run> runs = run_sweep(*options, backends);
-    if (interrupted()) {
+    auto stop = [] {
         fmt::print(stderr, "sumsq-compare: interrupted; the running backend was stopped and no files were written\n");
-        return 130;
-    }
+        return interrupt_exit_code();
+    };
+    if (interrupted()) return stop();
     print_report(std::cout, *options, backends, runs);
     if (out) {
         const std::string plots = write_results(*out, *options, backends, runs);
+        if (interrupted()) return stop();  // e.g. during the plots: nothing is committed
+        const std::vector<std::string> paths = out->commit();
         fmt::print("\nfiles ({}):\n", plots);
-        for (const auto& path : out->commit()) fmt::print("  {}\n", path);
+        for (const auto& path : paths) fmt::print("  {}\n", path);
     }
     std::size_t bad = 0;
     for (const Run& r : runs) bad += r.status != Run::Status::ok;
@@ -65,10 +70,11 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    sumsq::guard_standard_streams();
     try {
-        return run(argc, argv);
+        return sumsq::check_stdout("sumsq-compare", run(argc, argv));
     } catch (const std::exception& e) {
-        fmt::print(stderr, "sumsq-compare: error: {}\n", e.what());
-        return 3;
+        fmt::print(stderr, "sumsq-compare: error: {}\n", sumsq::one_line(e.what()));
+        return sumsq::exit_runtime;
     }
 }

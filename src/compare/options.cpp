@@ -18,6 +18,8 @@ std::vector<std::string> split_list(const std::string& option, const std::string
         const std::size_t comma = text.find(',', start);
         items.push_back(text.substr(start, comma - start));
         if (items.back().empty()) throw UsageError(fmt::format("{}: empty list or empty item in '{}'; give a comma-separated list", option, text));
+        if (std::find(items.begin(), items.end() - 1, items.back()) != items.end() - 1)
+            throw UsageError(fmt::format("{}: '{}' is listed twice in '{}'; give each once", option, items.back(), text));
         if (comma == std::string::npos) return items;
         start = comma + 1;
     }
@@ -26,7 +28,12 @@ std::vector<std::string> split_list(const std::string& option, const std::string
 template <class T>
 std::vector<T> count_list(const std::string& option, const std::string& text, u64 min, u64 max, const std::string& note = {}) {
     std::vector<T> values;
-    for (const auto& item : split_list(option, text)) values.push_back(static_cast<T>(parse_count_option(option, item, min, max, note)));
+    for (const auto& item : split_list(option, text)) {
+        const auto value = static_cast<T>(parse_count_option(option, item, min, max, note));
+        if (std::find(values.begin(), values.end(), value) != values.end())
+            throw UsageError(fmt::format("{}: {} is listed twice in '{}' ({}); give each once", option, value, text, item));
+        values.push_back(value);
+    }
     return values;
 }
 
@@ -68,6 +75,9 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
     if (given("--diff")) {
         if (diff.size() != 2) throw UsageError("--diff: takes two files, OLD.json NEW.json");
+        for (const CLI::Option* other : app.get_options())
+            if (other->count() > 0 && other->get_name() != "--diff")
+                throw UsageError(fmt::format("--diff: {} does not apply when comparing two files", other->get_name()));
         o.diff = std::pair(diff[0], diff[1]);
         return o;
     }
