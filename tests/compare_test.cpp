@@ -153,6 +153,12 @@ TEST_CASE("bad input: exit 2, one line, no output directory left behind") {
         {{"--out", a_file}, "exists and is not a directory"},
         {{"--out", ""}, "--out: the directory name is empty"},
         {{"--bogus"}, "--bogus"},
+        {{"--hostfile", "/nonexistent/hosts"}, "--hostfile: '/nonexistent/hosts' is not a readable file"},
+        {{"--hostfile", "/"}, "--hostfile: '/' is not a readable file"},
+        {{"--hostfile", "/dev/null"}, "--hostfile: '/dev/null' is not a readable file"},
+        {{"--mpirun-args", "-np 4"}, "--mpirun-args: -np is set by sumsq-compare"},
+        {{"--mpirun-args", "--mca btl 'tcp,self'"}, "--mpirun-args: quotes and backslashes are not interpreted"},
+        {{"--mpirun-args", " "}, "--mpirun-args: empty"},
         {{"--diff", "only-one.json"}, "--diff"},
         {{"--diff", "/nonexistent/a.json", "/nonexistent/b.json"}, "--diff: cannot read '/nonexistent/a.json'"},
     }));

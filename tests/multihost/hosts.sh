@@ -87,11 +87,12 @@ mh_setup() {
 # The launcher options every run uses: the agent instead of ssh, TCP only on the hosts' subnet,
 # no binding (the hosts share this machine's cores), and keepalives that notice a dead link in
 # seconds (Open MPI's default: 300 s idle + 9 probes x 20 s).
-mh_launcher_options() {
+mh_mca_options() {
   echo "--mca plm_rsh_agent $MH_AGENT --mca btl tcp,self --mca btl_tcp_if_include $MH_SUBNET" \
        "--mca oob_tcp_if_include $MH_SUBNET --mca oob_tcp_keepalive_time 2" \
-       "--mca oob_tcp_keepalive_intvl 1 --mca oob_tcp_keepalive_probes 3 --bind-to none"
+       "--mca oob_tcp_keepalive_intvl 1 --mca oob_tcp_keepalive_probes 3"
 }
+mh_launcher_options() { echo "$(mh_mca_options) --bind-to none"; }
 
 # mh_mpirun OUT ERR LIMIT_S ARGS...: mpirun inside host 0 on the hostfile, in the background (so a
 # signal reaches the traps at once); sets MH_PID. `timeout -k` because mpirun, once its daemons are
@@ -100,10 +101,14 @@ mh_mpirun_bg() {
   local out=$1 err=$2 limit=$3
   shift 3
   # shellcheck disable=SC2046  # the options are words
-  ip netns exec "${MH_PREFIX}h0" env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
-    SUMSQ_NETNS_MAP="$MH_DIR/netns.map" timeout -k 5 "$limit" \
-    "$MPIRUN" --hostfile "$MH_DIR/hostfile" $(mh_launcher_options) "$@" >"$out" 2>"$err" &
+  mh_in_host0 timeout -k 5 "$limit" "$MPIRUN" --hostfile "$MH_DIR/hostfile" $(mh_launcher_options) "$@" >"$out" 2>"$err" &
   MH_PID=$!
+}
+
+# mh_in_host0 COMMAND...: a command on host 0, with what mpirun and agent.sh need.
+mh_in_host0() {
+  ip netns exec "${MH_PREFIX}h0" env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+    SUMSQ_NETNS_MAP="$MH_DIR/netns.map" "$@"
 }
 
 mh_mpirun() {

@@ -154,6 +154,22 @@ host_unknown)  # the hostfile names a host that does not exist
   echo "$(mh_addr 9) slots=2" >>"$MH_DIR/hostfile"
   fails_fast "cannot reach host $(mh_addr 9)" -np 3 --map-by node
   ;;
+compare)  # sumsq-compare's mpi rows across the hosts: --hostfile, --mpirun-args, hosts in the JSON
+  mh_setup 3
+  mh_in_host0 timeout -k 5 120 "$SUMSQ_COMPARE" --backends mpi --workloads sum --sizes 1e6 --threads 1,3 --reps 2 \
+    --warmup 0 --hostfile "$MH_DIR/hostfile" --mpirun-args "$(mh_mca_options)" --out "$MH_DIR/results" \
+    >"$MH_DIR/out" 2>"$MH_DIR/err" || { show stdout "$MH_DIR/out"; show stderr "$MH_DIR/err"; fail "sumsq-compare failed"; }
+  cat "$MH_DIR/out"
+  grep -q "mpi across 3 hosts from $MH_DIR/hostfile ($(mh_addr 0), $(mh_addr 1), $(mh_addr 2))" "$MH_DIR/out" ||
+    fail "the report does not name the hosts"
+  tr -d ' \n' <"$MH_DIR/results/results.json" >"$MH_DIR/flat"
+  for want in '"hosts":[{"host":"10.217.17.1","ranks":1}]' \
+              '"hosts":[{"host":"10.217.17.1","ranks":1},{"host":"10.217.17.2","ranks":1},{"host":"10.217.17.3","ranks":1}]' \
+              '"launcher":{"hostfile":' '"map_by":"node"' '"result":"333332833333500000"' '"ranks":3,'; do
+    grep -qF "$want" "$MH_DIR/flat" || fail "results.json lacks $want"
+  done
+  [ "$(grep -o '"status":"OK"' "$MH_DIR/flat" | wc -l)" -eq 2 ] || fail "not 2 OK runs"
+  ;;
 *)
   fail "unknown case"
   ;;
