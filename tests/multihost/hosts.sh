@@ -26,15 +26,28 @@ mh_remove_ns() {
   ip netns delete "$ns" 2>/dev/null
 }
 
-# Namespaces left by a run that could not clean up (killed with SIGKILL): owner pid gone.
+# A run is alive while its shell is (a zombie does not count).
+mh_alive() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null)
+  [ -n "$state" ] && [ "${state#Z}" = "$state" ]
+}
+
+# Namespaces and temp directories left by a run that could not clean up (killed with SIGKILL).
 mh_remove_stale() {
-  local ns owner
+  local ns owner dir
   for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep "^${MH_STEM}[0-9]*-"); do
     owner=${ns#"$MH_STEM"}
     owner=${owner%%-*}
-    kill -0 "$owner" 2>/dev/null && continue
+    mh_alive "$owner" && continue
     echo "multihost: removing stale namespace $ns (its run, pid $owner, is gone)"
     mh_remove_ns "$ns"
+  done
+  for dir in /tmp/sumsq-multihost-*; do
+    [ -d "$dir" ] || continue
+    owner=${dir#/tmp/sumsq-multihost-}
+    owner=${owner%%.*}
+    mh_alive "$owner" || rm -rf "$dir"
   done
 }
 
@@ -64,7 +77,7 @@ mh_setup() {
   trap 'mh_cleanup; exit 130' INT
   trap 'mh_cleanup; exit 143' TERM
   mh_remove_stale
-  MH_DIR=$(mktemp -d /tmp/sumsq-multihost.XXXXXX)
+  MH_DIR=$(mktemp -d "/tmp/sumsq-multihost-$$.XXXXXX")
   MH_HOSTS=$count
   ip netns add "${MH_PREFIX}sw"
   ip -n "${MH_PREFIX}sw" link add br0 type bridge
@@ -80,7 +93,8 @@ mh_setup() {
     ip -n "$ns" link set eth0 up
     ip -n "$ns" link set lo up
     echo "$(mh_addr "$k") slots=$slots" >>"$MH_DIR/hostfile"
-    echo "$(mh_addr "$k") $ns" >>"$MH_DIR/netns.map"
+    mkdir "$MH_DIR/tmp-h$k"
+    echo "$(mh_addr "$k") $ns $MH_DIR/tmp-h$k" >>"$MH_DIR/netns.map"
   done
 }
 
@@ -108,7 +122,7 @@ mh_mpirun_bg() {
 # mh_in_host0 COMMAND...: a command on host 0, with what mpirun and agent.sh need.
 mh_in_host0() {
   ip netns exec "${MH_PREFIX}h0" env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
-    SUMSQ_NETNS_MAP="$MH_DIR/netns.map" "$@"
+    SUMSQ_NETNS_MAP="$MH_DIR/netns.map" TMPDIR="$MH_DIR/tmp-h0" "$@"
 }
 
 mh_mpirun() {
@@ -124,6 +138,18 @@ mh_leftovers() {
       echo "$ns: $pid $(cat /proc/"$pid"/comm 2>/dev/null)"
     done
   done
+}
+
+# Waits up to $1 tenths of a second for every process in the host namespaces to end: a daemon
+# finishes its own shutdown after mpirun has returned. Returns 1 (and lists them) if some remain.
+mh_no_leftovers() {
+  local k
+  for k in $(seq 1 "$1"); do
+    [ -z "$(mh_leftovers)" ] && return 0
+    sleep 0.1
+  done
+  mh_leftovers
+  [ -z "$(mh_leftovers)" ]
 }
 
 mh_now_ms() { echo $(($(date +%s%N) / 1000000)); }

@@ -65,11 +65,7 @@ fault() {
   naming=$(grep -c "on node $(mh_addr 1)" "$err")
   [ "$naming" -eq 1 ] || fail "expected one line naming 'on node $(mh_addr 1)', found $naming"
   grep "on node $(mh_addr 1)" "$err"
-  for k in $(seq 1 150); do  # the lost host's daemon notices through its own keepalive
-    [ -z "$(mh_leftovers)" ] && break
-    sleep 0.1
-  done
-  [ -z "$(mh_leftovers)" ] || { mh_leftovers; fail "processes left in the namespaces"; }
+  mh_no_leftovers 150 || fail "processes left in the namespaces"  # 15 s: the lost host's own keepalive
   [ ! -e "$files/trace.json" ] || fail "the --trace file was written by a job that failed"
   # Known gap (reported): a rank ended by a signal cannot remove its own empty staging file.
   if [ -n "$(ls -A "$files")" ]; then
@@ -95,7 +91,7 @@ fails_fast() {
   [ $took -le 15000 ] || fail "took $took ms (limit 15 s)"
   grep -q "$expect" "$err" || fail "no line with '$expect'"
   ! grep -q result "$out" || fail "a result on stdout"
-  [ -z "$(mh_leftovers)" ] || { mh_leftovers; fail "processes left in the namespaces"; }
+  mh_no_leftovers 50 || fail "processes left in the namespaces"
 }
 
 mh_require
