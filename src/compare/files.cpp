@@ -51,13 +51,16 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
         if (r.workload == "sum") entry["n"] = r.n;
         entry["status"] = status_text(r.status);
         if (!r.message.empty()) entry["message"] = r.message;
+        if (r.processes && !o.hostfile.empty()) entry["hosts"] = ranks_per_host(o, r.threads);
         if (const auto s = speedup(runs, r)) entry["speedup"] = *s, entry["efficiency"] = *efficiency(runs, r);
         list.push_back(std::move(entry));
     }
-    return {{"environment", sweep_environment(runs)},
-            {"sweep", {{"sizes", o.sizes}, {"threads", o.threads}, {"workloads", o.workloads}, {"reps", o.reps},
-                       {"wait_reps", o.wait_reps}, {"warmup", o.warmup}, {"tasks", o.tasks}, {"steps", o.steps}, {"wait_ms", o.wait_ms}}},
-            {"runs", std::move(list)}};
+    nlohmann::json json = {{"environment", sweep_environment(runs)},
+                           {"sweep", {{"sizes", o.sizes}, {"threads", o.threads}, {"workloads", o.workloads}, {"reps", o.reps},
+                                      {"wait_reps", o.wait_reps}, {"warmup", o.warmup}, {"tasks", o.tasks}, {"steps", o.steps}, {"wait_ms", o.wait_ms}}},
+                           {"runs", std::move(list)}};
+    if (!o.hostfile.empty()) json["launcher"] = launcher_json(o);
+    return json;
 }
 
 // gnuplot script: three SVGs from inline data blocks.

@@ -54,6 +54,7 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
                  "sumsq-compare"};
     app.set_version_flag("--version", fmt::format("sumsq-compare {}", SUMSQ_VERSION));
     app.get_formatter()->column_width(30);
+    std::string mpirun_args;
     std::string backends, threads, sizes, workloads, reps, wait_reps, warmup, wait_ms, steps, tasks, timeout;
     std::vector<std::string> diff;
     CompareOptions o;
@@ -70,6 +71,8 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     app.add_flag("--quick", o.quick, "a small sweep for smoke runs: sizes 1e3,1e5, threads 1,2, short waits");
     app.add_option("--out", o.out_dir, "write results.json, results.csv and SVG plots to DIR");
     app.add_option("--timeout", timeout, "seconds one backend run may take before it is killed (default 600)");
+    app.add_option("--hostfile", o.hostfile, "mpi: run the ranks across the hosts of this Open MPI hostfile (--map-by node)");
+    app.add_option("--mpirun-args", mpirun_args, "mpi: extra mpirun options, blank-separated, e.g. \"--mca btl tcp,self\"");
     app.add_option("--diff", diff, "compare two results.json files (OLD NEW) instead of running")->expected(2);
     if (!parse_arguments(app, argc, argv)) return std::nullopt;
     auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
@@ -105,6 +108,8 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     if (given("--steps")) o.steps = static_cast<unsigned>(parse_count_option("--steps", steps, 1, max_steps));
     if (given("--tasks")) o.tasks = static_cast<unsigned>(parse_count_option("--tasks", tasks, 1, max_tasks));
     if (given("--timeout")) o.timeout_s = static_cast<unsigned>(parse_count_option("--timeout", timeout, 1, 86'400));
+    if (given("--hostfile")) o.hosts = read_hostfile(o.hostfile);
+    if (given("--mpirun-args")) o.mpirun_args = split_mpirun_args(mpirun_args);
     if (given("--out") && o.out_dir.empty()) throw UsageError("--out: the directory name is empty");
     return o;
 }

@@ -1,6 +1,7 @@
 // options.hpp — sumsq-compare's command line.
 #pragma once
 
+#include "launcher.hpp"
 #include "sum_squares.hpp"
 
 #include <optional>
@@ -22,6 +23,9 @@ struct CompareOptions {
     std::string out_dir;       // empty: no files
     unsigned timeout_s = 600;  // per backend run
     std::optional<std::pair<std::string, std::string>> diff;
+    std::string hostfile;                  // mpi across machines (empty: this machine)
+    std::vector<Host> hosts;               // read from hostfile
+    std::vector<std::string> mpirun_args;  // --mpirun-args, word by word
 
     bool has_workload(const std::string& workload) const;
     u64 largest_size() const;

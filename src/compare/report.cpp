@@ -68,6 +68,7 @@ std::vector<std::string> environment_notes(const CompareOptions& o, const std::v
         for (const auto& [name, value] : env["variables"].items()) notes.push_back(fmt::format("{}={} is set", name, value.get<std::string>()));
     if (std::any_of(runs.begin(), runs.end(), [](const Run& r) { return r.processes; }))
         notes.push_back("Kp: K MPI processes (mpirun -np K --bind-to none), 1 thread each; CPU time summed over ranks");
+    if (const auto note = launcher_note(o)) notes.push_back(*note);
     notes.push_back(fmt::format("each backend is its own process; pools and arenas start outside the timed region; sum: median of {} reps after {} warm-up, wait: median of {} reps",
                                 o.reps, o.warmup, o.wait_reps));
     return notes;

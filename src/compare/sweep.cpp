@@ -2,6 +2,7 @@
 
 #include "child_process.hpp"
 #include "cli.hpp"
+#include "launcher.hpp"
 #include "numbers.hpp"
 
 #include <fmt/format.h>
@@ -52,7 +53,7 @@ std::vector<std::string> launcher_env(const BackendBinary& b) {
 std::vector<std::string> command(const CompareOptions& o, const Configuration& c) {
     std::vector<std::string> args;
     if (c.backend->multi_process) {
-        if (have_mpirun) args = {"mpirun", "-q", "--oversubscribe", "--bind-to", "none", "-np", std::to_string(c.threads)};
+        if (have_mpirun) args = mpirun_command(o, c.threads);
         args.insert(args.end(), {c.backend->path, "--format", "json", "--threads", "1"});
     } else {
         args = {c.backend->path, "--format", "json"};
