@@ -6,7 +6,14 @@ bin=${1:-build/bin}
 
 echo "== 1. The shared range kernel, one core, N = 1e9: ns/element per path (sumsq-serial --kernel)"
 paths=$("$bin/sumsq-serial" --describe | sed 's/.*"kernel_paths":\[\([^]]*\)\].*/\1/' | tr -d '"' | tr ',' ' ')
-for path in $paths; do
+all=$("$bin/sumsq-serial" --help | sed -n 's/.*range kernel path: auto|\([a-z0-9|]*\) .*/\1/p' | tr '|' ' ')
+echo "   paths built: $all; this CPU ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)) runs: $paths"
+for path in $all; do
+  case " $paths " in
+    *" $path "*) ;;
+    *) note=""; [ "$path" = avx512 ] && note="; its code is tested emulated on every CPU (ctest -R avx512-emulated)"
+       echo "   $path: not run, this CPU lacks it$note"; continue ;;
+  esac
   # CSV columns 8 and 9: ok, median wall seconds (= ns/element at N = 1e9)
   "$bin/sumsq-serial" -n 1e9 -r 5 --kernel "$path" --format csv | awk -F, -v p="$path" \
     'NR == 2 { printf "   %-9s %.4f ns/element  %s\n", p, $9, ($8 == "true" ? "OK" : "MISMATCH") }'
@@ -18,8 +25,37 @@ echo "   speedup/efficiency: vs serial; scaling: vs the backend's own 1-thread t
 "$bin/sumsq-compare" --workloads sum --sizes 1e9 --threads 1,2 --reps 5
 
 echo
-echo "== 3. Per-call time at 2 threads, warm (median over 2001 calls after 200 warm-ups)"
-"$bin/sumsq-compare" --workloads sum --sizes 0,1e4 --threads 2 --reps 2001 --warmup 200 | sed -n '/^sum workload/,/^$/p'
+echo "== 3. Per call, like for like: N = 0 and N = 64·P (every runtime really forks), hot (back to back,"
+echo "   median of 1001 after 100 warm-ups) and cold (--idle-ms 10: workers asleep, median of 51)."
+echo "   OpenMP: libgomp's default (OMP_WAIT_POLICY unset: spin a while, then sleep), active, passive."
+cpus=$(nproc)
+echo "   P above this machine's $cpus CPUs marked *. Times in microseconds."
+# per_call ENV BACKEND P N EXTRA...: median wall time of one call in µs (CSV column 9)
+per_call() {
+  env_setting=$1 backend=$2 p=$3 n=$4; shift 4
+  # shellcheck disable=SC2086  # empty or one VAR=value word
+  env $env_setting timeout 120 "$bin/sumsq-$backend" -n "$n" -t "$p" --format csv "$@" 2>/dev/null |
+    awk -F, 'NR == 2 { row = 1; if ($8 == "true") printf "%10.2f", $9 * 1e6; else printf "%10s", "MISMATCH" }
+             END { if (!row) printf "%10s", "failed" }'
+}
+printf "   %-17s %3s %10s %10s %10s %10s\n" backend P "N=0 hot" "N=0 cold" "64P hot" "64P cold"
+for config in threads pool openmp "openmp OMP_WAIT_POLICY=active" "openmp OMP_WAIT_POLICY=passive" tbb pstl; do
+  backend=${config%% *} setting=${config#"$backend"}
+  [ -x "$bin/sumsq-$backend" ] || continue
+  label=$backend; [ -n "$setting" ] && label="$backend ${setting#*=}"
+  for p in 1 2 4 8; do
+    mark=" "; [ "$p" -gt "$cpus" ] && mark="*"
+    printf "   %-17s %2s%s" "$label" "$p" "$mark"
+    for n in 0 $((64 * p)); do
+      per_call "$setting" "$backend" "$p" "$n" -r 1001 --warmup 100
+      per_call "$setting" "$backend" "$p" "$n" -r 51 --warmup 5 --idle-ms 10
+    done
+    echo
+  done
+done
+printf "   %-17s %2s  " serial 1
+for n in 0 64; do per_call "" serial 1 $n -r 1001 --warmup 100; per_call "" serial 1 $n -r 51 --warmup 5 --idle-ms 10; done
+echo
 echo "   harness timing overhead per timed region (sumsq-serial, median of 1001 empty regions):"
 "$bin/sumsq-serial" -n 0 -r 1 --format json | sed -n 's/.*"timer_overhead_seconds": \([0-9.e-]*\).*/   \1 s/p'
 

@@ -2,7 +2,7 @@
 # Installs the Debian packages sumsq needs (make deps). As root: apt-get update + install of the
 # missing ones. Otherwise: prints the exact command to run and exits 2.
 set -eu
-packages="cmake make g++ libtbb-dev catch2 libcli11-dev nlohmann-json3-dev libfmt-dev gnuplot-nox openmpi-bin libopenmpi-dev valgrind iproute2"
+packages="cmake make g++ libtbb-dev catch2 libcli11-dev nlohmann-json3-dev libfmt-dev libsimde-dev gnuplot-nox openmpi-bin libopenmpi-dev valgrind iproute2"
 # make test-sanitize and make fuzz also use clang (libFuzzer): SUMSQ_EXTRA_PACKAGES="clang libclang-rt-14-dev"
 packages="$packages ${SUMSQ_EXTRA_PACKAGES:-}"
 missing=""

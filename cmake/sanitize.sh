@@ -1,6 +1,6 @@
 #!/bin/sh
 # make test-sanitize (and CI): every test under AddressSanitizer + UndefinedBehaviorSanitizer,
-# then the threads and interleaved suites under ThreadSanitizer. The other runtimes keep their
+# then the threads, pool and interleaved suites under ThreadSanitizer. The other runtimes keep their
 # synchronisation in libraries Debian does not build with TSan, so TSan cannot see it and reports
 # races that are not there: libgomp (openmp, mpi) and libtbb (tbb, pstl — seen here: reports
 # inside oneTBB's own partitioner headers between a task's split and its stealer).
@@ -21,10 +21,10 @@ ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" -R '^(mpi|compare)/'
 echo "== ASan with leak checking: sumsq-compare itself, on the backends without MPI"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-  build-asan/bin/sumsq-compare --quick --backends serial,threads,openmp,tbb,pstl,interleaved --out "$(mktemp -d)/out" >/dev/null
+  build-asan/bin/sumsq-compare --quick --backends serial,threads,pool,openmp,tbb,pstl,interleaved --out "$(mktemp -d)/out" >/dev/null
 
-echo "== TSan: threads, interleaved"
+echo "== TSan: threads, pool, interleaved"
 cmake --preset tsan >/dev/null
-cmake --build build-tsan -j "$jobs" --target sumsq-test-threads sumsq-test-interleaved
+cmake --build build-tsan -j "$jobs" --target sumsq-test-threads sumsq-test-pool sumsq-test-interleaved
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-  ctest --test-dir build-tsan --output-on-failure -j "$jobs" -R '^(threads|interleaved)/'
+  ctest --test-dir build-tsan --output-on-failure -j "$jobs" -R '^(threads|pool|interleaved)/'

@@ -1,8 +1,14 @@
 // pstl — C++17 parallel algorithms: std::transform_reduce(std::execution::par, …).
 //
 // Model:    the standard library decides how to run it; libstdc++ hands par to oneTBB.
-// Split:    a counting range over pieces 0 … K−1 of [0, N) (K = 8 per thread, src/split.hpp);
-//           the library splits that index range among its workers.
+// Split:    a counting range over pieces 0 … K−1 of [0, N) (src/split.hpp); libstdc++ hands the
+//           index range to tbb::parallel_reduce with a grain of 3 (a leaf holds at least 2 pieces),
+//           so a piece is the finest unit its work stealing can balance. K = 8 to 1024 per worker,
+//           pieces of 64 Ki elements or more: with only 8 per worker, a worker that starts late or
+//           is preempted leaves the other a tail of up to 1/8P of N (measured: 2-thread medians
+//           erratic at N = 1e9, up to 0.625 N on one thread); finer pieces let the other one take
+//           over. K = P would be worse still: at P = 2 the range of 2 is below the grain and runs on
+//           one thread.
 // Combine:  transform turns a piece index into that piece's exact sum; reduce adds with std::plus.
 // Notice:   no thread count in the standard API. Because libstdc++ runs par on oneTBB, the call is
 //           made inside a TBB task_arena of P slots (src/tbb_workers.hpp), which then bounds it — an implementation
@@ -32,7 +38,8 @@ public:
     using TbbBackend::TbbBackend;
 
     u128 sum_squares(u64 n) override {
-        const u64 parts = u64{8} * workers();  // a few pieces per worker, for balance
+        const u64 per_worker = std::clamp<u64>(n / (u64{workers()} << 16), 8, 1024);  // ≥ 64 Ki elements a piece
+        const u64 parts = per_worker * workers();
         return workers_.execute([&] {
             return std::transform_reduce(std::execution::par, sumsq::CountingIterator(0), sumsq::CountingIterator(parts),
                                          u128{0}, std::plus<u128>{}, [&](u64 k) {

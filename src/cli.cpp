@@ -94,7 +94,7 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     app.get_formatter()->column_width(26);
 
     std::string n_text, threads_text, reps_text, warmup_text, format_text, workload_text;
-    std::string tasks_text, step_text, steps_text, wait_text;
+    std::string tasks_text, step_text, steps_text, wait_text, idle_text;
     Options options;
     app.add_option("-n,--n", n_text, fmt::format("N, the number of terms: 0..{} (default 10_000_000; 1e7 and 10_000_000 accepted)", grouped(max_n)));
     app.add_option("-t,--threads", threads_text, info.thread_model == ThreadModel::one_thread
@@ -102,6 +102,7 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
                        : fmt::format("workers: 1..{} (default: the {} CPUs this process may use)", max_threads, available_cpus()));
     app.add_option("-r,--reps", reps_text, "timed repetitions: 1..1,000,000 (default 5)");
     app.add_option("--warmup", warmup_text, "untimed runs first: 0..1,000,000 (default 1)");
+    app.add_option("--idle-ms", idle_text, "untimed sleep before each timed repetition, so its workers are asleep (cold calls): 0..60,000 ms (default 0)");
     app.add_option("--format", format_text, "output: table|json|csv (default table)");
     app.add_option("--workload", workload_text, "sum (CPU-bound, default) or wait (wait-bound tasks)");
     app.add_option("--tasks", tasks_text, info.splits_into_tasks
@@ -125,6 +126,7 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     if (given("--n")) options.n = parse_count_option("--n", n_text, 0, max_n, "the largest N whose S(N) fits in 128 bits");
     if (given("--reps")) options.reps = static_cast<unsigned>(parse_count_option("--reps", reps_text, 1, max_reps));
     if (given("--warmup")) options.warmup = static_cast<unsigned>(parse_count_option("--warmup", warmup_text, 0, max_reps));
+    if (given("--idle-ms")) options.idle_ms = static_cast<unsigned>(parse_count_option("--idle-ms", idle_text, 0, max_idle_ms));
     if (given("--format"))
         options.format = parse_choice<Format>("--format", format_text, {{"table", Format::table}, {"json", Format::json}, {"csv", Format::csv}});
     if (given("--workload"))

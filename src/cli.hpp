@@ -26,6 +26,7 @@ inline constexpr unsigned max_tasks = 1u << 20;
 inline constexpr unsigned max_reps = 1'000'000;
 inline constexpr unsigned max_steps = 1'000'000;
 inline constexpr unsigned max_wait_ms = 3'600'000;
+inline constexpr unsigned max_idle_ms = 60'000;
 inline constexpr u64 default_n = 10'000'000;
 
 // Bad input: what() is the whole one-line message, without the program name.
@@ -40,6 +41,7 @@ struct Options {
     u64 n = default_n;
     unsigned reps = 5;
     unsigned warmup = 1;
+    unsigned idle_ms = 0;        // untimed sleep before each timed repetition (cold calls)
     Format format = Format::table;
     Workload workload = Workload::sum;
     BackendConfig backend;       // threads; tasks and step for splits_into_tasks backends

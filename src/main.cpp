@@ -96,7 +96,7 @@ int run(int argc, char** argv) {
         if (problem.empty()) problem = error;
     }, [&](unsigned done) {
         if (long_run) fmt::print(std::cerr, "{}: repetition {}/{} done\n", program, done, options.reps);
-    }, [&](unsigned count) { return backend->agree(count); });
+    }, [&](unsigned count) { return backend->agree(count); }, std::chrono::milliseconds(options.idle_ms));
     report.timer_overhead_seconds = timer_overhead_seconds();
     {  // collective on every MPI rank: the job's CPU time, per repetition and for parallelism
         std::vector<double> cpu = report.timing.cpu_seconds;

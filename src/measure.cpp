@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <thread>
 
 namespace sumsq {
 
@@ -22,13 +23,15 @@ double process_cpu_seconds() {
 }
 
 Timing measure(unsigned warmup, unsigned reps, const std::function<void()>& body,
-               const std::function<void(unsigned)>& progress, const std::function<unsigned(unsigned)>& agree) {
+               const std::function<void(unsigned)>& progress, const std::function<unsigned(unsigned)>& agree,
+               std::chrono::milliseconds idle) {
     using Clock = std::chrono::steady_clock;
     for (unsigned k = 0; k < warmup; ++k) body();
     Timing timing;
     timing.wall_seconds.reserve(reps);
     timing.cpu_seconds.reserve(reps);
     for (unsigned k = 0; k < reps; ++k) {
+        if (idle.count() > 0) std::this_thread::sleep_for(idle);
         // The CPU clock is a system call: read it outside the wall-clock interval.
         const double cpu_begin = process_cpu_seconds();
         const auto wall_begin = Clock::now();

@@ -1,6 +1,7 @@
 // measure.hpp — wall and CPU time of repeated runs, after warm-up, and their statistics.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <vector>
 
@@ -31,10 +32,10 @@ inline constexpr double parallelism_min_seconds = 0.2;
 // Runs body `warmup` times untimed, then `reps` times timed. `progress(done)` is called after each
 // timed repetition (for long runs). `agree(count)` returns the number of extra runs every process
 // will make for the parallelism block (MPI ranks must run collectives equally often); by default
-// this process's own count.
+// this process's own count. `idle` is slept, untimed, before each timed repetition (cold calls).
 Timing measure(unsigned warmup, unsigned reps, const std::function<void()>& body,
                const std::function<void(unsigned)>& progress = {},
-               const std::function<unsigned(unsigned)>& agree = {});
+               const std::function<unsigned(unsigned)>& agree = {}, std::chrono::milliseconds idle = {});
 
 // The harness's own cost: median wall time of an empty timed region, in seconds.
 double timer_overhead_seconds();

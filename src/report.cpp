@@ -36,6 +36,7 @@ nlohmann::json to_json(const RunReport& r) {
         {"ok", r.ok},
         {"reps", r.options.reps},
         {"warmup", r.options.warmup},
+        {"idle_ms", r.options.idle_ms},
         {"wall_seconds", {{"median", wall.median}, {"min", wall.min}, {"max", wall.max}, {"all", r.timing.wall_seconds}}},
         {"cpu_seconds", {{"median", cpu.median}, {"min", cpu.min}, {"max", cpu.max}, {"all", r.timing.cpu_seconds}}},
         {"parallelism", r.timing.parallelism()},

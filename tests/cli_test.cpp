@@ -73,6 +73,9 @@ TEST_CASE("bad input: exit 2 and one line naming the option") {
         {{"-r", "0"}, "--reps: 0 is too small"},
         {{"-r", "-1"}, "--reps: -1 is negative"},
         {{"--warmup", "-1"}, "--warmup: -1 is negative"},
+        {{"--idle-ms", "-1"}, "--idle-ms: -1 is negative"},
+        {{"--idle-ms", "60001"}, "--idle-ms: 60001 is too large; accepted range 0..60,000"},
+        {{"--idle-ms", "0.5"}, "--idle-ms: '0.5' is not a whole number"},
         {{"--format", "xml"}, "--format: unknown value 'xml'; accepted: table|json|csv"},
         {{"--workload", "sleep"}, "--workload: unknown value 'sleep'; accepted: sum|wait"},
         {{"-r", "1.5"}, "--reps: '1.5' is not a whole number"},
@@ -160,6 +163,19 @@ TEST_CASE("JSON output parses and holds the documented fields") {
     CHECK(json["cpu_seconds"].contains("median"));
     for (const char* field : {"cpu_model", "logical_cpus", "compiler", "flags", "build_type", "libraries"})
         CHECK(json["environment"].contains(field));
+}
+
+TEST_CASE("idle: --idle-ms sleeps before each timed repetition, outside the timed region") {
+    const auto begin = std::chrono::steady_clock::now();
+    const auto r = run_process(binary, {"-n", "0", "-r", "3", "--warmup", "0", "--idle-ms", "200", "--format", "json"});
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - begin;
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto json = nlohmann::json::parse(r.out);
+    REQUIRE(json["idle_ms"] == 200);
+    REQUIRE(json["ok"] == true);
+    REQUIRE(elapsed.count() >= 0.6);                                 // slept 3 × 200 ms
+    REQUIRE(json["wall_seconds"]["max"].get<double>() < 0.2);        // none of it timed (N = 0)
 }
 
 TEST_CASE("table and CSV output") {

@@ -1,6 +1,9 @@
-// Every range-kernel path this CPU runs, against the oracle: small ranges, ranges crossing and
-// ending at 2^32, ranges near max_n, random sub-ranges (seed printed). The tests are the guard
-// against miscompiled vector loops, so they run at the optimisation level of each build.
+// Every range-kernel path against the oracle: small ranges, ranges crossing and ending at 2^32,
+// ranges near max_n, random sub-ranges (seed printed). Each check runs for every path this CPU
+// runs (avx512 natively only where the CPU has AVX-512F) and, as its own test cases, for the
+// emulated AVX-512 copy (the same source without AVX-512 instructions), so the AVX-512 code is
+// tested on every machine. The tests are the guard against miscompiled vector loops, so they run
+// at the optimisation level of each build.
 #include "range/paths.hpp"
 #include "reference.hpp"
 #include "sum_squares.hpp"
@@ -9,112 +12,157 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 using namespace sumsq;
 
 namespace {
 
-std::vector<std::string> supported_paths() {
-    const auto names = range::supported_names();
-    return {names.begin(), names.end()};
-}
+bool always() { return true; }
+const range::Path emulated{"avx512-emulated", always, range::avx512_emulated_sum};
 
-const range::Path& path_named(const std::string& name) {
+std::vector<const range::Path*> supported_paths() {
+    std::vector<const range::Path*> supported;
     for (const auto& p : range::paths())
-        if (p.name == name) return p;
-    FAIL("no path " << name);
-    throw;
+        if (p.supported()) supported.push_back(&p);
+    return supported;
 }
 
 u128 oracle(u64 lo, u64 hi) { return closed_form(hi) - closed_form(lo); }
 
 // Restores automatic selection after a test that forced a path.
 struct Select {
-    explicit Select(const std::string& name) { REQUIRE(range::select(name)); }
+    explicit Select(std::string_view name) { REQUIRE(range::select(name)); }
     ~Select() { range::select("auto"); }
 };
+
+void check_small_ranges(const range::Path& path) {
+    for (u64 lo = 0; lo < 50; ++lo)
+        for (u64 hi = lo; hi < 120; ++hi) {
+            INFO(path.name << " [" << lo << ", " << hi << ")");
+            REQUIRE(path.sum(lo, hi) == reference_loop(lo, hi));
+        }
+}
+
+void check_ending_at_2_32(const range::Path& path) {
+    const u64 top = range::fast_limit;
+    for (u64 length : {u64{1}, u64{15}, u64{16}, u64{17}, u64{31}, u64{32}, u64{33}, u64{1000}, u64{123'457},
+                       u64{1} << 22, (u64{1} << 22) + 13}) {
+        INFO(path.name << " length " << length);
+        REQUIRE(path.sum(top - length, top) == oracle(top - length, top));
+    }
+}
+
+const std::vector<std::pair<u64, u64>> crossing_and_near_max_n{
+    {(u64{1} << 32) - 1, (u64{1} << 32) + 1}, {(u64{1} << 32) - 1000, (u64{1} << 32) + 1000},
+    {(u64{1} << 32) - 12345, (u64{1} << 32) + 3}, {u64{1} << 32, (u64{1} << 32) + 777},
+    {u64{1} << 40, (u64{1} << 40) + 1}, {(u64{1} << 40) - 5, (u64{1} << 40) + 17}, {max_n - 4000, max_n},
+    {max_n - 1, max_n}};
+
+// Through sum_with (the dispatcher's split at 2^32) and, for a selectable path, sum_squares_range.
+void check_crossing_and_near_max_n(const range::Path& path, bool selectable) {
+    for (const auto& [lo, hi] : crossing_and_near_max_n) {
+        INFO(path.name << " [" << lo << ", " << hi << ")");
+        REQUIRE(range::sum_with(path, lo, hi) == oracle(lo, hi));
+        REQUIRE(range::sum_with(path, lo, hi) == reference_loop(lo, hi));
+        if (selectable) {
+            const Select forced(path.name);
+            REQUIRE(sum_squares_range(lo, hi) == oracle(lo, hi));
+        }
+    }
+}
+
+void check_random_below_2_32(const range::Path& path, std::mt19937_64& rng) {
+    std::uniform_int_distribution<u64> start(0, range::fast_limit - 1), length(0, 100'000), long_length(1'000'000, 3'000'000);
+    for (int k = 0; k < 210; ++k) {
+        const u64 lo = start(rng), hi = std::min(range::fast_limit, lo + (k < 200 ? length(rng) : long_length(rng)));
+        INFO(path.name << " [" << lo << ", " << hi << ")");
+        REQUIRE(path.sum(lo, hi) == oracle(lo, hi));
+    }
+}
+
+// Through sum_squares_range with the path forced, or sum_with for the emulated copy.
+void check_random_anywhere(const range::Path& path, bool selectable, std::mt19937_64& rng) {
+    std::uniform_int_distribution<u64> start(0, max_n - 1), length(0, 20'000);
+    for (int k = 0; k < 100; ++k) {
+        const u64 lo = start(rng), hi = std::min(max_n, lo + length(rng));
+        INFO(path.name << " [" << lo << ", " << hi << ")");
+        if (selectable) {
+            const Select forced(path.name);
+            REQUIRE(sum_squares_range(lo, hi) == oracle(lo, hi));
+        } else {
+            REQUIRE(range::sum_with(path, lo, hi) == oracle(lo, hi));
+        }
+    }
+}
 
 }  // namespace
 
 TEST_CASE("core/range paths: the list, and auto picks a supported one") {
-    REQUIRE(range::paths().size() >= 2);
+    REQUIRE(range::paths().size() >= 3);
     REQUIRE(range::active().supported());
     REQUIRE(range::select("exact"));
     REQUIRE(range::active().name == "exact");
     REQUIRE(range::select("auto"));
     REQUIRE_FALSE(range::select("nosuch"));
+    REQUIRE(range::select("avx512") == (__builtin_cpu_supports("avx512f") != 0));
+    range::select("auto");
 }
 
 TEST_CASE("core/range paths: every small range equals brute force") {
-    for (const auto& name : supported_paths()) {
-        const auto& path = path_named(name);
-        for (u64 lo = 0; lo < 50; ++lo)
-            for (u64 hi = lo; hi < 120; ++hi) {
-                INFO(name << " [" << lo << ", " << hi << ")");
-                REQUIRE(path.sum(lo, hi) == reference_loop(lo, hi));
-            }
-    }
+    for (const auto* path : supported_paths()) check_small_ranges(*path);
 }
 
 TEST_CASE("core/range paths: ranges ending at 2^32, where squares approach 2^64") {
-    const u64 top = range::fast_limit;
-    for (const auto& name : supported_paths()) {
-        const auto& path = path_named(name);
-        for (u64 length : {u64{1}, u64{15}, u64{16}, u64{17}, u64{1000}, u64{123'457}, u64{1} << 22, (u64{1} << 22) + 13}) {
-            INFO(name << " length " << length);
-            REQUIRE(path.sum(top - length, top) == oracle(top - length, top));
-        }
-    }
+    for (const auto* path : supported_paths()) check_ending_at_2_32(*path);
 }
 
-TEST_CASE("core/range paths: the whole fast domain 0..2^32 in one call, AVX2 only as the others are slower") {
-    for (const auto& name : supported_paths())
-        if (name == "avx2") {
-            INFO(name);
-            REQUIRE(path_named(name).sum(0, range::fast_limit) == oracle(0, range::fast_limit));
+TEST_CASE("core/range paths: the whole fast domain 0..2^32 in one call, vector paths only as the others are slower") {
+    for (const auto* path : supported_paths())
+        if (path->name == "avx2" || path->name == "avx512") {
+            INFO(path->name);
+            REQUIRE(path->sum(0, range::fast_limit) == oracle(0, range::fast_limit));
         }
 }
 
 TEST_CASE("core/range kernel with each path forced: ranges crossing 2^32 and near max_n") {
-    const u64 two32 = u64{1} << 32;
-    for (const auto& name : supported_paths()) {
-        const Select forced(name);
-        const auto [lo, hi] = GENERATE_COPY(table<u64, u64>({
-            {two32 - 1, two32 + 1}, {two32 - 1000, two32 + 1000}, {two32 - 12345, two32 + 3}, {two32, two32 + 777},
-            {u64{1} << 40, (u64{1} << 40) + 1}, {(u64{1} << 40) - 5, (u64{1} << 40) + 17}, {max_n - 4000, max_n},
-            {max_n - 1, max_n}}));
-        INFO(name << " [" << lo << ", " << hi << ")");
-        REQUIRE(sum_squares_range(lo, hi) == oracle(lo, hi));
-        REQUIRE(sum_squares_range(lo, hi) == reference_loop(lo, hi));
-    }
+    for (const auto* path : supported_paths()) check_crossing_and_near_max_n(*path, true);
 }
 
 TEST_CASE("core/range paths: random sub-ranges below 2^32") {
     const auto seed = Catch::rngSeed();
     INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
     std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<u64> start(0, range::fast_limit - 1), length(0, 100'000), long_length(1'000'000, 3'000'000);
-    for (const auto& name : supported_paths()) {
-        const auto& path = path_named(name);
-        for (int k = 0; k < 210; ++k) {
-            const u64 lo = start(rng), hi = std::min(range::fast_limit, lo + (k < 200 ? length(rng) : long_length(rng)));
-            INFO(name << " [" << lo << ", " << hi << ")");
-            REQUIRE(path.sum(lo, hi) == oracle(lo, hi));
-        }
-    }
+    for (const auto* path : supported_paths()) check_random_below_2_32(*path, rng);
 }
 
 TEST_CASE("core/range paths: random sub-ranges anywhere up to max_n, through the dispatcher") {
     const auto seed = Catch::rngSeed();
-    INFO("seed " << seed);
+    INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
     std::mt19937_64 rng(seed + 1);
-    std::uniform_int_distribution<u64> start(0, max_n - 1), length(0, 20'000);
-    for (const auto& name : supported_paths()) {
-        const Select forced(name);
-        for (int k = 0; k < 100; ++k) {
-            const u64 lo = start(rng), hi = std::min(max_n, lo + length(rng));
-            INFO(name << " [" << lo << ", " << hi << ")");
-            REQUIRE(sum_squares_range(lo, hi) == oracle(lo, hi));
-        }
-    }
+    for (const auto* path : supported_paths()) check_random_anywhere(*path, true, rng);
+}
+
+// The AVX-512 source without AVX-512 instructions (SIMDe's portable code): runs on every CPU.
+TEST_CASE("core/range avx512-emulated: every small range equals brute force") { check_small_ranges(emulated); }
+
+TEST_CASE("core/range avx512-emulated: ranges ending at 2^32") { check_ending_at_2_32(emulated); }
+
+TEST_CASE("core/range avx512-emulated: ranges crossing 2^32 and near max_n") {
+    check_crossing_and_near_max_n(emulated, false);
+}
+
+TEST_CASE("core/range avx512-emulated: random sub-ranges below 2^32 and anywhere up to max_n") {
+    const auto seed = Catch::rngSeed();
+    INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
+    std::mt19937_64 rng(seed + 2);
+    check_random_below_2_32(emulated, rng);
+    check_random_anywhere(emulated, false, rng);
+}
+
+TEST_CASE("core/range avx512-emulated: the same lanes as the native path where the CPU has AVX-512F") {
+    if (!__builtin_cpu_supports("avx512f")) SUCCEED("no AVX-512F on this CPU: the native path is not run");
+    else
+        for (const auto& [lo, hi] : {std::pair<u64, u64>{0, 1'000'003}, {(u64{1} << 32) - 999'999, u64{1} << 32}})
+            REQUIRE(range::avx512_sum(lo, hi) == range::avx512_emulated_sum(lo, hi));
 }

@@ -11,7 +11,9 @@ namespace {
 
 bool always() { return true; }
 bool has_avx2() { return __builtin_cpu_supports("avx2"); }
-constexpr std::array<Path, 3> all_paths{{
+bool has_avx512f() { return __builtin_cpu_supports("avx512f"); }
+constexpr std::array<Path, 4> all_paths{{
+    {"avx512", has_avx512f, avx512_sum},   // 8-lane 32x32->64 multiplies (SIMDe, compiled with -mavx512f)
     {"avx2", has_avx2, avx2_sum},          // 4-lane 32x32->64 multiplies, the high-half trick
     {"portable", always, portable_sum},    // plain C++, the same trick, any x86-64
     {"exact", always, exact_loop},         // the plain loop in 128-bit arithmetic (the reference)
@@ -28,6 +30,12 @@ const Path& best() {
 }  // namespace
 
 std::span<const Path> paths() { return all_paths; }
+
+u128 sum_with(const Path& path, u64 lo, u64 hi) noexcept {
+    if (hi <= fast_limit) return path.sum(lo, hi);
+    if (lo >= fast_limit) return exact_loop(lo, hi);
+    return path.sum(lo, fast_limit) + exact_loop(fast_limit, hi);
+}
 
 std::vector<std::string_view> supported_names() {
     std::vector<std::string_view> names;
@@ -60,12 +68,7 @@ bool select(std::string_view name) {
 namespace sumsq {
 namespace {
 
-u128 sum_range(u64 lo, u64 hi) {
-    const auto fast = range::active().sum;
-    if (hi <= range::fast_limit) return fast(lo, hi);
-    if (lo >= range::fast_limit) return range::exact_loop(lo, hi);
-    return fast(lo, range::fast_limit) + range::exact_loop(range::fast_limit, hi);
-}
+u128 sum_range(u64 lo, u64 hi) { return range::sum_with(range::active(), lo, hi); }
 
 }  // namespace
 

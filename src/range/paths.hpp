@@ -20,7 +20,7 @@ struct Path {
     u128 (*sum)(u64 lo, u64 hi) noexcept;  // fast paths: requires hi <= fast_limit
 };
 
-// Every path compiled in, best first: avx2, portable, exact.
+// Every path compiled in, best first: avx512, avx2, portable, exact.
 std::span<const Path> paths();
 
 // Exact Σ i·i over [lo, hi) for any lo <= hi <= max_n: 128-bit arithmetic throughout.
@@ -29,6 +29,13 @@ u128 exact_loop(u64 lo, u64 hi) noexcept;
 u128 portable_sum(u64 lo, u64 hi) noexcept;
 // AVX2 (4 lanes of 32×32→64 multiplies); only call when the CPU has AVX2.
 u128 avx2_sum(u64 lo, u64 hi) noexcept;
+// AVX-512F (8 lanes; avx512.cpp through SIMDe); only call when the CPU has AVX-512F.
+u128 avx512_sum(u64 lo, u64 hi) noexcept;
+// The same source compiled without AVX-512 (SIMDe's portable code): linked into the tests only.
+u128 avx512_emulated_sum(u64 lo, u64 hi) noexcept;
+
+// Any lo <= hi <= max_n with `path`: its fast part below 2^32, the exact loop above.
+u128 sum_with(const Path& path, u64 lo, u64 hi) noexcept;
 
 // Names of the paths this CPU runs, best first.
 std::vector<std::string_view> supported_names();

@@ -1,0 +1,91 @@
+// pool — a hand-written thread pool: P − 1 std::jthread workers started once, woken per call.
+//
+// Model:    the workers are created with the backend (outside the timed region) and sleep in
+//           std::atomic::wait on a call counter. A call publishes the work, bumps the counter and
+//           notify_all()s; the caller runs piece 0 itself, then sleeps until the last worker's
+//           notify_one() on the count of pieces still running.
+// Split:    the same as `threads`: P contiguous pieces, worker k sums piece k (src/each_worker.hpp).
+// Combine:  a cache-line-padded slot per worker, added by the caller once every worker has
+//           finished. The counters' release/acquire orderings are the synchronisation: a worker
+//           sees the work published before the call counter moved; the caller sees every slot
+//           written before the running count reached zero.
+// Notice:   what a runtime's pool saves over `threads`: no thread creation per call, only a wake-up
+//           (a futex syscall when the worker is asleep; libstdc++'s wait spins briefly first). Workers
+//           sleep, never spin between calls, so an idle pool costs no CPU. An exception in a piece is
+//           captured and rethrown on the caller; the destructor stops and joins the workers.
+#include "backend.hpp"
+#include "each_worker.hpp"
+#include "first_exception.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+namespace {
+
+class Pool final : public sumsq::EachWorkerBackend {
+public:
+    explicit Pool(unsigned threads) : EachWorkerBackend(threads) {
+        workers_started_.reserve(threads - 1);
+        try {
+            for (unsigned k = 1; k < threads; ++k) workers_started_.emplace_back([this, k] { work(k); });
+        } catch (...) {  // could not start them all: stop the ones that run, then report
+            stop();
+            throw;
+        }
+    }
+    ~Pool() override { stop(); }
+    Pool(const Pool&) = delete;
+    Pool& operator=(const Pool&) = delete;
+
+private:
+    void on_each_worker(const std::function<void(unsigned)>& body) override {
+        sumsq::FirstException failure;
+        body_ = &body;
+        failure_ = &failure;
+        running_.store(workers_ - 1, std::memory_order_relaxed);
+        calls_.fetch_add(1, std::memory_order_release);  // publishes body_, failure_, running_
+        calls_.notify_all();
+        failure.capture([&] { body(0); });
+        for (unsigned left; (left = running_.load(std::memory_order_acquire)) != 0;) running_.wait(left, std::memory_order_acquire);
+        failure.rethrow();
+    }
+
+    // Worker k: sleep until the call counter moves, run body(k), count down; until stopped.
+    void work(unsigned k) {
+        std::uint64_t seen = 0;
+        for (;;) {
+            calls_.wait(seen, std::memory_order_acquire);
+            seen = calls_.load(std::memory_order_acquire);
+            if (stopping_.load(std::memory_order_relaxed)) return;
+            failure_->capture([&] { (*body_)(k); });
+            if (running_.fetch_sub(1, std::memory_order_acq_rel) == 1) running_.notify_one();
+        }
+    }
+
+    void stop() {
+        stopping_.store(true, std::memory_order_relaxed);
+        calls_.fetch_add(1, std::memory_order_release);
+        calls_.notify_all();
+        workers_started_.clear();  // join
+    }
+
+    const std::function<void(unsigned)>* body_ = nullptr;  // this call's work, published by calls_
+    sumsq::FirstException* failure_ = nullptr;
+    std::atomic<std::uint64_t> calls_{0};  // bumped once per call (and once to stop)
+    std::atomic<unsigned> running_{0};     // workers still running this call's piece
+    std::atomic<bool> stopping_{false};
+    std::vector<std::jthread> workers_started_;  // last member: joined before the state above goes
+};
+
+}  // namespace
+
+const sumsq::BackendInfo sumsq::backend_info{
+    .name = "pool",
+    .model = "hand-written pool: std::jthread workers started once, woken per call with std::atomic::wait/notify",
+};
+
+std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
+    return std::make_unique<Pool>(config.threads);
+}
