@@ -42,14 +42,16 @@ int run(int argc, char** argv) {
         return exit_usage;
     }
 
-    const std::vector<Run> runs = run_sweep(*options, backends);
+    SweepRecord record;
+    const std::vector<Run> runs = run_sweep(*options, backends, record);
     if (interrupted()) {
         fmt::print(stderr, "sumsq-compare: interrupted; the running backend was stopped and no files were written\n");
         return 130;
     }
-    print_report(std::cout, *options, backends, runs);
+    const Analysis analysis = analyse(*options, backends, runs, std::move(record));
+    print_report(std::cout, *options, backends, runs, analysis);
     if (out) {
-        const std::string plots = write_results(*out, *options, backends, runs);
+        const std::string plots = write_results(*out, *options, backends, runs, analysis);
         fmt::print("\nfiles ({}):\n", plots);
         for (const auto& path : out->commit()) fmt::print("  {}\n", path);
     }
