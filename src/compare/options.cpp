@@ -58,7 +58,7 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     app.add_option("--rounds", rounds, "independent processes per configuration, one per round in a shuffled order (default 3)");
     app.add_option("--seed", seed, "seed of the rounds' shuffled order (default: random, printed)");
     app.add_option("--reps", reps, "sum workload repetitions per process (default 3)");
-    app.add_option("--wait-reps", wait_reps, "wait workload repetitions per process (default 3; --quick 2)");
+    app.add_option("--wait-reps", wait_reps, "wait workload repetitions per process (default 2)");
     app.add_option("--warmup", warmup, "sum workload warm-up runs (default 1)");
     app.add_option("--wait-ms", wait_ms, "wait workload: ms per step (default 25; --quick 10)");
     app.add_option("--steps", steps, "wait workload: steps per task (default 3)");

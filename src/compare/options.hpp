@@ -15,7 +15,7 @@ struct CompareOptions {
     std::vector<u64> sizes{10'000'000, 1'000'000'000};  // sum workload sizes
     std::vector<std::string> workloads{"sum", "wait"};
     unsigned reps = 3;       // sum workload repetitions per process
-    unsigned wait_reps = 3;  // wait workload repetitions (each takes up to T·S·D)
+    unsigned wait_reps = 2;  // wait workload repetitions per process (each takes up to T·S·D)
     unsigned warmup = 1;     // sum workload warm-ups (the wait workload has nothing to warm)
     unsigned wait_ms = 25, steps = 3, tasks = 4;
     unsigned rounds = 3;  // independent processes per configuration, one per round
