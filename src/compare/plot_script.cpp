@@ -45,7 +45,7 @@ std::string bar_panel(const std::string& name, const std::vector<std::pair<std::
         data += fmt::format("{} << EOD\n{}EOD\n", id, block);
         plots += fmt::format("{}{} using 1:2:({}) with boxes fs solid 0.85 border -1 lc rgb '{}' title '{}'", plots.empty() ? "" : ", ", id,
                              width, colour(backend), backend);
-        if (errors) plots += fmt::format(", {} using 1:2:3:4 with yerrorbars lc rgb 'black' pt 7 ps 0 notitle", id);
+        if (errors) plots += fmt::format(", {} using 1:3:(0):($4-$3) with vectors nohead lw 1.5 lc rgb 'black' notitle", id);
     }
     if (!labels.empty()) {
         data += fmt::format("${}_labels << EOD\n{}EOD\n", name, labels);
@@ -70,11 +70,14 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
     if (has_sum) {
         // 1. speedup vs threads at the largest N, error bars: the speedup interval
         std::string plots;
-        for (const BackendBinary& b : backends) {
+        for (std::size_t j = 0; j < backends.size(); ++j) {
+            const BackendBinary& b = backends[j];
+            const double nudge = (double(j) - double(backends.size() - 1) / 2) * 0.04;  // keep overlapping error bars apart
             std::string block;
             for (const Run& r : runs)
                 if (r.backend == b.name && r.workload == "sum" && r.n == largest)
-                    if (const auto& s = a.of(runs, r).speedup) block += fmt::format("{} {:.6g} {:.6g} {:.6g}\n", r.threads, s->mid, s->lo, s->hi);
+                    if (const auto& s = a.of(runs, r).speedup)
+                        block += fmt::format("{:.3f} {:.6g} {:.6g} {:.6g}\n", r.threads + nudge, s->mid, s->lo, s->hi);
             if (block.empty()) continue;
             script += fmt::format("$speedup_{} << EOD\n{}EOD\n", b.name, block);
             plots += fmt::format("{}$speedup_{} using 1:2:3:4 with yerrorlines {}", plots.empty() ? "" : ", ", b.name, style(b.name));
@@ -101,8 +104,8 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
             }
         if (!plots.empty())
             script += fmt::format("set output 'time_vs_n.svg'\nset title \"Median wall time vs N, sum workload\\n(each backend at its best configuration with 2 or more workers where it has them; bars: process spread)\"\n"
-                                  "set logscale xy\nset xlabel 'N'\nset ylabel 'seconds'\nset format x '1e%L'\nset format y '1e%L'\nplot {}\n"
-                                  "unset logscale\nset format x '%g'\nset format y '%g'\n", plots);
+                                  "set logscale xy\nset xlabel 'N'\nset ylabel 'seconds'\nset format x '1e%L'\nset format y '1e%L'\nset offsets graph 0.05, graph 0.05, 0, 0\nplot {}\n"
+                                  "unset logscale\nset format x '%g'\nset format y '%g'\nset offsets 0, 0, 0, 0\n", plots);
     }
     // 3. workload × backend matrix: each backend at its best configuration with >= 2 workers where it has them
     std::vector<std::pair<std::string, u64>> groups;
@@ -128,7 +131,7 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
         xtics += fmt::format("{}'{}' {}", g ? ", " : "", groups[g].first == "sum" ? "sum N=" + short_count(groups[g].second) : "wait", g);
     script += fmt::format("set output 'workload_matrix.svg'\nset terminal svg size 1000,450 dynamic font 'sans,12' background rgb 'white'\n"
                           "set multiplot layout 1,2 title 'Workload x backend, each at its best configuration with 2 or more workers where it has them'\n"
-                          "unset xlabel\nset xtics ({}) norotate\nset xrange [-0.6:{}.6]\nset key inside top left font 'sans,10'\nset yrange [0:*]\n"
+                          "unset xlabel\nset xtics ({}) norotate\nset xrange [-0.6:{}.6]\nset key outside bottom center horizontal font 'sans,10'\nset yrange [0:*]\n"
                           "set title 'speedup vs serial (bars: interval)'\nset ylabel 'x'\n",
                           xtics, groups.size() - 1);
     script += bar_panel("speed", speed, width * 0.9, true);
