@@ -215,11 +215,18 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
             if (std::chrono::steady_clock::now() - start > std::chrono::seconds(2))
                 fmt::print(stderr, "sumsq-compare: round {}/{} [{}/{}] {} {}{} threads={}\n", round + 1, o.rounds, done,
                            plan.size() * o.rounds, c.backend->name, c.workload, c.workload == "sum" ? " N=" + grouped(c.n) : "", c.threads);
-            Run one = run_one(o, c);
+            const Run one = run_one(o, c);
             Run& run = runs[k];
-            if (round == 0) run = one, run.reports.clear();
-            else if (one.status != Run::Status::ok) run.status = one.status, run.message = one.message, run.threads = one.threads;
-            if (one.data.is_object() && one.data.contains("wall_seconds")) run.reports.push_back(one.data), run.data = one.data;
+            if (round == 0) {
+                run = one;
+            } else if (one.status != Run::Status::ok) {  // the first process that failed decides
+                run.status = one.status;
+                run.message = one.message;
+            }
+            if (one.data.is_object() && one.data.contains("wall_seconds")) {
+                run.reports.push_back(one.data);
+                run.data = one.data;
+            }
         }
     }
     record.after = sample_load();
