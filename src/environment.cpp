@@ -6,6 +6,7 @@
 #include <CLI/Version.hpp>
 #include <fmt/core.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -26,6 +27,12 @@ nlohmann::json environment(const Backend& backend) {
                                       NLOHMANN_JSON_VERSION_PATCH)},
     };
     for (const auto& [name, version] : backend.runtime_versions()) libraries[name] = version;
+    // Spinning runtime threads count as busy CPU in the measured parallelism: record the knobs.
+    nlohmann::json variables = nlohmann::json::object();
+    for (const char* name : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"}) {
+        const char* value = std::getenv(name);
+        variables[name] = value ? nlohmann::json(value) : nlohmann::json(nullptr);
+    }
     return {
         {"cpu_model", cpu_model()},
         {"logical_cpus", std::thread::hardware_concurrency()},
@@ -36,6 +43,7 @@ nlohmann::json environment(const Backend& backend) {
         {"sumsq_version", SUMSQ_VERSION},
         {"libraries", std::move(libraries)},
         {"range_kernel", range::active().name},
+        {"variables", std::move(variables)},
     };
 }
 

@@ -163,6 +163,8 @@ TEST_CASE("JSON output parses and holds the documented fields") {
     CHECK(json["cpu_seconds"].contains("median"));
     for (const char* field : {"cpu_model", "logical_cpus", "compiler", "flags", "build_type", "libraries"})
         CHECK(json["environment"].contains(field));
+    // The knobs that decide whether idle runtime threads spin (and count as parallelism).
+    for (const char* name : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"}) CHECK(json["environment"]["variables"].contains(name));
 }
 
 TEST_CASE("idle: --idle-ms sleeps before each timed repetition, outside the timed region") {

@@ -1,4 +1,5 @@
 // sumsq-compare end to end on tiny sweeps, its failure handling, and the --diff statistics.
+#include "analysis.hpp"
 #include "child_process.hpp"
 #include "diff.hpp"
 #include "process.hpp"
@@ -49,7 +50,7 @@ struct Scratch {
 };
 
 const std::vector<std::string> tiny = {"--sizes", "1e3,1e4", "--threads", "1,2", "--reps", "2", "--wait-reps", "1",
-                                       "--wait-ms", "2", "--steps", "2"};
+                                       "--wait-ms", "2", "--steps", "2", "--rounds", "2", "--seed", "7"};
 
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
     a.insert(a.end(), b.begin(), b.end());
@@ -74,8 +75,21 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
     REQUIRE(json.contains("environment"));
     REQUIRE(json["environment"].contains("cpu_model"));
     REQUIRE(json["runs"].size() >= 4);
+    REQUIRE(json["sweep"]["seed"] == 7);
+    REQUIRE(json["sweep"]["rounds"] == 2);
+    REQUIRE(json["sweep"]["order"].size() == 2);
+    REQUIRE(json["sweep"]["order"][0].size() == json["runs"].size());
+    for (const char* when : {"before", "after"}) {
+        CHECK(json["load"][when]["load_average_1min"].is_number());
+        CHECK(json["load"][when]["busy_cpu_fraction"].is_number());
+    }
+    REQUIRE(json["findings"]["break_even"].is_object());
+    REQUIRE(json["findings"]["noise_floor"].is_number());
+    REQUIRE_THAT(r.out, Catch::Contains("seed 7"));
     for (const auto& run : json["runs"]) {
         CHECK(run["status"] == "OK");
+        CHECK(run["rounds"] == 2);
+        CHECK(run["process_medians"].size() == 2);
         CHECK(run.contains("backend"));
         CHECK(run.contains("workload"));
         CHECK(run.contains("threads"));
@@ -85,7 +99,8 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
     std::ifstream csv_file(out / "results.csv");
     std::string header;
     std::getline(csv_file, header);
-    REQUIRE(header == "backend,workload,n,threads,status,wall_median_s,wall_min_s,wall_max_s,cpu_median_s,parallelism,speedup,efficiency,oversubscribed");
+    REQUIRE(header == "backend,workload,n,threads,status,rounds,wall_median_s,wall_min_process_s,wall_max_process_s,parallelism,"
+                      "speedup,speedup_lo,speedup_hi,efficiency,efficiency_lo,efficiency_hi,oversubscribed");
     if (sumsq::compare::on_path("gnuplot")) {
         for (const char* svg : {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg"}) {
             INFO(svg);
@@ -236,8 +251,11 @@ TEST_CASE("diff verdicts on synthetic results") {
     CHECK(judge(base, {1.01, 0.99, 1.00, 1.02, 0.98, 1.00}).verdict == "same");
     // Significant but tiny (1%): same.
     CHECK(judge(base, {1.011, 1.021, 1.001, 1.031, 0.991, 1.012}).verdict == "same");
-    // Large but with 3 reps a side: cannot be significant, so same.
-    CHECK(judge({1, 1.01, 0.99}, {2, 2.01, 1.99}).verdict == "same");
+    // Large but with 3 processes a side: too few independent samples, nothing is called.
+    CHECK(judge({1, 1.01, 0.99}, {2, 2.01, 1.99}).verdict == "too few");
+    CHECK(judge(base, {2, 2.01, 1.99}).verdict == "too few");
+    // Identical data: same.
+    CHECK(judge(base, base).verdict == "same");
 }
 
 TEST_CASE("diff of two results.json files prints a verdict per configuration") {
@@ -245,9 +263,11 @@ TEST_CASE("diff of two results.json files prints a verdict per configuration") {
     auto write = [&](const char* name, double scale) {
         nlohmann::json runs = nlohmann::json::array();
         runs.push_back({{"backend", "tbb"}, {"workload", "sum"}, {"n", 1000}, {"threads", 2}, {"status", "OK"},
-                        {"wall_seconds", {{"all", {1.0 * scale, 1.01 * scale, 0.99 * scale, 1.02 * scale, 0.98 * scale}}}}});
+                        {"process_medians", {1.0 * scale, 1.01 * scale, 0.99 * scale, 1.02 * scale, 0.98 * scale}}});
         runs.push_back({{"backend", "serial"}, {"workload", "sum"}, {"n", 1000}, {"threads", 1}, {"status", "OK"},
-                        {"wall_seconds", {{"all", {1.0, 1.01, 0.99, 1.02, 0.98}}}}});
+                        {"process_medians", {1.0, 1.01, 0.99, 1.02, 0.98}}});
+        runs.push_back({{"backend", "openmp"}, {"workload", "sum"}, {"n", 1000}, {"threads", 2}, {"status", "OK"},
+                        {"process_medians", {1.0 * scale, 1.01 * scale, 0.99 * scale}}});
         std::ofstream(scratch.dir / name) << nlohmann::json{{"environment", {}}, {"runs", runs}}.dump();
     };
     write("old.json", 1.0);
@@ -262,6 +282,11 @@ TEST_CASE("diff of two results.json files prints a verdict per configuration") {
     }
     CHECK(tbb_slower);
     CHECK(serial_same);
+    // 3 processes a side: nothing called, and the report says why.
+    bool openmp_too_few = false;
+    for (const auto& line : rows) openmp_too_few = openmp_too_few || (line.find("openmp") != std::string::npos && line.find("too few") != std::string::npos);
+    CHECK(openmp_too_few);
+    CHECK_THAT(r.out, Catch::Contains("too few independent samples"));
     std::ofstream(scratch.dir / "bad.json") << "{\"no\": 1}";
     const auto bad = run_process(compare, {"--diff", (scratch.dir / "bad.json").string(), (scratch.dir / "new.json").string()});
     CHECK(bad.exit_code == 2);
@@ -507,4 +532,130 @@ TEST_CASE("sumsq-compare: a full or closed standard output exits 3 with one line
     CHECK(r.exit_code == 3);
     CHECK(lines(r.err).size() == 1);
     CHECK_THAT(r.err, Catch::Contains("writing standard output failed"));
+}
+
+namespace {
+
+using sumsq::compare::Run;
+
+// A configuration measured as one process per median given.
+Run synthetic(const std::string& backend, unsigned threads, sumsq::u64 n, const std::vector<double>& medians, double parallelism = 1) {
+    Run r;
+    r.backend = backend;
+    r.workload = "sum";
+    r.n = n;
+    r.threads = threads;
+    r.status = Run::Status::ok;
+    for (double m : medians) r.reports.push_back({{"wall_seconds", {{"median", m}, {"all", {m}}}}, {"parallelism", parallelism * threads}});
+    r.data = r.reports.back();
+    return r;
+}
+
+struct Synthetic {
+    sumsq::compare::CompareOptions options;
+    std::vector<sumsq::compare::BackendBinary> backends{{"serial", "", "", true, true, false}, {"threads", "", "", false, true, false}};
+    std::vector<Run> runs;
+    sumsq::compare::Analysis analyse() const { return sumsq::compare::analyse(options, backends, runs, {}); }
+};
+
+}  // namespace
+
+TEST_CASE("analysis: a speedup whose interval contains 1.0 is printed as about 1.0x, indistinguishable") {
+    Synthetic s;
+    s.options.sizes = {1000};
+    s.options.workloads = {"sum"};
+    s.runs = {synthetic("serial", 1, 1000, {1.0, 1.1, 0.9}), synthetic("threads", 1, 1000, {1.0, 1.05, 0.95}),
+              synthetic("threads", 2, 1000, {0.95, 1.0, 0.92})};
+    const auto a = s.analyse();
+    const auto& two = a.of(s.runs, s.runs[2]);
+    REQUIRE(two.speedup);
+    CHECK(two.speedup->lo == Approx(0.9 / 1.0));
+    CHECK(two.speedup->hi == Approx(1.1 / 0.92));
+    CHECK(two.indistinguishable);
+    CHECK(sumsq::compare::speedup_text(two, true) == "≈1.0x");
+    CHECK_FALSE(two.ahead);
+}
+
+TEST_CASE("analysis: break-even is the smallest N from which the backend stays ahead beyond the noise floor") {
+    Synthetic s;
+    s.options.sizes = {1000, 100'000, 10'000'000, 1'000'000'000};
+    s.options.workloads = {"sum"};
+    // Identical work differs by 10% between processes: the noise floor.
+    const std::vector<double> serial{1.0, 1.05, 1.1}, own{1.0, 1.02, 1.04};
+    // Two threads: ahead at 1e5 (2x), inside the floor at 1e7 (1.05x), ahead at 1e9 (2x).
+    const std::vector<std::vector<double>> two{{2.0, 2.1, 2.2}, {0.5, 0.51, 0.52}, {0.97, 1.0, 0.99}, {0.5, 0.51, 0.52}};
+    for (std::size_t k = 0; k < s.options.sizes.size(); ++k) {
+        const auto n = s.options.sizes[k];
+        s.runs.push_back(synthetic("serial", 1, n, serial));
+        // A 1-thread row much faster than serial never counts: it is not evidence of parallelism.
+        s.runs.push_back(synthetic("threads", 1, n, k == 2 ? std::vector<double>{0.5, 0.5, 0.5} : own));
+        s.runs.push_back(synthetic("threads", 2, n, two[k]));
+    }
+    const auto a = s.analyse();
+    REQUIRE(a.break_even.count("threads") == 1);
+    const auto be = a.break_even.at("threads");
+    REQUIRE(be);
+    CHECK(be->n == 1'000'000'000);
+    CHECK(be->threads == 2);
+    CHECK(a.noise_max >= 0.1);
+
+    // Ahead at every N from 1e5 on: break-even 1e5.
+    s.runs[2 * 3 + 2] = synthetic("threads", 2, 10'000'000, {0.5, 0.51, 0.52});
+    s.runs[2 * 3 + 1] = synthetic("threads", 1, 10'000'000, own);
+    const auto b = s.analyse();
+    REQUIRE(b.break_even.at("threads"));
+    CHECK(b.break_even.at("threads")->n == 100'000);
+}
+
+TEST_CASE("analysis: no finding from a difference inside the noise floor") {
+    Synthetic s;
+    s.options.sizes = {1000};
+    s.options.workloads = {"sum"};
+    // Identical work differed by 40%; two threads are 1.2x with a tight interval: still noise.
+    s.runs = {synthetic("serial", 1, 1000, {1.0, 1.0, 1.0}), synthetic("threads", 1, 1000, {1.0, 1.4, 1.2}),
+              synthetic("threads", 2, 1000, {0.83, 0.84, 0.82}, 1.9)};
+    const auto a = s.analyse();
+    CHECK(a.noise_max == Approx(0.4));
+    const auto& two = a.of(s.runs, s.runs[2]);
+    CHECK_FALSE(two.indistinguishable);
+    CHECK_FALSE(two.ahead);
+    CHECK_FALSE(a.break_even.at("threads"));
+    for (const auto& line : a.findings) {
+        INFO(line);
+        CHECK(line.find("Parallel:") == std::string::npos);
+        CHECK(line.find("only parallel execution") == std::string::npos);
+    }
+    // The same speedup on a quiet machine is a finding.
+    s.runs[1] = synthetic("threads", 1, 1000, {1.0, 1.01, 1.02});
+    const auto quiet = s.analyse();
+    CHECK(quiet.of(s.runs, s.runs[2]).ahead);
+    REQUIRE(quiet.break_even.at("threads"));
+    bool parallel = false;
+    for (const auto& line : quiet.findings) parallel = parallel || line.find("Parallel:") != std::string::npos;
+    CHECK(parallel);
+}
+
+TEST_CASE("rounds: every round is a permutation, and the seed reproduces the order") {
+    using sumsq::compare::round_orders;
+    const auto a = round_orders(12, 3, 42), b = round_orders(12, 3, 42), c = round_orders(12, 3, 43);
+    REQUIRE(a == b);
+    CHECK(a != c);
+    CHECK(a[0] != a[1]);
+    for (auto order : a) {
+        std::sort(order.begin(), order.end());
+        for (std::size_t k = 0; k < order.size(); ++k) CHECK(order[k] == k);
+    }
+    // End to end: the same seed gives the same recorded order.
+    Scratch scratch("compare-seed");
+    std::vector<nlohmann::json> orders;
+    for (const char* name : {"one", "two"}) {
+        const auto out = scratch.dir / name;
+        const auto r = run_process(compare, {"--backends", "serial,threads", "--sizes", "1e3", "--threads", "1,2", "--workloads", "sum",
+                                             "--reps", "1", "--rounds", "3", "--seed", "99", "--out", out.string()});
+        REQUIRE(r.exit_code == 0);
+        std::ifstream file(out / "results.json");
+        orders.push_back(nlohmann::json::parse(file)["sweep"]["order"]);
+    }
+    REQUIRE(orders[0].size() == 3);
+    CHECK(orders[0] == orders[1]);
 }

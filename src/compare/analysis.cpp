@@ -1,52 +1,217 @@
 #include "analysis.hpp"
 
+#include "cli.hpp"
+#include "numbers.hpp"
+
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace sumsq::compare {
+namespace {
 
-std::optional<double> serial_median(const std::vector<Run>& runs, const std::string& workload, u64 n) {
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr double busy_warning = 0.25;  // busy CPU fraction while compare itself ran nothing
+
+bool measured(const Run& r) { return r.status == Run::Status::ok && !r.reports.empty(); }
+
+const Run* find_run(const std::vector<Run>& runs, const std::string& backend, const std::string& workload, u64 n, unsigned threads) {
     for (const Run& r : runs)
-        if (r.backend == "serial" && r.workload == workload && r.n == n && r.status == Run::Status::ok) return r.wall_median();
-    return std::nullopt;
+        if (r.backend == backend && r.workload == workload && r.n == n && r.threads == threads && measured(r)) return &r;
+    return nullptr;
 }
 
-std::optional<double> speedup(const std::vector<Run>& runs, const Run& run) {
-    const auto serial = serial_median(runs, run.workload, run.n);
-    if (!serial || run.status != Run::Status::ok || run.wall_median() <= 0) return std::nullopt;
-    return *serial / run.wall_median();
+std::string plural(unsigned k, const std::string& word) { return fmt::format("{} {}{}", k, word, k == 1 ? "" : word.back() == 's' ? "es" : "s"); }
+
+std::string workers_text(const Run& r) { return r.processes ? plural(r.threads, "process") : plural(r.threads, "thread"); }
+
+std::string parallelism_text(double p) { return std::isnan(p) ? "n/a" : fmt::format("{:.2f}", p); }
+
+std::string point_text(const std::string& workload, u64 n) { return workload == "sum" ? "sum N=" + short_count(n) : "wait"; }
+
+}  // namespace
+
+double median(std::vector<double> v) {
+    if (v.empty()) return nan;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
-std::optional<double> efficiency(const std::vector<Run>& runs, const Run& run) {
-    const auto s = speedup(runs, run);
-    return s ? std::optional(*s / run.threads) : std::nullopt;
+double Analysis::floor(const std::string& workload, u64 n) const {
+    for (const NoiseFloor& f : noise)
+        if (f.workload == workload && f.n == n) return f.spread;
+    return noise_max;
 }
 
-std::optional<double> scaling(const std::vector<Run>& runs, const Run& run) {
-    if (run.status != Run::Status::ok || run.wall_median() <= 0) return std::nullopt;
-    for (const Run& r : runs)
-        if (r.backend == run.backend && r.workload == run.workload && r.n == run.n && r.threads == 1 && r.status == Run::Status::ok)
-            return r.wall_median() / run.wall_median();
-    return std::nullopt;
+std::string speedup_text(const ConfigStats& s, bool with_interval) {
+    if (!s.speedup) return "-";
+    if (s.indistinguishable) return "≈1.0x";
+    if (!with_interval || s.processes < 2) return fmt::format("{:.2f}x", s.speedup->mid);
+    return fmt::format("{:.2f}x [{:.2f}–{:.2f}]", s.speedup->mid, s.speedup->lo, s.speedup->hi);
 }
 
-const Run* best_run(const std::vector<Run>& runs, const std::string& backend, const std::string& workload, u64 n) {
+const Run* best_run(const std::vector<Run>& runs, const Analysis& a, const std::string& backend, const std::string& workload, u64 n) {
     const Run* best = nullptr;
-    for (const Run& r : runs)
-        if (r.backend == backend && r.workload == workload && r.n == n && r.status == Run::Status::ok &&
-            (!best || r.wall_median() < best->wall_median()))
-            best = &r;
+    bool best_parallel = false;
+    for (const Run& r : runs) {
+        if (r.backend != backend || r.workload != workload || r.n != n || !measured(r)) continue;
+        const bool parallel = a.of(runs, r).workers >= 2;
+        if (!best || (parallel && !best_parallel) || (parallel == best_parallel && r.wall_median() < best->wall_median()))
+            best = &r, best_parallel = parallel;
+    }
     return best;
 }
 
-std::optional<u64> break_even(const std::vector<Run>& runs, const std::string& backend, const std::vector<u64>& sizes) {
-    std::vector<u64> sorted(sizes);
-    std::sort(sorted.begin(), sorted.end());
-    for (u64 n : sorted) {
-        const Run* best = best_run(runs, backend, "sum", n);
-        const auto serial = serial_median(runs, "sum", n);
-        if (best && serial && best->wall_median() < 0.95 * *serial) return n;  // 5%: beyond noise
+Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, SweepRecord record) {
+    Analysis a;
+    a.record = std::move(record);
+    // Medians and spreads across processes.
+    for (const Run& r : runs) {
+        ConfigStats s;
+        const auto medians = r.process_medians();
+        s.processes = medians.size();
+        s.median = r.wall_median();
+        s.low = medians.empty() ? nan : *std::min_element(medians.begin(), medians.end());
+        s.high = medians.empty() ? nan : *std::max_element(medians.begin(), medians.end());
+        s.parallelism = r.parallelism();
+        s.concurrency = r.concurrency();
+        s.workers = r.threads;
+        a.stats.push_back(s);
     }
-    return std::nullopt;
+    // Noise floor: serial against each backend's own 1-thread configuration of identical work
+    // (on the wait workload a one-thread backend such as interleaved overlaps its waits: not identical).
+    for (const auto& workload : o.workloads)
+        for (u64 n : o.sizes_for(workload)) {
+            const Run* serial = find_run(runs, "serial", workload, n, 1);
+            if (!serial) continue;
+            std::optional<double> spread;
+            for (const BackendBinary& b : backends) {
+                const Run* own = b.name == "serial" || (workload == "wait" && b.one_thread) ? nullptr : find_run(runs, b.name, workload, n, 1);
+                if (!own) continue;
+                auto all = serial->process_medians();
+                for (double x : own->process_medians()) all.push_back(x);
+                const double s = *std::max_element(all.begin(), all.end()) / *std::min_element(all.begin(), all.end()) - 1;
+                spread = std::max(spread.value_or(0.0), s);
+            }
+            if (spread) a.noise.push_back({workload, n, *spread}), a.noise_max = std::max(a.noise_max, *spread);
+        }
+    // Speedup and efficiency intervals, scaling, and which differences clear the noise floor.
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        const Run& r = runs[k];
+        ConfigStats& s = a.stats[k];
+        if (!measured(r)) continue;
+        if (const Run* serial = find_run(runs, "serial", r.workload, r.n, 1)) {
+            const ConfigStats& base = a.stats[std::size_t(serial - runs.data())];
+            s.speedup = Interval{base.low / s.high, base.median / s.median, base.high / s.low};
+            s.efficiency = Interval{s.speedup->lo / s.workers, s.speedup->mid / s.workers, s.speedup->hi / s.workers};
+            s.indistinguishable = s.speedup->contains(1.0);
+            const double floor = a.floor(r.workload, r.n);
+            s.ahead = s.workers >= 2 && s.speedup->lo > 1 + floor;
+            s.behind = s.workers >= 2 && s.speedup->hi < 1 / (1 + floor);
+        }
+        if (s.workers > 1)
+            if (const Run* own = find_run(runs, r.backend, r.workload, r.n, 1)) s.scaling = own->wall_median() / s.median;
+    }
+    // Break-even: the smallest swept N from which the backend stays ahead at every larger swept N.
+    std::vector<u64> sizes = o.has_workload("sum") ? o.sizes : std::vector<u64>{};
+    std::sort(sizes.begin(), sizes.end());
+    sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+    for (const BackendBinary& b : backends) {
+        if (b.name == "serial" || sizes.empty()) continue;
+        std::optional<BreakEven> from;
+        for (auto n = sizes.rbegin(); n != sizes.rend(); ++n) {
+            const Run* best = best_run(runs, a, b.name, "sum", *n);
+            if (!best || !a.of(runs, *best).ahead) break;
+            from = BreakEven{*n, best->threads};
+        }
+        a.break_even[b.name] = from;
+    }
+    // Findings: only from configurations whose interval clears the noise floor.
+    const unsigned cpus = available_cpus();
+    if (!a.noise.empty()) {
+        std::string parts;
+        for (const NoiseFloor& f : a.noise) parts += fmt::format("{}{} {:.1f}%", parts.empty() ? "" : ", ", point_text(f.workload, f.n), f.spread * 100);
+        a.findings.push_back(fmt::format("noise floor: identical work differed by up to {:.1f}% between processes in this run ({}); "
+                                         "no finding is drawn from a difference inside it.", a.noise_max * 100, parts));
+    }
+    std::optional<double> best_sum;
+    std::string best_sum_where;
+    for (const BackendBinary& b : backends) {
+        if (b.name == "serial") continue;
+        std::vector<std::string> parts;
+        bool parallel_sum = false, sum_flat = false;
+        for (u64 n : sizes) {
+            const Run* r = best_run(runs, a, b.name, "sum", n);
+            if (!r) continue;
+            const ConfigStats& s = a.of(runs, *r);
+            if (!s.speedup) continue;
+            const std::string where = fmt::format("sum N={} at {}", short_count(n), workers_text(*r));
+            if (s.ahead) {
+                parts.push_back(fmt::format("{} {} (parallelism {})", where, speedup_text(s, true), parallelism_text(s.parallelism)));
+                parallel_sum = parallel_sum || s.parallelism > 1.2;
+                if (!best_sum || s.speedup->mid > *best_sum) best_sum = s.speedup->mid, best_sum_where = b.name + " " + where;
+            } else if (s.behind) {
+                parts.push_back(fmt::format("{} slower than serial, {}", where, speedup_text(s, true)));
+            } else {
+                parts.push_back(fmt::format("{} {}: no difference beyond the noise floor", where, s.indistinguishable ? "≈1.0x" : speedup_text(s, true)));
+                sum_flat = true;
+            }
+        }
+        if (o.has_workload("wait"))
+            if (const Run* r = best_run(runs, a, b.name, "wait", 0)) {
+                const ConfigStats& s = a.of(runs, *r);
+                if (s.speedup && s.speedup->lo > 1 + a.floor("wait", 0))
+                    parts.push_back(fmt::format("wait {} at {}{} (parallelism {})", speedup_text(s, true), workers_text(*r),
+                                                r->oversubscribed(cpus) ? " on " + plural(cpus, "CPU") : "", parallelism_text(s.parallelism)));
+            }
+        if (parts.empty()) continue;
+        std::string line = b.name + ": ";
+        for (std::size_t k = 0; k < parts.size(); ++k) line += (k ? "; " : "") + parts[k];
+        const Run* wait = o.has_workload("wait") ? best_run(runs, a, b.name, "wait", 0) : nullptr;
+        const bool overlapped = wait && a.of(runs, *wait).speedup && a.of(runs, *wait).speedup->lo > 1 + a.floor("wait", 0);
+        if (b.one_thread && overlapped && sum_flat && a.of(runs, *wait).parallelism < 0.2)
+            line += ". Concurrent, not parallel: its waits overlap on one CPU, its computation does not speed up.";
+        else if (parallel_sum)
+            line += ". Parallel: the computation ran on several cores at once.";
+        else
+            line += ".";
+        a.findings.push_back(line);
+    }
+    if (o.has_workload("wait"))
+        if (const Run* serial = find_run(runs, "serial", "wait", 0, 1))
+            a.findings.push_back(fmt::format("wait: one task after another takes T·S·D = {} x {} x {} ms = {:.2f} s (serial measured {}); "
+                                             "overlapping the waits needs concurrency, not cores.",
+                                             o.tasks, o.steps, o.wait_ms, o.tasks * o.steps * o.wait_ms / 1e3, duration_text(serial->wall_median())));
+    if (!sizes.empty() && find_run(runs, "serial", "sum", sizes.back(), 1))
+        a.findings.push_back(best_sum ? fmt::format("sum: only parallel execution sped up the CPU-bound work (best: {}, {:.2f}x, on {}).",
+                                                    best_sum_where, *best_sum, plural(cpus, "CPU"))
+                                      : "sum: no configuration with 2 or more workers cleared the noise floor: the work is too small "
+                                        "for the overheads, or the machine is too noisy.");
+    // Warnings.
+    if (o.rounds < 2) a.warnings.push_back("one process per configuration: no spread across processes, every interval is a point (use --rounds 3 or more)");
+    const LoadSample& before = a.record.before;
+    const LoadSample& after = a.record.after;
+    if (before.busy > busy_warning || after.busy > busy_warning)
+        a.warnings.push_back(fmt::format("the machine was busy with other work: {:.0f}% of CPU time busy before the sweep and {:.0f}% after "
+                                         "(1-minute load average {:.2f} before, {:.2f} after): expect a wider spread",
+                                         before.busy * 100, after.busy * 100, before.load1, after.load1));
+    return a;
+}
+
+nlohmann::json findings_json(const Analysis& a) {
+    nlohmann::json noise = nlohmann::json::array();
+    for (const NoiseFloor& f : a.noise) {
+        nlohmann::json entry = {{"workload", f.workload}, {"spread", f.spread}};
+        if (f.workload == "sum") entry["n"] = f.n;
+        noise.push_back(entry);
+    }
+    nlohmann::json break_even = nlohmann::json::object();
+    for (const auto& [backend, be] : a.break_even)
+        break_even[backend] = be ? nlohmann::json{{"n", be->n}, {"threads", be->threads}} : nlohmann::json(nullptr);
+    return {{"noise_floor", a.noise_max}, {"noise_floors", noise}, {"break_even", break_even}, {"statements", a.findings},
+            {"warnings", a.warnings}};
 }
 
 }  // namespace sumsq::compare

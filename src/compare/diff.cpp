@@ -1,5 +1,7 @@
 #include "diff.hpp"
 
+#include "analysis.hpp"
+
 #include "cli.hpp"
 #include "numbers.hpp"
 #include "results_file.hpp"
@@ -66,16 +68,12 @@ std::map<Key, std::vector<double>> load(const std::string& path) {
     nlohmann::json doc = load_results_file(path);  // the whole schema checked: UsageError names the field
     std::map<Key, std::vector<double>> result;
     for (const auto& run : doc["runs"]) {
-        if (run.value("status", "") != "OK" || !run.contains("wall_seconds")) continue;
+        if (run.value("status", "") != "OK") continue;
+        // The independent samples: one median per process. A file from before rounds has none.
         result[{run.value("backend", ""), run.value("workload", ""), run.value("n", u64{0}), run.value("threads", 1u)}] =
-            run["wall_seconds"]["all"].get<std::vector<double>>();
+            run.contains("process_medians") ? run["process_medians"].get<std::vector<double>>() : std::vector<double>{};
     }
     return result;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 }  // namespace
@@ -96,6 +94,10 @@ DiffVerdict judge(const std::vector<double>& old_times, const std::vector<double
     DiffVerdict v;
     v.change = median(new_times) / median(old_times) - 1;
     v.p = mann_whitney_p(old_times, new_times);
+    if (old_times.size() < min_diff_samples || new_times.size() < min_diff_samples) {
+        v.verdict = "too few";
+        return v;
+    }
     v.verdict = v.p < 0.05 && std::abs(v.change) >= 0.05 ? (v.change < 0 ? "faster" : "slower") : "same";
     return v;
 }
@@ -105,20 +107,30 @@ int run_diff(std::ostream& out, const std::string& old_path, const std::string& 
     fmt::print(out, "sumsq-compare --diff {} {}\n", old_path, new_path);
     fmt::print(out, "  {:<12} {:<8} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", "backend", "workload", "N", "threads", "old median",
                "new median", "change", "p", "verdict");
-    std::size_t compared = 0;
+    std::size_t compared = 0, too_few = 0;
     for (const auto& [key, old_times] : before) {
         const auto found = after.find(key);
         if (found == after.end()) continue;
         const auto& [backend, workload, n, threads] = key;
+        if (old_times.empty() || found->second.empty()) {
+            ++too_few, ++compared;
+            fmt::print(out, "  {:<12} {:<8} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  too few\n", backend, workload,
+                       workload == "sum" ? short_count(n) : "-", threads, "-", "-", "-", "-");
+            continue;
+        }
         const DiffVerdict v = judge(old_times, found->second);
+        too_few += v.verdict == "too few";
         const std::string change = std::isfinite(v.change) ? fmt::format("{:+.1f}%", v.change * 100) : "n/a";  // a zero old time
-        fmt::print(out, "  {:<12} {:<8} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7.3f}  {}\n", backend, workload,
+        fmt::print(out, "  {:<12} {:<8} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", backend, workload,
                    workload == "sum" ? short_count(n) : "-", threads, duration_text(median(old_times)),
-                   duration_text(median(found->second)), change, v.p, v.verdict);
+                   duration_text(median(found->second)), change, v.verdict == "too few" ? "-" : fmt::format("{:.3f}", v.p), v.verdict);
         ++compared;
     }
-    fmt::print(out, "{} configurations in both files. A verdict other than 'same' needs p < 0.05 (two-sided Mann-Whitney U on the repetitions) and a change of at least 5%.\n",
-               compared);
+    fmt::print(out, "{} configurations in both files. A verdict other than 'same' needs p < 0.05 (two-sided Mann-Whitney U on the "
+                    "per-process medians) and a change of at least 5%.\n", compared);
+    if (too_few)
+        fmt::print(out, "{} of them have fewer than {} processes a side: too few independent samples to call a change, so nothing is "
+                        "called for them (run both sides with --rounds {} or more).\n", too_few, min_diff_samples, min_diff_samples);
     return 0;
 }
 

@@ -1,11 +1,12 @@
 // diff.hpp — sumsq-compare --diff OLD.json NEW.json: did anything get faster or slower?
 //
-// Rule, per (backend, workload, N, threads) present in both files: the change is
-// new median / old median − 1. A change counts only if a two-sided Mann-Whitney U test on the
-// two sets of repetitions gives p < 0.05 AND the change is at least 5%; otherwise the verdict is
-// "same". With ties or more than 20 repetitions a side, p uses the normal approximation; otherwise
-// it is exact. Note: with 3 repetitions a side the smallest possible p is 0.1, so at least 4 are
-// needed before anything can be called faster or slower.
+// Rule, per (backend, workload, N, threads) present in both files: the samples are the
+// configuration's process medians ("process_medians"): independent processes, not the repetitions
+// inside one, which share that process's luck. The change is new median / old median − 1. It
+// counts only if a two-sided Mann-Whitney U test on the two sets gives p < 0.05 AND the change is
+// at least 5%; otherwise the verdict is "same". With fewer than 4 processes a side (3 a side
+// cannot reach p < 0.05) nothing is called: the verdict is "too few". With ties or more than 20 a
+// side, p uses the normal approximation; otherwise it is exact.
 #pragma once
 
 #include <ostream>
@@ -20,8 +21,9 @@ double mann_whitney_p(const std::vector<double>& a, const std::vector<double>& b
 struct DiffVerdict {
     double change = 0;  // relative change of the median (new/old − 1)
     double p = 1;
-    std::string verdict;  // "faster", "slower", "same"
+    std::string verdict;  // "faster", "slower", "same", "too few"
 };
+inline constexpr std::size_t min_diff_samples = 4;
 DiffVerdict judge(const std::vector<double>& old_times, const std::vector<double>& new_times);
 
 // Prints the diff table; returns the exit code (0; 2 for unreadable input via UsageError).

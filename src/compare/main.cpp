@@ -44,15 +44,17 @@ int run(int argc, char** argv) {
         return exit_usage;
     }
 
-    const std::vector<Run> runs = run_sweep(*options, backends);
+    SweepRecord record;
+    const std::vector<Run> runs = run_sweep(*options, backends, record);
     auto stop = [] {
         fmt::print(stderr, "sumsq-compare: interrupted; the running backend was stopped and no files were written\n");
         return interrupt_exit_code();
     };
     if (interrupted()) return stop();
-    print_report(std::cout, *options, backends, runs);
+    const Analysis analysis = analyse(*options, backends, runs, std::move(record));
+    print_report(std::cout, *options, backends, runs, analysis);
     if (out) {
-        const std::string plots = write_results(*out, *options, backends, runs);
+        const std::string plots = write_results(*out, *options, backends, runs, analysis);
         if (interrupted()) return stop();  // e.g. during the plots: nothing is committed
         const std::vector<std::string> paths = out->commit();
         fmt::print("\nfiles ({}):\n", plots);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <random>
 
 namespace sumsq::compare {
 namespace {
@@ -55,19 +56,21 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     app.set_version_flag("--version", fmt::format("sumsq-compare {}", SUMSQ_VERSION));
     app.get_formatter()->column_width(30);
     std::string mpirun_args;
-    std::string backends, threads, sizes, workloads, reps, wait_reps, warmup, wait_ms, steps, tasks, timeout;
+    std::string backends, threads, sizes, workloads, reps, wait_reps, warmup, wait_ms, steps, tasks, timeout, rounds, seed;
     std::vector<std::string> diff;
     CompareOptions o;
     app.add_option("--backends", backends, "comma-separated backends (default: all built)");
-    app.add_option("--threads", threads, fmt::format("thread counts, e.g. 1,2,4 (default 1..{}; more than the CPUs is allowed and flagged)", available_cpus()));
-    app.add_option("--sizes", sizes, "sum workload sizes N, e.g. 1e3,1e5,1e7,1e9 (default 1e7)");
+    app.add_option("--threads", threads, "thread counts, e.g. 1,2,4 (default powers of two up to twice the CPUs; more than the CPUs is allowed and flagged)");
+    app.add_option("--sizes", sizes, "sum workload sizes N, e.g. 1e3,1e5,1e7,1e9 (default 1e7,1e9)");
     app.add_option("--workloads", workloads, "sum,wait (default both)");
-    app.add_option("--reps", reps, "sum workload repetitions (default 5; --quick 3)");
-    app.add_option("--wait-reps", wait_reps, "wait workload repetitions (default 3; --quick 2)");
+    app.add_option("--rounds", rounds, "independent processes per configuration, one per round in a shuffled order (default 3)");
+    app.add_option("--seed", seed, "seed of the rounds' shuffled order (default: random, printed)");
+    app.add_option("--reps", reps, "sum workload repetitions per process (default 3)");
+    app.add_option("--wait-reps", wait_reps, "wait workload repetitions per process (default 2)");
     app.add_option("--warmup", warmup, "sum workload warm-up runs (default 1)");
-    app.add_option("--wait-ms", wait_ms, "wait workload: ms per step (default 100; --quick 10)");
+    app.add_option("--wait-ms", wait_ms, "wait workload: ms per step (default 25; --quick 10)");
     app.add_option("--steps", steps, "wait workload: steps per task (default 3)");
-    app.add_option("--tasks", tasks, "wait workload: tasks (default 2)");
+    app.add_option("--tasks", tasks, "wait workload: tasks (default 4)");
     app.add_flag("--quick", o.quick, "a small sweep for smoke runs: sizes 1e3,1e5, threads 1,2, short waits");
     app.add_option("--out", o.out_dir, "write results.json, results.csv and SVG plots to DIR");
     app.add_option("--timeout", timeout, "seconds one backend run may take before it is killed (default 600)");
@@ -91,7 +94,7 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
         o.wait_reps = 2;
         o.wait_ms = 10;
     } else {
-        for (unsigned t = 1; t <= available_cpus(); ++t) o.threads.push_back(t);
+        for (unsigned t = 1; t <= 2 * available_cpus(); t *= 2) o.threads.push_back(t);
     }
     if (given("--backends")) o.backends = split_list("--backends", backends);
     if (given("--threads")) o.threads = count_list<unsigned>("--threads", threads, 1, max_threads);
@@ -107,6 +110,8 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     if (given("--wait-ms")) o.wait_ms = static_cast<unsigned>(parse_count_option("--wait-ms", wait_ms, 0, max_wait_ms));
     if (given("--steps")) o.steps = static_cast<unsigned>(parse_count_option("--steps", steps, 1, max_steps));
     if (given("--tasks")) o.tasks = static_cast<unsigned>(parse_count_option("--tasks", tasks, 1, max_tasks));
+    if (given("--rounds")) o.rounds = static_cast<unsigned>(parse_count_option("--rounds", rounds, 1, max_reps));
+    o.seed = given("--seed") ? parse_count_option("--seed", seed, 0, ~u64{0}) : std::random_device{}();
     if (given("--timeout")) o.timeout_s = static_cast<unsigned>(parse_count_option("--timeout", timeout, 1, 86'400));
     if (given("--hostfile")) o.hosts = read_hostfile(o.hostfile);
     if (given("--mpirun-args")) o.mpirun_args = split_mpirun_args(mpirun_args);

@@ -12,13 +12,15 @@ namespace sumsq::compare {
 
 struct CompareOptions {
     std::vector<std::string> backends;   // empty: every backend the build lists
-    std::vector<unsigned> threads;       // default 1..CPUs
-    std::vector<u64> sizes{10'000'000};  // sum workload sizes
+    std::vector<unsigned> threads;       // default powers of two up to twice the CPUs
+    std::vector<u64> sizes{10'000'000, 1'000'000'000};  // sum workload sizes
     std::vector<std::string> workloads{"sum", "wait"};
-    unsigned reps = 5;       // sum workload repetitions per configuration
-    unsigned wait_reps = 3;  // wait workload repetitions (each takes up to T·S·D)
+    unsigned reps = 3;       // sum workload repetitions per process
+    unsigned wait_reps = 2;  // wait workload repetitions per process (each takes up to T·S·D)
     unsigned warmup = 1;     // sum workload warm-ups (the wait workload has nothing to warm)
-    unsigned wait_ms = 100, steps = 3, tasks = 2;
+    unsigned wait_ms = 25, steps = 3, tasks = 4;
+    unsigned rounds = 3;  // independent processes per configuration, one per round
+    u64 seed = 0;         // shuffles each round's order; drawn at random unless --seed
     bool quick = false;
     std::string out_dir;       // empty: no files
     unsigned timeout_s = 600;  // per backend run

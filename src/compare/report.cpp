@@ -15,26 +15,38 @@
 namespace sumsq::compare {
 namespace {
 
-std::string percent(double x) { return fmt::format("{:.0f}%", x * 100); }
-
 std::string parallelism_text(double p) { return std::isnan(p) ? "n/a" : fmt::format("{:.2f}", p); }
 
-void print_table(std::ostream& out, const std::vector<Run>& runs, const std::string& workload, u64 n, unsigned cpus) {
+// The median and how far the extreme process medians lie from it.
+std::string median_text(const ConfigStats& s) {
+    if (std::isnan(s.median)) return "-";
+    const double spread = std::max(s.high / s.median - 1, 1 - s.low / s.median);
+    return s.processes < 2 ? duration_text(s.median) : fmt::format("{} ±{:.1f}%", duration_text(s.median), spread * 100);
+}
+
+std::string efficiency_text(const ConfigStats& s) {
+    if (!s.efficiency) return "-";
+    if (s.processes < 2) return fmt::format("{:.0f}%", s.efficiency->mid * 100);
+    return fmt::format("{:.0f}% [{:.0f}–{:.0f}]", s.efficiency->mid * 100, s.efficiency->lo * 100, s.efficiency->hi * 100);
+}
+
+void print_table(std::ostream& out, const std::vector<Run>& runs, const Analysis& a, const std::string& workload, u64 n, unsigned cpus) {
     fmt::print(out, "\n{}\n", workload == "sum" ? fmt::format("sum workload, N = {} ({})", grouped(n), short_count(n))
                                                 : std::string("wait workload"));
-    fmt::print(out, "  {:<12} {:>7} {:>11} {:>8} {:>10} {:>8} {:>11}  {}\n", "backend", "threads", "median", "speedup",
-               "efficiency", "scaling", "parallelism", "status");
+    bool concurrency = false;
+    for (const Run& r : runs) concurrency = concurrency || (r.workload == workload && r.n == n && !std::isnan(a.of(runs, r).concurrency));
+    const std::string head = concurrency ? fmt::format(" {:>11}", "concurrency") : "";
+    fmt::print(out, "  {:<12} {:>7} {:>19} {:>19} {:>15} {:>7} {:>11}{}  {}\n", "backend", "threads", "median ±spread", "speedup [interval]",
+               "efficiency", "scaling", "parallelism", head, "status");
     for (const Run& r : runs) {
         if (r.workload != workload || r.n != n) continue;
-        const auto s = speedup(runs, r);
-        const auto e = efficiency(runs, r);
-        const auto own = r.threads > 1 ? scaling(runs, r) : std::nullopt;
+        const ConfigStats& s = a.of(runs, r);
         const bool ok = r.status == Run::Status::ok;
-        fmt::print(out, "  {:<12} {:>6}{} {:>11} {:>8} {:>10} {:>8} {:>11}  {}{}\n", r.backend,
-                   r.processes ? fmt::format("{}p", r.threads) : std::to_string(r.threads),
-                   r.oversubscribed(cpus) ? "*" : " ", ok || r.status == Run::Status::mismatch ? duration_text(r.wall_median()) : "-",
-                   s ? fmt::format("{:.2f}x", *s) : "-", e ? percent(*e) : "-",
-                   own ? fmt::format("{:.2f}x", *own) : "", parallelism_text(r.parallelism()),
+        const std::string conc = concurrency ? fmt::format(" {:>11}", parallelism_text(s.concurrency)) : "";
+        fmt::print(out, "  {:<12} {:>6}{} {:>19} {:>19} {:>15} {:>7} {:>11}{}  {}{}\n", r.backend,
+                   r.processes ? fmt::format("{}p", r.threads) : std::to_string(r.threads), r.oversubscribed(cpus) ? "*" : " ",
+                   ok || r.status == Run::Status::mismatch ? median_text(s) : "-", speedup_text(s, true), efficiency_text(s),
+                   s.scaling ? fmt::format("{:.2f}x", *s.scaling) : "", parallelism_text(s.parallelism), conc,
                    status_text(r.status), r.message.empty() || ok ? "" : ": " + r.message);
     }
 }
@@ -49,7 +61,7 @@ nlohmann::json sweep_environment(const std::vector<Run>& runs) {
             break;
         }
     env.erase("libraries");  // per backend; kept in each run
-    for (const char* name : {"OMP_PROC_BIND", "OMP_PLACES", "OMP_NUM_THREADS", "OMP_WAIT_POLICY"})
+    for (const char* name : {"OMP_PROC_BIND", "OMP_PLACES", "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT"})
         if (const char* value = std::getenv(name)) env["variables"][name] = value;
     return env;
 }
@@ -65,78 +77,49 @@ std::vector<std::string> environment_notes(const CompareOptions& o, const std::v
     if (env.value("build_type", "Release") != "Release")
         notes.push_back(fmt::format("build type {}: timings are not representative (use make run, a Release build)", env.value("build_type", "")));
     if (env.contains("variables"))
-        for (const auto& [name, value] : env["variables"].items()) notes.push_back(fmt::format("{}={} is set", name, value.get<std::string>()));
+        for (const auto& [name, value] : env["variables"].items())
+            if (value.is_string()) notes.push_back(fmt::format("{}={} is set", name, value.get<std::string>()));
     if (std::any_of(runs.begin(), runs.end(), [](const Run& r) { return r.processes; }))
         notes.push_back("Kp: K MPI processes (mpirun -np K --bind-to none), 1 thread each; CPU time summed over ranks");
     if (const auto note = launcher_note(o)) notes.push_back(*note);
-    notes.push_back(fmt::format("each backend is its own process; pools and arenas start outside the timed region; sum: median of {} reps after {} warm-up, wait: median of {} reps",
+    notes.push_back(fmt::format("each configuration ran as {} separate processes, one per round, each round in a fresh shuffled order "
+                                "(seed {}; --seed {} repeats the order)", o.rounds, o.seed, o.seed));
+    notes.push_back(fmt::format("a process reports the median of its repetitions (sum: {} after {} warm-up, wait: {}); a configuration's median is "
+                                "the median of its processes', ±spread the farthest process median from it; pools and arenas start outside the timed region",
                                 o.reps, o.warmup, o.wait_reps));
+    notes.push_back("speedup interval: [slowest serial process / fastest process of the row, fastest serial / slowest]; ≈1.0x: the interval "
+                    "contains 1.0, indistinguishable from serial");
     return notes;
 }
 
-std::vector<std::string> findings(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs) {
-    std::vector<std::string> lines;
-    const bool has_sum = o.has_workload("sum"), has_wait = o.has_workload("wait");
-    const u64 largest = o.largest_size();
-    double best_parallel_sum = 0;
-    for (const BackendBinary& b : backends) {
-        if (b.name == "serial") continue;
-        const Run* sum = has_sum ? best_run(runs, b.name, "sum", largest) : nullptr;
-        const Run* wait = has_wait ? best_run(runs, b.name, "wait", 0) : nullptr;
-        const auto sum_speedup = sum ? speedup(runs, *sum) : std::nullopt;
-        const auto wait_speedup = wait ? speedup(runs, *wait) : std::nullopt;
-        if (sum_speedup && !b.one_thread) best_parallel_sum = std::max(best_parallel_sum, *sum_speedup);
-        std::string line = b.name + ":";
-        if (sum_speedup)
-            line += fmt::format(" sum N={} {:.2f}x serial at {} thread{} (parallelism {});", short_count(largest), *sum_speedup,
-                                sum->threads, sum->threads == 1 ? "" : "s", parallelism_text(sum->parallelism()));
-        if (wait_speedup)
-            line += fmt::format(" wait {:.2f}x serial at {} thread{} (parallelism {});", *wait_speedup, wait->threads,
-                                wait->threads == 1 ? "" : "s", parallelism_text(wait->parallelism()));
-        if (sum && wait && b.one_thread && sum->parallelism() < 1.2 && wait->parallelism() < 0.2 && wait_speedup && *wait_speedup > 1.2)
-            line += " concurrent, not parallel: its waits overlap on one CPU, its computation does not speed up.";
-        else if (sum_speedup && *sum_speedup > 1.2 && sum->parallelism() > 1.2)
-            line += " parallel: the computation ran on several cores at once.";
-        else if (sum_speedup && *sum_speedup <= 1.05 && sum->parallelism() < 1.2)
-            line += " no parallel speedup on the computation.";
-        if (line.back() == ';') line.back() = '.';
-        if (line.find(' ') != std::string::npos) lines.push_back(line);
-    }
-    if (has_wait) {
-        const auto serial = serial_median(runs, "wait", 0);
-        if (serial)
-            lines.push_back(fmt::format("wait: one task after another takes T·S·D = {} x {} x {} ms = {:.2f} s (serial measured {}); "
-                                        "overlapping the waits needs concurrency, not cores.",
-                                        o.tasks, o.steps, o.wait_ms, o.tasks * o.steps * o.wait_ms / 1e3, duration_text(*serial)));
-    }
-    if (has_sum && best_parallel_sum > 0)
-        lines.push_back(best_parallel_sum > 1.2
-            ? fmt::format("sum: only parallel execution sped up the CPU-bound work (best {:.2f}x on {} CPUs).", best_parallel_sum, available_cpus())
-            : fmt::format("sum: no backend beat serial by more than 20% at N={}: the work is too small for the overheads, or the machine is busy.", short_count(largest)));
-    return lines;
-}
-
-void print_report(std::ostream& out, const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs) {
+void print_report(std::ostream& out, const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs,
+                  const Analysis& a) {
     const unsigned cpus = available_cpus();
-    fmt::print(out, "sumsq-compare — exact sum of squares, one process per backend\n");
+    fmt::print(out, "sumsq-compare — exact sum of squares, one process per backend, {} rounds (seed {})\n", o.rounds, o.seed);
     for (const auto& workload : o.workloads)
-        for (u64 n : o.sizes_for(workload)) print_table(out, runs, workload, n, cpus);
+        for (u64 n : o.sizes_for(workload)) print_table(out, runs, a, workload, n, cpus);
 
-    if (o.has_workload("sum") && serial_median(runs, "sum", o.sizes.front())) {
-        fmt::print(out, "\nbreak-even (smallest swept N where the backend beats serial by 5% or more):\n");
+    if (!a.break_even.empty() && o.has_workload("sum")) {
+        fmt::print(out, "\nbreak-even (smallest swept N from which the backend, with 2 or more workers, stays ahead of serial beyond the noise floor):\n");
         for (const BackendBinary& b : backends) {
-            if (b.name == "serial") continue;
-            const auto n = break_even(runs, b.name, o.sizes);
-            fmt::print(out, "  {:<12} {}\n", b.name, n ? "N = " + short_count(*n) : "never in this sweep");
+            const auto found = a.break_even.find(b.name);
+            if (found == a.break_even.end()) continue;
+            const auto& be = found->second;
+            fmt::print(out, "  {:<12} {}\n", b.name, be ? fmt::format("N = {} ({} {})", short_count(be->n), be->threads, b.multi_process ? "processes" : "threads")
+                                                      : std::string(b.one_thread ? "never: one worker only" : "never in this sweep"));
         }
     }
-    const auto shown = findings(o, backends, runs);
-    if (!shown.empty()) {
+    if (!a.findings.empty()) {
         fmt::print(out, "\nwhat this shows:\n");
-        for (const auto& line : shown) fmt::print(out, "  {}\n", line);
+        for (const auto& line : a.findings) fmt::print(out, "  {}\n", line);
     }
     fmt::print(out, "\nenvironment:\n");
     for (const auto& note : environment_notes(o, runs, sweep_environment(runs))) fmt::print(out, "  {}\n", note);
+    auto load = [](const LoadSample& l) {
+        return l.busy < 0 ? std::string("unknown") : fmt::format("load average {:.2f}, {:.0f}% of CPU time busy", l.load1, l.busy * 100);
+    };
+    fmt::print(out, "  machine before the sweep: {}; after: {}\n", load(a.record.before), load(a.record.after));
+    for (const auto& warning : a.warnings) fmt::print(out, "  WARNING: {}\n", warning);
 }
 
 }  // namespace sumsq::compare

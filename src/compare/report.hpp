@@ -1,6 +1,7 @@
 // report.hpp — sumsq-compare's report on stdout: tables, break-even, "what this shows", notes.
 #pragma once
 
+#include "analysis.hpp"
 #include "options.hpp"
 #include "sweep.hpp"
 
@@ -16,11 +17,7 @@ namespace sumsq::compare {
 nlohmann::json sweep_environment(const std::vector<Run>& runs);
 std::vector<std::string> environment_notes(const CompareOptions& options, const std::vector<Run>& runs,
                                            const nlohmann::json& environment);
-// Sentences computed from the numbers: what the sweep shows about concurrency and parallelism.
-std::vector<std::string> findings(const CompareOptions& options, const std::vector<BackendBinary>& backends,
-                                  const std::vector<Run>& runs);
-
 void print_report(std::ostream& out, const CompareOptions& options, const std::vector<BackendBinary>& backends,
-                  const std::vector<Run>& runs);
+                  const std::vector<Run>& runs, const Analysis& analysis);
 
 }  // namespace sumsq::compare

@@ -63,6 +63,10 @@ nlohmann::json validate_results(const std::string& text, const std::string& name
         for (std::size_t i = 0; i < all.size(); ++i) check.seconds(all[i], fmt::format("{}.wall_seconds.all[{}]", where, i));
         for (const char* stat : {"median", "min", "max"})
             if (wall.contains(stat)) check.seconds(wall[stat], fmt::format("{}.wall_seconds.{}", where, stat));
+        if (!run.contains("process_medians")) continue;  // a file from before rounds of processes
+        const auto& medians = run["process_medians"];
+        if (!medians.is_array()) check.fail(where + ".process_medians", "is not a list");
+        for (std::size_t i = 0; i < medians.size(); ++i) check.seconds(medians[i], fmt::format("{}.process_medians[{}]", where, i));
     }
     return doc;
 }

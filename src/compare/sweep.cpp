@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <random>
 #include <unistd.h>
 
 namespace sumsq::compare {
@@ -121,16 +122,36 @@ const char* status_text(Run::Status status) {
     return "?";
 }
 
-double Run::wall_median() const {
-    if (status != Status::ok && status != Status::mismatch) return std::numeric_limits<double>::quiet_NaN();
-    return data["wall_seconds"]["median"].get<double>();
+namespace {
+
+double median_of(std::vector<double> v) {
+    if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
-double Run::parallelism() const {
-    if (!data.is_object() || !data.contains("parallelism") || !data["parallelism"].is_number())
-        return std::numeric_limits<double>::quiet_NaN();
-    return data["parallelism"].get<double>();
+double median_field(const std::vector<nlohmann::json>& reports, const char* name) {
+    std::vector<double> values;
+    for (const auto& r : reports)
+        if (r.contains(name) && r[name].is_number()) values.push_back(r[name].get<double>());
+    return median_of(values);
 }
+
+}  // namespace
+
+std::vector<double> Run::process_medians() const {
+    std::vector<double> medians;
+    for (const auto& r : reports) medians.push_back(r["wall_seconds"]["median"].get<double>());
+    return medians;
+}
+
+double Run::wall_median() const {
+    if (status != Status::ok && status != Status::mismatch) return std::numeric_limits<double>::quiet_NaN();
+    return median_of(process_medians());
+}
+
+double Run::parallelism() const { return median_field(reports, "parallelism"); }
+double Run::concurrency() const { return median_field(reports, "concurrency"); }
 
 std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const std::string& bin_dir) {
     const std::vector<std::string> built = built_backends(bin_dir);
@@ -158,7 +179,19 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
     return result;
 }
 
-std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBinary>& backends) {
+std::vector<std::vector<std::size_t>> round_orders(std::size_t count, unsigned rounds, u64 seed) {
+    std::mt19937_64 random(seed);
+    std::vector<std::vector<std::size_t>> orders;
+    for (unsigned r = 0; r < rounds; ++r) {
+        std::vector<std::size_t> order(count);
+        for (std::size_t k = 0; k < count; ++k) order[k] = k;
+        for (std::size_t k = count; k > 1; --k) std::swap(order[k - 1], order[random() % k]);  // Fisher-Yates, same on every library
+        orders.push_back(std::move(order));
+    }
+    return orders;
+}
+
+std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBinary>& backends, SweepRecord& record) {
     std::vector<Configuration> plan;
     for (const auto& workload : o.workloads) {
         for (u64 n : o.sizes_for(workload))
@@ -175,15 +208,37 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
     if (!plan.empty() && o.has_workload("sum"))
         run_child({backends.front().path, "-n", "1e8", "--reps", "1", "--warmup", "0", "--format", "json"},
                   std::chrono::seconds(std::min(o.timeout_s, warmup_cap_s)));
-    std::vector<Run> runs;
+    record.before = sample_load();
+    std::vector<Run> runs(plan.size());
+    const auto orders = round_orders(plan.size(), o.rounds, o.seed);
     const auto start = std::chrono::steady_clock::now();
-    for (std::size_t k = 0; k < plan.size() && !interrupted(); ++k) {
-        const Configuration& c = plan[k];
-        if (std::chrono::steady_clock::now() - start > std::chrono::seconds(2))
-            fmt::print(stderr, "sumsq-compare: [{}/{}] {} {}{} threads={}\n", k + 1, plan.size(), c.backend->name, c.workload,
-                       c.workload == "sum" ? " N=" + grouped(c.n) : "", c.threads);
-        runs.push_back(run_one(o, c));
+    std::size_t done = 0;
+    for (unsigned round = 0; round < o.rounds && !interrupted(); ++round) {
+        auto& order = record.order.emplace_back();
+        for (std::size_t k : orders[round]) {
+            if (interrupted()) break;
+            const Configuration& c = plan[k];
+            ++done;
+            order.push_back(fmt::format("{} {} {} {}", c.backend->name, c.workload, c.n, c.threads));
+            if (round > 0 && runs[k].status != Run::Status::ok) continue;  // failed once: not again
+            if (std::chrono::steady_clock::now() - start > std::chrono::seconds(2))
+                fmt::print(stderr, "sumsq-compare: round {}/{} [{}/{}] {} {}{} threads={}\n", round + 1, o.rounds, done,
+                           plan.size() * o.rounds, c.backend->name, c.workload, c.workload == "sum" ? " N=" + grouped(c.n) : "", c.threads);
+            const Run one = run_one(o, c);
+            Run& run = runs[k];
+            if (round == 0) {
+                run = one;
+            } else if (one.status != Run::Status::ok) {  // the first process that failed decides
+                run.status = one.status;
+                run.message = one.message;
+            }
+            if (one.data.is_object() && one.data.contains("wall_seconds")) {
+                run.reports.push_back(one.data);
+                run.data = one.data;
+            }
+        }
     }
+    record.after = sample_load();
     return runs;
 }
 
