@@ -14,7 +14,7 @@ namespace {
 
 constexpr double width = 1200, left = 210, right = 30, row_height = 22, row_gap = 6;
 constexpr double plot_width = width - left - right;
-constexpr std::size_t legend_max = 12;
+constexpr std::size_t legend_max = 12, span_bars_max = 8;
 // Distinct, colour-blind-friendly task colours (Okabe-Ito, then Tableau), cycled.
 constexpr std::array<const char*, 12> palette{"#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00",
                                               "#F0E442", "#7f7f7f", "#8c564b", "#9467bd", "#17becf", "#bcbd22"};
@@ -60,12 +60,16 @@ std::string timeline_svg(const std::string& heading, const std::vector<Panel>& p
         for (const Stretch& s : p.stretches) span_ns = std::max(span_ns, double(s.end_ns)), tasks.insert(s.task);
     }
     const double px_per_ns = plot_width / span_ns;
+    const double step = tick_ms(span_ns / 1e6);
     std::string body;
-    double y = 44;
+    double y = 40;
     for (const Panel& p : panels) {
-        body += fmt::format("<text x='10' y='{:.0f}' class='panel'>{}</text><text x='{:.0f}' y='{:.0f}' class='figures' text-anchor='end'>{}</text>\n",
-                            y + 14, escape(p.title), width - right, y + 14, escape(figures_text(p.figures)));
+        body += fmt::format("<text x='10' y='{:.0f}'><tspan class='panel'>{}</tspan><tspan class='figures' dx='12'>{}</tspan></text>\n",
+                            y + 14, escape(p.title), escape(figures_text(p.figures)));
         y += 22;
+        const double rows_top = y;
+        const std::string above = std::move(body);
+        body.clear();
         // Rows: OS threads by number, labelled with the CPUs their stretches ran on.
         std::map<std::uint32_t, std::set<int>> rows;
         for (const Stretch& s : p.stretches) rows[s.thread].insert(s.cpu);
@@ -74,21 +78,26 @@ std::string timeline_svg(const std::string& heading, const std::vector<Panel>& p
             y += row_height + row_gap;
         }
         for (const auto& [thread, cpus] : rows) {
-            const std::vector<int> cpu_vector(cpus.begin(), cpus.end());
-            body += fmt::format("<text x='{:.0f}' y='{:.0f}' class='label' text-anchor='end'>thread {} · CPU {}</text>\n", left - 8,
-                                y + 15, thread + 1, cpu_list(cpu_vector));
-            body += fmt::format("<rect x='{:.0f}' y='{:.0f}' width='{:.0f}' height='{:.0f}' class='lane'/>\n", left, y, plot_width, row_height);
-            // Each task's span on this row as a thin bar: in progress, running or waiting.
+            // Each task's span on this row, first begin to last end: in progress, running or waiting.
             std::map<std::uint32_t, std::pair<std::int64_t, std::int64_t>> spans;
             for (const Stretch& s : p.stretches)
                 if (s.thread == thread) {
                     auto [it, fresh] = spans.try_emplace(s.task, s.begin_ns, s.end_ns);
                     if (!fresh) it->second.second = std::max(it->second.second, s.end_ns);
                 }
-            for (const auto& [task, span] : spans)
-                body += fmt::format("<rect x='{:.1f}' y='{:.1f}' width='{:.1f}' height='3' fill='{}' opacity='0.6'/>\n",
-                                    left + double(span.first) * px_per_ns, y + row_height - 3,
-                                    std::max(1.0, double(span.second - span.first) * px_per_ns), colour(task));
+            const bool span_bars = spans.size() <= span_bars_max;
+            const double height = row_height + (span_bars ? 4.0 * double(spans.size()) : 0);
+            const std::vector<int> cpu_vector(cpus.begin(), cpus.end());
+            body += fmt::format("<text x='{:.0f}' y='{:.0f}' class='label' text-anchor='end'>thread {} · CPU {}</text>\n", left - 8,
+                                y + 15, thread + 1, cpu_list(cpu_vector));
+            body += fmt::format("<rect x='{:.0f}' y='{:.0f}' width='{:.0f}' height='{:.0f}' class='lane'/>\n", left, y, plot_width, height);
+            double bar_y = y + row_height;
+            for (const auto& [task, span] : spans) {
+                if (!span_bars) break;
+                body += fmt::format("<rect x='{:.1f}' y='{:.1f}' width='{:.1f}' height='3' fill='{}'/>\n", left + double(span.first) * px_per_ns,
+                                    bar_y, std::max(1.0, double(span.second - span.first) * px_per_ns), colour(task));
+                bar_y += 4;
+            }
             // One box per stretch; stretches narrower than a pixel are drawn at most once per pixel.
             double last_px = -1;
             for (const Stretch& s : p.stretches) {
@@ -97,20 +106,25 @@ std::string timeline_svg(const std::string& heading, const std::vector<Panel>& p
                 if (w < 1 && std::floor(x) == last_px) continue;
                 last_px = std::floor(x);
                 body += fmt::format("<rect x='{:.1f}' y='{:.0f}' width='{:.1f}' height='{:.0f}' fill='{}'><title>{} · {} – {} · CPU {}</title></rect>\n",
-                                    x, y + 2, std::max(w, 2.0), row_height - 7, colour(s.task), escape(stretch_label(s)),
+                                    x, y + 2, std::max(w, 2.0), row_height - 4, colour(s.task), escape(stretch_label(s)),
                                     ms(double(s.begin_ns) / 1e9), ms(double(s.end_ns) / 1e9), s.cpu);
             }
-            y += row_height + row_gap;
+            y += height + row_gap;
         }
+        std::string grid;  // behind this panel's rows
+        for (double t = step; t <= span_ns / 1e6 + 1e-9; t += step) {
+            const double x = left + t * 1e6 * px_per_ns;
+            grid += fmt::format("<line x1='{:.1f}' y1='{:.0f}' x2='{:.1f}' y2='{:.0f}' class='grid'/>\n", x, rows_top, x, y - row_gap);
+        }
+        body = above + grid + body;
         y += 8;
     }
-    // Time axis with grid lines.
-    const double step = tick_ms(span_ns / 1e6), top = 40;
-    std::string axis;
+    // Time axis.
+    std::string axis = fmt::format("<line x1='{:.0f}' y1='{:.0f}' x2='{:.0f}' y2='{:.0f}' stroke='#444'/>\n", left, y, left + plot_width, y);
     for (double t = 0; t <= span_ns / 1e6 + 1e-9; t += step) {
         const double x = left + t * 1e6 * px_per_ns;
-        axis += fmt::format("<line x1='{:.1f}' y1='{:.0f}' x2='{:.1f}' y2='{:.0f}' class='grid'/><text x='{:.1f}' y='{:.0f}' class='tick' text-anchor='middle'>{:g}</text>\n",
-                            x, top, x, y, x, y + 16, t);
+        axis += fmt::format("<line x1='{:.1f}' y1='{:.0f}' x2='{:.1f}' y2='{:.0f}' stroke='#444'/><text x='{:.1f}' y='{:.0f}' class='tick' text-anchor='middle'>{:g}</text>\n",
+                            x, y, x, y + 5, x, y + 18, t);
     }
     axis += fmt::format("<text x='{:.0f}' y='{:.0f}' class='tick' text-anchor='middle'>time since the run began (ms)</text>\n", left + plot_width / 2, y + 34);
     // Legend: a swatch per task; the bar under a row is a task's span.
@@ -129,7 +143,7 @@ std::string timeline_svg(const std::string& heading, const std::vector<Panel>& p
     }
     ly += 24;
     legend += fmt::format("<text x='10' y='{:.0f}' class='note'>box = a stretch a task ran on that OS thread; gap = nothing ran there (waiting, or another thread had the CPU); "
-                          "thin bar = the task's span, first begin to last end</text>\n", ly + 11);
+                          "thin bars under a row = each task's span, first begin to last end</text>\n", ly + 11);
     legend += fmt::format("<text x='10' y='{:.0f}' class='note'>concurrency = Σ task spans / wall (tasks in progress); parallelism = CPU time / wall (CPUs busy)</text>\n", ly + 29);
     const double height = ly + 44;
     return fmt::format(
@@ -137,7 +151,7 @@ std::string timeline_svg(const std::string& heading, const std::vector<Panel>& p
         "<svg xmlns='http://www.w3.org/2000/svg' width='{:.0f}' height='{:.0f}' viewBox='0 0 {:.0f} {:.0f}' font-family='sans-serif'>\n"
         "<style>.title{{font-size:16px;font-weight:bold}} .panel{{font-size:14px;font-weight:bold}} .figures{{font-size:13px}} "
         ".label{{font-size:12px}} .tick{{font-size:11px;fill:#444}} .note{{font-size:11px;fill:#555}} "
-        ".lane{{fill:#f4f4f4}} .grid{{stroke:#ddd;stroke-width:1}}</style>\n"
+        ".lane{{fill:#f4f4f4;fill-opacity:0.7}} .grid{{stroke:#ddd;stroke-width:1}}</style>\n"
         "<rect width='100%' height='100%' fill='white'/>\n"
         "<text x='10' y='24' class='title'>{}</text>\n{}{}{}</svg>\n",
         width, height, width, height, escape(heading), axis, body, legend);
