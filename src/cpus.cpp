@@ -44,7 +44,9 @@ std::vector<int> parse_cpu_list(const std::string& option, const std::string& te
         const int first = parse_cpu(option, text, item.substr(0, dash));
         const int last = dash == std::string::npos ? first : parse_cpu(option, text, item.substr(dash + 1));
         if (last < first) throw UsageError(fmt::format("{}: '{}' is an empty range in '{}'", option, item, text));
-        for (int c = first; c <= last && c < max_cpu + 1; ++c) cpus.push_back(c);
+        if (last >= max_cpu)
+            throw UsageError(fmt::format("{}: CPU {} is not available to this process; available: {}", option, last, record::cpu_list(allowed_cpus())));
+        for (int c = first; c <= last; ++c) cpus.push_back(c);
         if (comma == std::string::npos) break;
         at = comma + 1;
     }

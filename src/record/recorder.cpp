@@ -21,8 +21,7 @@ struct Lane {
     std::int64_t busy_ns = 0, chunk_span_ns = 0;
     std::uint64_t tasks = 0, stretches = 0, dropped = 0;
     std::array<std::uint64_t, max_cpu / 64> cpus{};
-    std::vector<Stretch> slots;  // preallocated; the first `used` hold this run's stretches
-    std::size_t used = 0;
+    std::vector<Stretch> slots;  // this run's stretches; capacity reserved once (pages touched as filled)
 };
 
 struct TaskSpan {
@@ -85,6 +84,13 @@ struct LaneHandle {
 };
 thread_local LaneHandle my;
 
+void reserve_slots(Lane& lane) noexcept {
+    try {
+        lane.slots.reserve(registry().capacity);
+    } catch (...) {
+    }  // no slots: every stretch counts as dropped
+}
+
 // First stretch of this lane in run `run`: clear its sums, number its thread, get slots.
 void start(Lane& lane, std::uint64_t run, Mode m) noexcept {
     lane.run = run;
@@ -92,13 +98,8 @@ void start(Lane& lane, std::uint64_t run, Mode m) noexcept {
     lane.busy_ns = lane.chunk_span_ns = 0;
     lane.tasks = lane.stretches = lane.dropped = 0;
     lane.cpus.fill(0);
-    lane.used = 0;
-    if (m == Mode::stretches && lane.slots.empty()) {
-        try {
-            lane.slots.resize(registry().capacity);
-        } catch (...) {
-        }  // no slots: every stretch counts as dropped
-    }
+    lane.slots.clear();
+    if (m == Mode::stretches) reserve_slots(lane);
 }
 
 }  // namespace
@@ -126,7 +127,7 @@ void set_lane_capacity(std::size_t stretches) {
     Registry& r = registry();
     const std::lock_guard lock(r.mutex);
     r.capacity = stretches;
-    for (const auto& l : r.lanes) l->slots.clear(), l->slots.shrink_to_fit();
+    for (const auto& l : r.lanes) l->slots = {};
 }
 
 void observe(std::function<void(const Stretch&)> observer) {
@@ -136,7 +137,11 @@ void observe(std::function<void(const Stretch&)> observer) {
 }
 
 void begin_run(Mode m) {
-    if (m == Mode::stretches) registry().origin_ns = ns(Clock::now());
+    if (m == Mode::stretches) {  // the calling thread's slots now, not inside the run
+        if (!my.lane) my.lane = acquire();
+        if (my.lane) reserve_slots(*my.lane);
+        registry().origin_ns = ns(Clock::now());
+    }
     next_thread.store(0, std::memory_order_relaxed);
     generation.fetch_add(1, std::memory_order_relaxed);
     mode.store(m, std::memory_order_release);
@@ -166,12 +171,11 @@ void stretch(Clock::time_point begin, Clock::time_point end, Kind kind, std::uin
         ++lane->tasks;
     }
     if (m != Mode::stretches) return;
-    if (lane->used == lane->slots.size()) {
+    if (lane->slots.size() >= std::min(r.capacity, lane->slots.capacity())) {
         ++lane->dropped;
         return;
     }
-    Stretch& s = lane->slots[lane->used++];
-    s = {b - r.origin_ns, e - r.origin_ns, lo, hi, task, lane->thread, lane->os_thread, cpu, kind};
+    const Stretch& s = lane->slots.emplace_back(Stretch{b - r.origin_ns, e - r.origin_ns, lo, hi, task, lane->thread, lane->os_thread, cpu, kind});
     if (r.observer) r.observer(s);
 }
 
@@ -192,7 +196,7 @@ Run end_run() {
         out.workers.push_back(std::move(w));
         out.span_ns += l->chunk_span_ns;
         out.dropped += l->dropped;
-        out.stretches.insert(out.stretches.end(), l->slots.begin(), l->slots.begin() + static_cast<std::ptrdiff_t>(l->used));
+        out.stretches.insert(out.stretches.end(), l->slots.begin(), l->slots.end());
     }
     for (std::size_t t = 0; t < r.tasks.size(); ++t)
         if (r.tasks[t].run == run) out.span_ns += r.tasks[t].last - r.tasks[t].first, next_id = static_cast<std::uint32_t>(t + 1);
