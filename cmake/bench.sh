@@ -62,3 +62,18 @@ echo "   harness timing overhead per timed region (sumsq-serial, median of 1001 
 echo
 echo "== 4. The interleaved scheduler"
 "$bin/sumsq-bench-switch"
+
+echo
+echo "== 5. Recording task spans in every timed run (concurrency): median wall with and without"
+echo "   (--no-concurrency); runs alternate on/off twice, the lower median of each is kept"
+median() { "$bin/sumsq-$1" $2 --format csv ${3:+"$3"} | awk -F, 'NR == 2 { print $9 }'; }
+for config in "serial|-n 1e9 -r 11" "threads|-n 1e9 -t 2 -r 11" "interleaved|-n 1e9 -r 11" \
+              "serial|-n 1e4 -r 2001 --warmup 200" "threads|-n 1e4 -t 2 -r 2001 --warmup 200" \
+              "interleaved|-n 1e4 -r 2001 --warmup 200"; do
+  backend=${config%%|*}; args=${config#*|}
+  on1=$(median "$backend" "$args"); off1=$(median "$backend" "$args" --no-concurrency)
+  on2=$(median "$backend" "$args"); off2=$(median "$backend" "$args" --no-concurrency)
+  awk -v b="$backend" -v a="$args" -v on1="$on1" -v on2="$on2" -v off1="$off1" -v off2="$off2" 'BEGIN {
+    on = on1 < on2 ? on1 : on2; off = off1 < off2 ? off1 : off2
+    printf "   %-12s %-34s recorded %11.3f us   not %11.3f us   cost %+6.2f%%\n", b, a, on * 1e6, off * 1e6, (on - off) / off * 100 }'
+done

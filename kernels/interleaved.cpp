@@ -43,9 +43,9 @@ Task sum_piece(Scheduler& scheduler, u64 lo, u64 hi, u64 step, u128& partial) {
 // The wait workload's task: announce a step, then wait without blocking the thread.
 Task wait_steps(Scheduler& scheduler, sumsq::WaitWorkload& workload, unsigned task) {
     for (unsigned step = 0; step < workload.plan().steps; ++step) {
-        const auto begin = workload.begin_step(task, step);
+        workload.begin_step(task, step);
         co_await scheduler.sleep_for(workload.plan().wait);
-        workload.end_step(task, step, begin);
+        workload.end_step(task, step);
     }
 }
 

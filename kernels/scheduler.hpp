@@ -11,7 +11,12 @@
 // g++ 12 notes: await_suspend returns void (back to the loop) rather than the next handle
 // (symmetric transfer is not a guaranteed tail call there and overflows the stack at -O0 and under
 // ASan); tasks are free functions, never capturing lambdas (captures dangle after a suspension).
+//
+// Recording: on each resume the loop tells the recorder which task runs (its spawn number), so
+// whatever that resume records (a range-kernel call) is one stretch of that task.
 #pragma once
+
+#include "record/recorder.hpp"
 
 #include <chrono>
 #include <coroutine>
@@ -21,7 +26,6 @@
 #include <functional>
 #include <queue>
 #include <sched.h>
-#include <set>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -58,6 +62,7 @@ class Task {
 public:
     struct promise_type {
         std::exception_ptr error;
+        std::uint32_t id = 0;  // spawn number: the task id the recorder sees
         Task get_return_object() { return Task(std::coroutine_handle<promise_type>::from_promise(*this)); }
         std::suspend_always initial_suspend() noexcept { return {}; }
         std::suspend_always final_suspend() noexcept { return {}; }  // the scheduler destroys the frame
@@ -87,7 +92,11 @@ public:
 
     // From now on the scheduler owns the task: a suspended task is always in the ready queue or
     // the timer heap, so those two hold every frame.
-    void spawn(Task task) { ready_.push_back(task.release()); }
+    void spawn(Task task) {
+        const Task::Handle h = task.release();
+        h.promise().id = next_id_++;
+        ready_.push_back(h);
+    }
 
     // Reschedules the current task behind every ready one.
     auto yield() {
@@ -121,14 +130,12 @@ public:
             if (ready_.empty()) continue;  // wake_due_timers slept until one was due
             const Task::Handle next = ready_.front();
             ready_.pop_front();
+            record::current_task = next.promise().id;
             next.resume();
-            observe_cpu();
+            record::current_task = record::no_task;
             if (next.done()) finish(next);
         }
     }
-
-    // Every CPU a task was observed on (one entry when pinning held).
-    const std::set<int>& cpus_seen() const { return cpus_seen_; }
 
 private:
     struct Timer {
@@ -142,12 +149,6 @@ private:
         if (ready_.empty()) std::this_thread::sleep_until(timers_.top().due);
         for (const auto now = Clock::now(); !timers_.empty() && timers_.top().due <= now; timers_.pop())
             ready_.push_back(timers_.top().handle);
-    }
-
-    // sched_getcpu() reads the kernel-maintained rseq area: cheap enough for every resume.
-    void observe_cpu() {
-        const int cpu = ::sched_getcpu();
-        if (cpu != last_cpu_) cpus_seen_.insert(last_cpu_ = cpu);
     }
 
     void finish(Task::Handle done) {
@@ -167,8 +168,7 @@ private:
     std::deque<Task::Handle> ready_;
     std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
     std::uint64_t timer_sequence_ = 0;
-    std::set<int> cpus_seen_;
-    int last_cpu_ = -1;
+    std::uint32_t next_id_ = 0;
 };
 
 }  // namespace sumsq::coop

@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include "cpus.hpp"
 #include "numbers.hpp"
 #include "range/paths.hpp"
 #include "reference.hpp"
@@ -114,6 +115,12 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     app.add_option("--wait-ms", wait_text, "wait workload: milliseconds each step waits (default 100)");
     app.add_flag("--trace-steps", options.trace_steps, "wait workload: print 'Task A: step 0', … in execution order");
     app.add_option("--trace", options.trace_path, "write a Chrome trace (Perfetto) of one extra, untimed run to FILE");
+    app.add_option("--timeline", options.timeline_path, "draw one extra, untimed run as an SVG timeline to FILE");
+    std::string cpus_text;
+    app.add_option("--cpus", cpus_text, "run only on these CPUs, e.g. 0 or 0-1 or 0,2 (default: as started)");
+    bool no_concurrency = false;
+    app.add_flag("--no-concurrency", no_concurrency,
+                 "do not record task spans in the timed runs (no concurrency figure; measures the recorder's cost)");
     std::string kernel_names = "auto";
     for (const auto& path : range::paths()) kernel_names += "|" + std::string(path.name);
     app.add_option("--kernel", options.kernel, fmt::format("range kernel path: {} (default auto: the fastest this CPU runs, here {})",
@@ -134,6 +141,8 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     const bool wait = options.workload == Workload::wait;
     if (wait && !info.runs_wait_workload) throw UsageError(fmt::format("--workload: {} {}", program, info.wait_refusal));
 
+    options.record_spans = !no_concurrency;
+    if (given("--cpus")) options.cpus = parse_cpu_list("--cpus", cpus_text);
     if (info.thread_model == ThreadModel::one_thread) {
         options.backend.threads = 1;
         if (given("--threads") && parse_count_option("--threads", threads_text, 1, max_threads) != 1)
@@ -142,7 +151,7 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     } else {
         options.backend.threads = given("--threads")
             ? static_cast<unsigned>(parse_count_option("--threads", threads_text, 1, max_threads))
-            : available_cpus();
+            : given("--cpus") ? static_cast<unsigned>(options.cpus.size()) : available_cpus();
         options.backend.threads_given = given("--threads");
     }
 
@@ -168,6 +177,7 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
         throw UsageError(fmt::format("--kernel: unknown path '{}'; accepted: {}", options.kernel, kernel_names));
     }
     if (given("--trace") && options.trace_path.empty()) throw UsageError("--trace: the file name is empty");
+    if (given("--timeline") && options.timeline_path.empty()) throw UsageError("--timeline: the file name is empty");
     return options;
 }
 

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -48,6 +49,9 @@ struct Options {
     WaitWorkload::Plan wait;     // tasks, steps and wait for the wait workload
     bool trace_steps = false;
     std::string trace_path;      // empty: no trace
+    std::string timeline_path;   // empty: no timeline SVG
+    std::vector<int> cpus;       // --cpus: restrict the process to these (empty: as started)
+    bool record_spans = true;    // record task spans in timed runs (concurrency); --no-concurrency
     bool describe = false;
     std::string kernel = "auto";  // range kernel path (src/range/paths.hpp)
 };

@@ -2,6 +2,7 @@
 // parse → set up the backend (untimed) → warm up → run and time → validate every result → report.
 #include "backend.hpp"
 #include "cli.hpp"
+#include "cpus.hpp"
 #include "environment.hpp"
 #include "measure.hpp"
 #include "numbers.hpp"
@@ -9,16 +10,20 @@
 #include "range/paths.hpp"
 #include "reference.hpp"
 #include "report.hpp"
+#include "record/recorder.hpp"
+#include "record/views.hpp"
 #include "stdout_check.hpp"
-#include "trace.hpp"
 #include "wait_workload.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <chrono>
 #include <iostream>
+#include <mutex>
 #include <memory>
 #include <optional>
+#include <set>
 
 namespace sumsq {
 namespace {
@@ -54,11 +59,53 @@ private:
     std::optional<u128> expected_, last_;
 };
 
+// One extra, untimed run with every stretch stored: what --trace, --timeline and --trace-steps
+// show. --trace-steps prints each announced step as it happens.
+struct RecordedRun {
+    record::Run run;
+    record::Figures figures;
+    std::string problem;
+};
+RecordedRun recorded_run(Runner& runner, const Options& options, const std::vector<int>& cpus_allowed) {
+    std::mutex print;
+    auto& out = options.format == Format::table ? std::cout : std::cerr;
+    if (options.trace_steps)
+        record::observe([&](const record::Stretch& s) {
+            if (s.kind != record::Kind::step) return;
+            const std::lock_guard lock(print);
+            out << fmt::format("+{:.1f} ms  {}  (thread {}, CPU {})", double(s.end_ns) / 1e6, record::stretch_label(s),
+                               s.thread + 1, s.cpu)
+                << std::endl;
+        });
+    RecordedRun r;
+    const double cpu_begin = process_cpu_seconds();
+    record::begin_run(record::Mode::stretches);
+    const auto begin = record::Clock::now();
+    r.problem = runner.run_once();
+    const double wall = std::chrono::duration<double>(record::Clock::now() - begin).count();
+    r.run = record::end_run();
+    const double cpu = process_cpu_seconds() - cpu_begin;
+    record::observe({});
+    r.figures = {wall, wall > 0 ? double(r.run.span_ns) / 1e9 / wall : 0, wall > 0 ? cpu / wall : 0, cpus_allowed};
+    return r;
+}
+
+// The timeline's title: what ran.
+std::string timeline_heading(const Options& o) {
+    std::string what = o.workload == Workload::sum
+        ? fmt::format("sum, N = {}", grouped(o.n))
+        : fmt::format("wait: {} tasks x {} steps x {} ms", o.wait.tasks, o.wait.steps, o.wait.wait.count());
+    if (backend_info.splits_into_tasks && o.workload == Workload::sum) what += fmt::format(", {} tasks", o.backend.tasks);
+    return fmt::format("sumsq-{} -t {}{} — {}", backend_info.name, o.backend.threads,
+                       o.cpus.empty() ? "" : " --cpus " + record::cpu_list(o.cpus), what);
+}
+
 int run(int argc, char** argv) {
     if (backend_info.process_setup) backend_info.process_setup(argc, argv);
     const std::string program = "sumsq-" + std::string(backend_info.name);
     std::optional<Options> parsed;
-    std::unique_ptr<OutputFile> trace_file;
+    std::unique_ptr<OutputFile> trace_file, timeline_file;
+    std::vector<int> cpus_allowed;
     std::unique_ptr<Backend> backend;
     try {
         parsed = parse_command_line(argc, argv, backend_info);
@@ -77,6 +124,9 @@ int run(int argc, char** argv) {
             return exit_ok;
         }
         if (!parsed->trace_path.empty()) trace_file = std::make_unique<OutputFile>("--trace", parsed->trace_path);
+        if (!parsed->timeline_path.empty()) timeline_file = std::make_unique<OutputFile>("--timeline", parsed->timeline_path);
+        if (!parsed->cpus.empty()) restrict_to_cpus(parsed->cpus);  // before any worker exists
+        cpus_allowed = allowed_cpus();  // before a backend pins its thread (interleaved)
         backend = make_backend(parsed->backend);  // pools, arenas, thread limits: outside the timed region
     } catch (const UsageError& e) {
         fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
@@ -90,34 +140,63 @@ int run(int argc, char** argv) {
     report.info = &backend_info;
     report.options = options;
     std::string problem;
+    const bool wait_workload = options.workload == Workload::wait;
+    record::reserve_tasks(wait_workload ? options.wait.tasks : backend_info.splits_into_tasks ? options.backend.tasks : 0);
+    std::optional<RecordedRun> recorded;
+    if (trace_file || timeline_file || options.trace_steps) {
+        recorded = recorded_run(runner, options, cpus_allowed);
+        problem = recorded->problem;
+    }
+    std::vector<record::Run> timed_runs;  // the spans of each timed repetition
     const bool long_run = options.workload == Workload::sum && options.n >= 2'000'000'000ull;
     report.timing = measure(options.warmup, options.reps, [&] {
+        if (options.record_spans) record::begin_run(record::Mode::spans);
         const std::string error = runner.run_once();
         if (problem.empty()) problem = error;
     }, [&](unsigned done) {
+        if (options.record_spans) timed_runs.push_back(record::end_run());  // outside the timed region
         if (long_run) fmt::print(std::cerr, "{}: repetition {}/{} done\n", program, done, options.reps);
     }, [&](unsigned count) { return backend->agree(count); }, std::chrono::milliseconds(options.idle_ms));
+    record::end_run();  // the parallelism block's last run: not reported
     report.timer_overhead_seconds = timer_overhead_seconds();
+    double span_seconds = 0;
+    for (const record::Run& run : timed_runs) span_seconds += double(run.span_ns) / 1e9;
     {  // collective on every MPI rank: the job's CPU time, per repetition and for parallelism
         std::vector<double> cpu = report.timing.cpu_seconds;
+        cpu.push_back(span_seconds);  // and the job's task spans
         cpu.push_back(report.timing.parallelism_cpu_seconds);
         backend->combine_cpu_seconds(cpu);
         report.timing.parallelism_cpu_seconds = cpu.back();
         cpu.pop_back();
+        span_seconds = cpu.back();
+        cpu.pop_back();
         report.timing.cpu_seconds = cpu;
     }
 
-    if (trace_file) {  // one extra, untimed run, recorded
-        trace::start();
-        const std::string error = runner.run_once();
-        trace::stop();
-        if (problem.empty()) problem = error;
-        if (backend->reports()) {
-            trace_file->commit(trace::document(std::string(backend_info.name)).dump() + "\n");
+    if (!backend->reports()) return exit_ok;  // other MPI ranks: rank 0 validates and reports
+    if (options.record_spans && !timed_runs.empty()) {
+        double wall = 0;
+        for (double w : report.timing.wall_seconds) wall += w;
+        report.concurrency = wall > 0 ? span_seconds / wall : 0;
+        report.workers = timed_runs.back().workers;
+        report.imbalance = timed_runs.back().imbalance();
+    }
+    std::set<int> seen;
+    for (const record::Run& run : timed_runs) seen.insert(run.cpus.begin(), run.cpus.end());
+    if (recorded) {
+        seen.insert(recorded->run.cpus.begin(), recorded->run.cpus.end());
+        const std::string name(backend_info.name);
+        if (trace_file) {
+            trace_file->commit(record::trace_document(recorded->run, recorded->figures, name).dump() + "\n");
             report.trace_file = trace_file->path();
         }
+        if (timeline_file) {
+            timeline_file->commit(record::timeline_svg(timeline_heading(options), {{"", recorded->run.stretches, recorded->figures}}));
+            report.timeline_file = timeline_file->path();
+        }
     }
-    if (!backend->reports()) return exit_ok;  // other MPI ranks: rank 0 validates and reports
+    report.cpus_seen.assign(seen.begin(), seen.end());
+    report.cpus_allowed = cpus_allowed;
 
     report.result = runner.last_result();
     report.expected = runner.expected();
@@ -127,10 +206,6 @@ int run(int argc, char** argv) {
     report.environment = environment(*backend);
     report.processes = backend->processes();
 
-    if (options.trace_steps) {
-        auto& steps_out = options.format == Format::table ? std::cout : std::cerr;
-        for (const auto& step : report.steps) steps_out << WaitWorkload::step_line(step) << '\n';
-    }
     switch (options.format) {
     case Format::table: print_table(std::cout, report); break;
     case Format::json: std::cout << to_json(report).dump(2) << '\n'; break;

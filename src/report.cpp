@@ -1,11 +1,11 @@
 #include "report.hpp"
 
 #include "numbers.hpp"
+#include "record/views.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include <set>
 
 namespace sumsq {
 namespace {
@@ -18,10 +18,8 @@ double work_items(const RunReport& r) {
                                                : double(r.options.wait.tasks) * r.options.wait.steps;
 }
 
-std::vector<int> cpus_seen(const RunReport& r) {
-    std::set<int> cpus;
-    for (const auto& step : r.steps) cpus.insert(step.cpu);
-    return {cpus.begin(), cpus.end()};
+nlohmann::json concurrency_json(const RunReport& r) {
+    return r.concurrency ? nlohmann::json(*r.concurrency) : nlohmann::json(nullptr);
 }
 
 }  // namespace
@@ -39,7 +37,10 @@ nlohmann::json to_json(const RunReport& r) {
         {"idle_ms", r.options.idle_ms},
         {"wall_seconds", {{"median", wall.median}, {"min", wall.min}, {"max", wall.max}, {"all", r.timing.wall_seconds}}},
         {"cpu_seconds", {{"median", cpu.median}, {"min", cpu.min}, {"max", cpu.max}, {"all", r.timing.cpu_seconds}}},
+        {"concurrency", concurrency_json(r)},
         {"parallelism", r.timing.parallelism()},
+        {"cpus_allowed", r.cpus_allowed},
+        {"cpus_seen", r.cpus_seen},
         {"parallelism_wall_seconds", r.timing.parallelism_wall_seconds},
         {"timer_overhead_seconds", r.timer_overhead_seconds},
         {"environment", r.environment},
@@ -58,11 +59,18 @@ nlohmann::json to_json(const RunReport& r) {
         nlohmann::json order = nlohmann::json::array();
         for (const auto& step : r.steps) order.push_back(WaitWorkload::step_line(step));
         j["step_order"] = std::move(order);
-        j["cpus_seen"] = cpus_seen(r);
     }
     if (r.info->multi_process) j["ranks"] = r.processes, j["threads_per_rank"] = r.options.backend.threads;
     if (!r.problem.empty()) j["problem"] = r.problem;
     if (!r.trace_file.empty()) j["trace_file"] = r.trace_file;
+    if (!r.timeline_file.empty()) j["timeline_file"] = r.timeline_file;
+    if (r.concurrency) {
+        nlohmann::json workers = nlohmann::json::array();
+        for (const auto& w : r.workers)
+            workers.push_back({{"thread", w.thread + 1}, {"busy_seconds", double(w.busy_ns) / 1e9}, {"tasks", w.tasks}, {"cpus", w.cpus}});
+        j["workers"] = std::move(workers);
+        j["imbalance"] = r.imbalance;
+    }
     return j;
 }
 
@@ -89,34 +97,42 @@ void print_table(std::ostream& out, const RunReport& r) {
         fmt::print(out, "  expected     {}   {}\n", to_decimal(*r.expected), r.ok ? "OK" : "MISMATCH");
     } else {
         fmt::print(out, "  steps        {}\n", r.ok ? "OK: every task completed every step in order" : "INCOMPLETE: " + r.problem);
-        const auto cpus = cpus_seen(r);
-        fmt::print(out, "  CPUs seen    {}\n", fmt::join(cpus, ", "));
     }
+    fmt::print(out, "  CPUs         seen {} (allowed {})\n", record::cpu_list(r.cpus_seen), record::cpu_list(r.cpus_allowed));
     fmt::print(out, "  wall         median {}  (min {}, max {}; {} reps after {} warm-up)\n", duration_text(wall.median),
                duration_text(wall.min), duration_text(wall.max), r.options.reps, r.options.warmup);
     fmt::print(out, "  CPU          median {}\n", duration_text(cpu.median));
-    fmt::print(out, "  parallelism  {:.2f}  (CPU time / wall time over {})\n", r.timing.parallelism(),
+    if (r.concurrency)
+        fmt::print(out, "  concurrency  {:.2f}  (Σ task spans / wall time: tasks in progress, running or waiting)\n", *r.concurrency);
+    fmt::print(out, "  parallelism  {:.2f}  (CPU time / wall time over {}: CPUs busy)\n", r.timing.parallelism(),
                duration_text(r.timing.parallelism_wall_seconds));
+    if (r.concurrency && !r.workers.empty()) {
+        std::vector<std::string> busy;
+        for (const auto& w : r.workers) busy.push_back(fmt::format("{} ({} task{})", duration_text(double(w.busy_ns) / 1e9), w.tasks, w.tasks == 1 ? "" : "s"));
+        fmt::print(out, "  busy         {}; imbalance {:.2f} (max / mean, last repetition)\n", fmt::join(busy, ", "), r.imbalance);
+    }
     if (r.options.workload == Workload::sum && wall.median > 0 && r.options.n > 0)
         fmt::print(out, "  throughput   {:.3g} elements/s  ({:.3f} ns/element)\n", work_items(r) / wall.median,
                    wall.median * 1e9 / double(r.options.n));
     fmt::print(out, "  timer cost   {} per timed region\n", duration_text(r.timer_overhead_seconds));
     if (!r.trace_file.empty()) fmt::print(out, "  trace        {}\n", r.trace_file);
+    if (!r.timeline_file.empty()) fmt::print(out, "  timeline     {}\n", r.timeline_file);
 }
 
 void print_csv(std::ostream& out, const RunReport& r) {
     const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
     const bool sum = r.options.workload == Workload::sum;
     fmt::print(out, "backend,workload,n,threads,tasks,result,expected,ok,wall_median_s,wall_min_s,wall_max_s,"
-                    "cpu_median_s,parallelism,items_per_second\n");
-    fmt::print(out, "{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{:.6g}\n", r.info->name,
+                    "cpu_median_s,parallelism,items_per_second,concurrency,imbalance\n");
+    fmt::print(out, "{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{:.6g},{},{}\n", r.info->name,
                workload_name(r.options.workload), sum ? std::to_string(r.options.n) : "",
                r.options.backend.threads,
                sum ? (r.info->splits_into_tasks ? std::to_string(r.options.backend.tasks) : "") : std::to_string(r.options.wait.tasks),
                sum ? to_decimal(*r.result) : "", sum ? to_decimal(*r.expected) : "", r.ok ? "true" : "false",
                wall.median, wall.min, wall.max, cpu.median,
                fmt::format("{:.4f}", r.timing.parallelism()),
-               wall.median > 0 ? work_items(r) / wall.median : 0.0);
+               wall.median > 0 ? work_items(r) / wall.median : 0.0,
+               r.concurrency ? fmt::format("{:.4f}", *r.concurrency) : "", r.concurrency ? fmt::format("{:.4f}", r.imbalance) : "");
 }
 
 }  // namespace sumsq

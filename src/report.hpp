@@ -4,6 +4,7 @@
 #include "backend.hpp"
 #include "cli.hpp"
 #include "measure.hpp"
+#include "record/recorder.hpp"
 #include "wait_workload.hpp"
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,11 @@ struct RunReport {
     double timer_overhead_seconds = 0;
     nlohmann::json environment;
     std::string trace_file;  // written trace, if any
+    std::string timeline_file;  // written timeline, if any
+    std::optional<double> concurrency;  // Σ task spans / wall over the timed repetitions
+    std::vector<record::Worker> workers;  // the last timed repetition's
+    double imbalance = 0;
+    std::vector<int> cpus_allowed, cpus_seen;
     unsigned processes = 1;  // MPI ranks
 };
 

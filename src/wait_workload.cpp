@@ -1,35 +1,39 @@
 #include "wait_workload.hpp"
 
 #include "backend.hpp"
-#include "trace.hpp"
+#include "record/views.hpp"
 
-#include <sched.h>
 #include <thread>
 
 namespace sumsq {
 
-WaitWorkload::Clock::time_point WaitWorkload::begin_step(unsigned task, unsigned step) {
-    const auto now = Clock::now();
-    const std::lock_guard lock(mutex_);
-    order_.push_back({task, step, ::sched_getcpu()});
-    return now;
+void WaitWorkload::begin_step(unsigned task, unsigned step) {
+    const auto begin = step == 0 ? Clock::now() : woke_[task];
+    {
+        const std::lock_guard lock(mutex_);
+        order_.push_back({task, step});
+    }
+    record::stretch(begin, Clock::now(), record::Kind::step, task, step, 0);
 }
 
-void WaitWorkload::end_step(unsigned task, unsigned step, Clock::time_point begin) {
-    if (trace::recording.load(std::memory_order_relaxed)) trace::step(task, step, begin, Clock::now());
+void WaitWorkload::end_step(unsigned task, unsigned step) {
+    const auto now = Clock::now();
+    woke_[task] = now;
+    if (step + 1 == plan_.steps) record::stretch(now, Clock::now(), record::Kind::finish, task, step, 0);
 }
 
 void WaitWorkload::run_blocking(unsigned task) {
     for (unsigned s = 0; s < plan_.steps; ++s) {
-        const auto begin = begin_step(task, s);
+        begin_step(task, s);
         std::this_thread::sleep_for(plan_.wait);
-        end_step(task, s, begin);
+        end_step(task, s);
     }
 }
 
 void WaitWorkload::reset() {
     const std::lock_guard lock(mutex_);
     order_.clear();
+    woke_.assign(plan_.tasks, Clock::time_point{});
 }
 
 std::vector<WaitWorkload::StepRecord> WaitWorkload::order() const {
@@ -54,11 +58,7 @@ std::string WaitWorkload::incomplete_reason() const {
     return {};
 }
 
-std::string WaitWorkload::task_name(unsigned task) {
-    std::string name;
-    for (unsigned k = task + 1; k > 0; k = (k - 1) / 26) name.insert(name.begin(), char('A' + (k - 1) % 26));
-    return name;
-}
+std::string WaitWorkload::task_name(unsigned task) { return record::task_name(task); }
 
 std::string WaitWorkload::step_line(const StepRecord& record) {
     return "Task " + task_name(record.task) + ": step " + std::to_string(record.step);

@@ -20,17 +20,17 @@ public:
     };
     struct StepRecord {
         unsigned task, step;
-        int cpu;
     };
 
-    explicit WaitWorkload(Plan plan) : plan_(plan) {}
+    explicit WaitWorkload(Plan plan) : plan_(plan), woke_(plan.tasks) {}
     const Plan& plan() const { return plan_; }
 
     using Clock = std::chrono::steady_clock;
     // A step is "announce, then wait". begin_step records the announcement (thread-safe, in
-    // execution order) and returns its time; end_step, after the wait, adds the step to the trace.
-    Clock::time_point begin_step(unsigned task, unsigned step);
-    void end_step(unsigned task, unsigned step, Clock::time_point begin);
+    // execution order) and the stretch that ran up to it (since the task woke, or began);
+    // end_step, after the wait, notes the wake (and, after the last step, the task's end).
+    void begin_step(unsigned task, unsigned step);
+    void end_step(unsigned task, unsigned step);
     // One task the blocking way: for each step, begin, sleep for the wait, end.
     void run_blocking(unsigned task);
 
@@ -48,6 +48,7 @@ private:
     Plan plan_;
     mutable std::mutex mutex_;
     std::vector<StepRecord> order_;
+    std::vector<Clock::time_point> woke_;  // per task: when it last woke (only its runner touches it)
 };
 
 }  // namespace sumsq

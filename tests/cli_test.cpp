@@ -7,8 +7,12 @@
 
 #include <chrono>
 #include <csignal>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <regex>
+#include <set>
 #include <string>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -109,6 +113,15 @@ TEST_CASE("bad input: exit 2 and one line naming the option") {
         {{"-n", "1\n2"}, "--n: '1\\n2' is not a whole number"},
         {{"--format", "a\x1b[31mb\r"}, "--format: unknown value 'a\\x1b[31mb\\r'"},
         {{"--bogus\nline"}, "--bogus\\nline"},
+        {{"--timeline", ""}, "--timeline: the file name is empty"},
+        {{"--timeline", "/tmp"}, "--timeline: cannot write '/tmp': it is a directory"},
+        {{"--cpus", ""}, "--cpus: '' is not a CPU list"},
+        {{"--cpus", "a"}, "--cpus: 'a' is not a CPU list"},
+        {{"--cpus", "0,"}, "--cpus: '0,' is not a CPU list"},
+        {{"--cpus", "-1"}, "--cpus: '-1' is not a CPU list"},
+        {{"--cpus", "1-0"}, "--cpus: '1-0' is an empty range"},
+        {{"--cpus", "99999"}, "--cpus: CPU 99999 is not available to this process"},
+        {{"--cpus", "0-99999"}, "is not available to this process"},
     }));
     std::string command;
     for (const auto& a : args) command += " '" + a + "'";
@@ -224,7 +237,7 @@ TEST_CASE("wait workload: every task completes every step and JSON reports them 
     REQUIRE(json["parallelism"].is_number());
 }
 
-TEST_CASE("trace: a Chrome trace with one event per step, and chunk events for the sum") {
+TEST_CASE("trace: a Chrome trace with one event per step, and chunk events for the sum", "[trace]") {
     const std::string path = std::filesystem::temp_directory_path() / ("sumsq-trace-" + std::to_string(::getpid()) + ".json");
     auto count = [&](const char* category) {
         std::ifstream in(path);
@@ -348,4 +361,103 @@ TEST_CASE("stdout: a full or closed standard output exits 3 with one line on std
         CHECK(lines(r.err).size() == 1);
         CHECK_THAT(r.err, Catch::Contains("writing standard output failed"));
     }
+}
+
+TEST_CASE("concurrency and parallelism: present and sane, with the CPUs allowed and seen", "[record]") {
+    const auto json = run_json({"-n", "1e8"});  // long enough that starting threads is not most of the wall
+    const double concurrency = json["concurrency"].get<double>();
+    CHECK(concurrency > 0.2);  // loose: one noisy core may stall a worker for a while
+    CHECK(concurrency < json["threads"].get<double>() * (json.contains("tasks") ? json["tasks"].get<double>() : 1.0) + 1);
+    CHECK(json["parallelism"].get<double>() >= 0);
+    const auto allowed = json["cpus_allowed"].get<std::vector<int>>();
+    const auto seen = json["cpus_seen"].get<std::vector<int>>();
+    REQUIRE(!allowed.empty());
+    REQUIRE(!seen.empty());
+    for (int cpu : seen) CHECK(std::find(allowed.begin(), allowed.end(), cpu) != allowed.end());
+    REQUIRE(json["workers"].size() >= 1);
+    CHECK(json["imbalance"].get<double>() >= 0.999);  // max / mean
+    if (runs_wait()) {  // waits overlap or not, but every task is in progress until its last step
+        const auto wait = run_json({"--workload", "wait", "--tasks", "2", "--steps", "2", "--wait-ms", "5"});
+        CHECK(wait["concurrency"].get<double>() > 0.5);
+        CHECK(wait["parallelism"].get<double>() < 1.5);
+    }
+}
+
+TEST_CASE("cpus option: the process runs on the listed CPU only", "[record]") {
+    const auto all = run_json({"-n", "1000"})["cpus_allowed"].get<std::vector<int>>();
+    const std::string cpu = std::to_string(all.front());
+    std::vector<std::string> args{"-n", "1e6", "--cpus", cpu};
+    if (!one_thread()) args.insert(args.end(), {"-t", "2"});
+    const auto json = run_json(args);
+    CHECK(json["cpus_allowed"] == nlohmann::json::array({all.front()}));
+    CHECK(json["cpus_seen"] == nlohmann::json::array({all.front()}));
+    // the default thread count follows the list
+    if (!one_thread() && description()["multi_process"] == false)
+        CHECK(run_json({"-n", "1000", "--cpus", cpu})["threads"] == 1);
+}
+
+TEST_CASE("timeline option: an SVG with one row per OS thread of the trace, and a legend", "[record]") {
+    const auto dir = std::filesystem::temp_directory_path();
+    const std::string svg = dir / ("sumsq-timeline-" + std::to_string(::getpid()) + ".svg");
+    const std::string trace = dir / ("sumsq-timeline-" + std::to_string(::getpid()) + ".json");
+    std::vector<std::string> args{"-n", "1e6", "--timeline", svg, "--trace", trace};
+    if (!one_thread()) args.insert(args.end(), {"-t", "2"});
+    const auto json = run_json(args);
+    CHECK(json["timeline_file"] == svg);
+    std::ifstream in(svg);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE_THAT(text, Catch::StartsWith("<?xml"));
+    REQUIRE_THAT(text, Catch::EndsWith("</svg>\n"));
+    CHECK_THAT(text, Catch::Contains("concurrency") && Catch::Contains("parallelism") && Catch::Contains("colour = task"));
+    CHECK_THAT(text, Catch::Contains("Task A"));
+    std::size_t rows = 0;
+    for (std::size_t at = 0; (at = text.find("text-anchor='end'>thread ", at)) != std::string::npos; ++at) ++rows;
+    std::ifstream trace_in(trace);
+    std::set<long> threads;
+    const auto events = nlohmann::json::parse(trace_in)["traceEvents"];
+    for (const auto& e : events)
+        if (e["ph"] == "X") threads.insert(e["tid"].get<long>());
+    CHECK(rows == threads.size());
+    CHECK(rows >= 1);
+    std::filesystem::remove(svg);
+    std::filesystem::remove(trace);
+}
+
+TEST_CASE("trace: rows are OS threads and every event names its task", "[trace]") {
+    const std::string path = std::filesystem::temp_directory_path() / ("sumsq-rows-" + std::to_string(::getpid()) + ".json");
+    std::vector<std::string> args{"-n", "1e6", "--trace", path};
+    if (runs_wait()) args = {"--workload", "wait", "--tasks", "3", "--steps", "2", "--wait-ms", "1", "--trace", path};
+    run_json(args);
+    std::ifstream in(path);
+    const auto trace = nlohmann::json::parse(in);
+    std::set<long> tids, named;
+    std::set<std::string> tasks;
+    for (const auto& e : trace["traceEvents"]) {
+        if (e["ph"] == "X") {
+            REQUIRE(e["tid"] == e["args"]["os_thread"]);
+            REQUIRE(e["args"].contains("task_id"));
+            tasks.insert(e["args"]["task"].get<std::string>());
+            tids.insert(e["tid"].get<long>());
+        }
+        if (e["ph"] == "M" && e["name"] == "thread_name") {
+            named.insert(e["tid"].get<long>());
+            REQUIRE_THAT(e["args"]["name"].get<std::string>(), Catch::StartsWith("thread "));
+        }
+    }
+    CHECK(tids == named);
+    if (runs_wait()) CHECK(tasks == std::set<std::string>{"A", "B", "C"});
+    else CHECK(!tasks.empty());
+    std::filesystem::remove(path);
+}
+
+TEST_CASE("trace-steps option: one live line per step with offset, thread and CPU", "[trace]") {
+    if (!runs_wait()) return;
+    const auto r = run_process(binary, {"--workload", "wait", "--tasks", "2", "--steps", "3", "--wait-ms", "2", "--trace-steps",
+                                        "-r", "1", "--warmup", "0", "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    const std::regex line(R"(\+[0-9]+\.[0-9] ms  Task [AB]: step [012]  \(thread [0-9]+, CPU [0-9]+\))");
+    const auto out = lines(r.err);
+    REQUIRE(out.size() == 6);
+    for (const auto& l : out) CHECK(std::regex_match(l, line));
+    REQUIRE(nlohmann::json::parse(r.out)["ok"] == true);  // json stays clean on stdout
 }

@@ -13,6 +13,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/mount.h>
@@ -109,6 +110,38 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
     }
     // Nothing staged is left beside the output directory.
     REQUIRE(scratch.entries() == std::vector<std::string>{"results"});
+}
+
+TEST_CASE("lesson.svg: eight timelines, {wait, sum} x {serial, interleaved, threads on one CPU, threads}") {
+    Scratch scratch("compare-lesson");
+    const auto out = scratch.dir / "results";
+    const auto r = run_process(compare, {"--backends", "serial,interleaved,threads", "--workloads", "wait", "--quick",
+                                         "--wait-reps", "1", "--steps", "2", "--out", out.string()});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    std::ifstream in(out / "lesson.svg");
+    const std::string svg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE_THAT(svg, Catch::StartsWith("<?xml") && Catch::EndsWith("</svg>\n"));
+    for (const char* title : {"wait (2 tasks × 2 steps × 10 ms): serial", "wait (2 tasks × 2 steps × 10 ms): interleaved, 1 thread",
+                              "wait (2 tasks × 2 steps × 10 ms): threads -t 2 on one CPU", "wait (2 tasks × 2 steps × 10 ms): threads -t 2",
+                              "sum N = 1e9: serial", "sum N = 1e9: interleaved, 1 thread", "sum N = 1e9: threads -t 2 on one CPU",
+                              "sum N = 1e9: threads -t 2<"}) {
+        INFO(title);
+        CHECK_THAT(svg, Catch::Contains(title));
+    }
+    std::size_t figures = 0;
+    for (std::size_t at = 0; (at = svg.find("concurrency ", at)) != std::string::npos; ++at) ++figures;
+    CHECK(figures >= 8);
+    CHECK_THAT(svg, Catch::Contains(">Task D<"));  // interleaved sum: four tasks
+    // The span exports are read, never left in the output.
+    for (const auto& e : fs::directory_iterator(out)) {
+        const bool export_left = e.path().extension() == ".json" && e.path().filename() != "results.json";
+        CHECK(!export_left);
+    }
+    // Without all three backends there is no lesson.
+    const auto small = scratch.dir / "small";
+    REQUIRE(run_process(compare, {"--backends", "serial", "--workloads", "wait", "--quick", "--wait-reps", "1", "--out", small.string()}).exit_code == 0);
+    CHECK(!fs::exists(small / "lesson.svg"));
 }
 
 TEST_CASE("without gnuplot the data files are written and one line says the plots were skipped") {

@@ -1,4 +1,5 @@
 #include "files.hpp"
+#include "lesson.hpp"
 
 #include "analysis.hpp"
 #include "child_process.hpp"
@@ -24,6 +25,7 @@ std::string write_results(OutputDir& out, const CompareOptions& o, const std::ve
                           const Analysis& analysis) {
     out.write("results.json", results_json(o, runs, analysis).dump(2) + "\n");
     out.write("results.csv", results_csv(runs, analysis));
+    if (const std::string note = write_lesson(out, o, backends); !note.empty()) fmt::print(stderr, "sumsq-compare: {}\n", note);
     const char* override_program = std::getenv("SUMSQ_GNUPLOT");
     const std::string gnuplot = override_program ? override_program : "gnuplot";
     if (!on_path(gnuplot)) return "plots skipped: gnuplot not found (Debian package gnuplot-nox; make deps installs it)";

@@ -1,7 +1,7 @@
 // sum_squares_range(): picks the fastest path this CPU supports (once), splits a range at 2^32,
-// and reports chunks to the tracer when a trace is being recorded.
+// and records each call as a stretch when the recorder is on (src/record/).
 #include "paths.hpp"
-#include "trace.hpp"
+#include "record/recorder.hpp"
 
 #include <array>
 #include <atomic>
@@ -73,10 +73,10 @@ u128 sum_range(u64 lo, u64 hi) { return range::sum_with(range::active(), lo, hi)
 }  // namespace
 
 u128 sum_squares_range(u64 lo, u64 hi) noexcept {
-    if (trace::recording.load(std::memory_order_relaxed)) [[unlikely]] {
-        const auto begin = trace::Clock::now();
+    if (record::mode.load(std::memory_order_relaxed) != record::Mode::off) {
+        const auto begin = record::Clock::now();
         const u128 sum = sum_range(lo, hi);
-        trace::chunk(lo, hi, begin, trace::Clock::now());
+        record::stretch(begin, record::Clock::now(), record::Kind::chunk, record::current_task, lo, hi);
         return sum;
     }
     return sum_range(lo, hi);
