@@ -3,6 +3,7 @@
 #include "analysis.hpp"
 #include "child_process.hpp"
 #include "cli.hpp"
+#include "html_report.hpp"
 #include "numbers.hpp"
 #include "report.hpp"
 
@@ -164,9 +165,7 @@ std::vector<std::string> OutputDir::commit() {
     return paths;
 }
 
-std::string write_results(OutputDir& out, const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs) {
-    out.write("results.json", results_json(o, runs).dump(2) + "\n");
-    out.write("results.csv", csv(runs));
+std::string draw_plots(OutputDir& out, const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs) {
     const char* override_program = std::getenv("SUMSQ_GNUPLOT");
     const std::string gnuplot = override_program ? override_program : "gnuplot";
     if (!on_path(gnuplot)) return "plots skipped: gnuplot not found (Debian package gnuplot-nox; make deps installs it)";
@@ -178,6 +177,15 @@ std::string write_results(OutputDir& out, const CompareOptions& o, const std::ve
         return "plots skipped: gnuplot failed: " + drawn.err.substr(0, drawn.err.find('\n'));
     }
     return "plots drawn with gnuplot";
+}
+
+std::string write_results(OutputDir& out, const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs) {
+    const nlohmann::json results = results_json(o, runs);
+    out.write("results.json", results.dump(2) + "\n");
+    out.write("results.csv", csv(runs));
+    const std::string plots = draw_plots(out, o, backends, runs);
+    out.write("index.html", html_report(results, read_figures(out.staged(""))));
+    return plots;
 }
 
 }  // namespace sumsq::compare
