@@ -20,12 +20,13 @@ fail() { echo "FAIL: $*"; exit 1; }
 [ -s "$work/out/index.html" ] || fail "no index.html in --out"
 grep -q '<script\|src="http\|href="http\|@import\|url(http' "$work/out/index.html" && fail "index.html is not self-contained"
 
-# Chromium, headless, offline, a fresh profile per run; console messages go to stderr as INFO:CONSOLE.
+# Chromium, headless, offline, a fresh profile per run, /tmp instead of a container's small /dev/shm;
+# console messages go to stderr as INFO:CONSOLE.
 render() {  # render FILE ARGS...
   page=$1; shift
   profile=$(mktemp -d "$work/profile.XXXXXX")
   timeout 60 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
-    --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
+    --disable-component-update --disable-sync --disable-dev-shm-usage --no-first-run --user-data-dir="$profile" \
     --enable-logging=stderr --v=0 --window-size=1200,2400 "$@" "file://$page"
 }
 render "$work/out/index.html" --screenshot="$work/page.png" >/dev/null 2>"$work/screenshot.err" || fail "chromium --screenshot failed"
