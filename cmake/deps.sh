@@ -3,6 +3,9 @@
 # missing ones. Otherwise: prints the exact command to run and exits 2.
 set -eu
 packages="cmake make g++ libtbb-dev catch2 libcli11-dev nlohmann-json3-dev libfmt-dev libsimde-dev gnuplot-nox openmpi-bin libopenmpi-dev valgrind iproute2"
+# chromium: the browser test renders sumsq-compare's index.html headless (about 110 MB to download,
+# 360 MB installed without its recommends; the test is skipped, saying so, where it is absent).
+packages="$packages chromium"
 # make test-sanitize and make fuzz also use clang (libFuzzer): SUMSQ_EXTRA_PACKAGES="clang libclang-rt-14-dev"
 packages="$packages ${SUMSQ_EXTRA_PACKAGES:-}"
 missing=""

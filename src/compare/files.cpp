@@ -1,9 +1,11 @@
 #include "files.hpp"
+#include "html_report.hpp"
 #include "lesson.hpp"
 
 #include "analysis.hpp"
 #include "child_process.hpp"
 #include "cli.hpp"
+#include "html_report.hpp"
 #include "numbers.hpp"
 #include "report.hpp"
 #include "views.hpp"
@@ -21,11 +23,11 @@
 namespace sumsq::compare {
 namespace fs = std::filesystem;
 
-std::string write_results(OutputDir& out, const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs,
-                          const Analysis& analysis) {
-    out.write("results.json", results_json(o, runs, analysis).dump(2) + "\n");
-    out.write("results.csv", results_csv(runs, analysis));
-    if (const std::string note = write_lesson(out, o, backends); !note.empty()) fmt::print(stderr, "sumsq-compare: {}\n", note);
+namespace {
+
+// The plots, drawn by gnuplot in the staging directory; returns a note (drawn, or skipped and why).
+std::string draw_plots(OutputDir& out, const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs,
+                       const Analysis& analysis) {
     const char* override_program = std::getenv("SUMSQ_GNUPLOT");
     const std::string gnuplot = override_program ? override_program : "gnuplot";
     if (!on_path(gnuplot)) return "plots skipped: gnuplot not found (Debian package gnuplot-nox; make deps installs it)";
@@ -37,6 +39,19 @@ std::string write_results(OutputDir& out, const CompareOptions& o, const std::ve
         return "plots skipped: gnuplot failed: " + drawn.err.substr(0, drawn.err.find('\n'));
     }
     return "plots drawn with gnuplot";
+}
+
+}  // namespace
+
+std::string write_results(OutputDir& out, const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs,
+                          const Analysis& analysis) {
+    const nlohmann::json results = results_json(o, runs, analysis);
+    out.write("results.json", results.dump(2) + "\n");
+    out.write("results.csv", results_csv(runs, analysis));
+    if (const std::string note = write_lesson(out, o, backends); !note.empty()) fmt::print(stderr, "sumsq-compare: {}\n", note);
+    const std::string plots = draw_plots(out, o, backends, runs, analysis);
+    out.write("index.html", html_report(results, read_figures(out.staged(""))));
+    return plots;
 }
 
 }  // namespace sumsq::compare

@@ -1,4 +1,4 @@
-// files.hpp — sumsq-compare --out DIR: results.json, results.csv and gnuplot SVGs, all or nothing.
+// files.hpp — sumsq-compare --out DIR: results.json, results.csv, gnuplot SVGs and index.html, all or nothing.
 #pragma once
 
 #include "analysis.hpp"
@@ -11,7 +11,8 @@
 
 namespace sumsq::compare {
 
-// Writes results.json, results.csv and, when gnuplot is on PATH (or $SUMSQ_GNUPLOT), the plots.
+// Writes results.json, results.csv, the plots when gnuplot is on PATH (or $SUMSQ_GNUPLOT), then
+// index.html from the document and the SVGs in the staging directory.
 // Returns a note about the plots (drawn, or skipped and why).
 std::string write_results(OutputDir& out, const CompareOptions& options, const std::vector<BackendBinary>& backends,
                           const std::vector<Run>& runs, const Analysis& analysis);

@@ -1,0 +1,68 @@
+// index.html from a results document: sections, optional keys, escaping, inlined SVG ids.
+#include "html_report.hpp"
+
+#include <catch2/catch.hpp>
+
+using sumsq::compare::html_report;
+using nlohmann::json;
+
+namespace {
+
+json document() {
+    return json::parse(R"({"environment": {"cpu_model": "Test CPU <x>"}, "sweep": {"reps": 2},
+      "runs": [
+        {"backend": "serial", "model": "one thread", "workload": "sum", "n": 1000, "threads": 1, "status": "OK",
+         "wall_seconds": {"median": 0.002, "min": 0.001, "max": 0.003}, "parallelism": 1.0, "speedup": 1.0, "efficiency": 1.0},
+        {"backend": "threads", "workload": "sum", "n": 1000, "threads": 2, "status": "FAILED",
+         "message": "boom <script>alert(1)</script> & more"}]})");
+}
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("html report: every section, values from the document, text escaped") {
+    const std::string page = html_report(document(), {});
+    for (const char* id : {"lesson", "tables", "plots", "backends", "environment"})
+        CHECK(contains(page, std::string("<section id=\"") + id + "\">"));
+    CHECK_FALSE(contains(page, "id=\"findings\""));
+    CHECK(contains(page, "sum workload, N = 1e3"));
+    CHECK(contains(page, "2.00 ms"));
+    CHECK(contains(page, "1.00 ms – 3.00 ms"));
+    CHECK(contains(page, "<code>kernels/threads.cpp</code>"));
+    CHECK(contains(page, "(no run reported its concept)"));
+    CHECK(contains(page, "Test CPU &lt;x&gt;"));
+    CHECK(contains(page, "boom &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"));
+    CHECK_FALSE(contains(page, "<script"));
+    CHECK(contains(page, "No lesson figure"));
+    CHECK(contains(page, "No plots"));
+    CHECK_FALSE(contains(page, "concurrency</th>"));
+}
+
+TEST_CASE("html report: optional keys shown when present") {
+    json results = document();
+    results["runs"][0]["concurrency"] = 1.5;
+    results["runs"][0]["process_medians"] = {0.004, 0.002, 0.005};
+    results["runs"][0]["rounds"] = 3;
+    results["findings"] = {"interleaved is concurrent, not parallel"};
+    const std::string page = html_report(results, {});
+    CHECK(contains(page, "<th>concurrency</th>"));
+    CHECK(contains(page, "<td>1.50</td>"));
+    CHECK(contains(page, "2.00 ms – 5.00 ms"));
+    CHECK(contains(page, "<th>rounds</th>"));
+    CHECK(contains(page, "<section id=\"findings\">"));
+    CHECK(contains(page, "<li>interleaved is concurrent, not parallel</li>"));
+}
+
+TEST_CASE("html report: SVGs inlined without their prolog, ids scoped per figure") {
+    const std::string svg = "<?xml version=\"1.0\"?>\n<svg viewBox=\"0 0 10 10\"><defs><path id='gpPt0' d='M0,0'/></defs>"
+                            "<use xlink:href='#gpPt0'/><rect fill=\"url(#grad)\" width=\"1\"/></svg>\n";
+    const std::string page = html_report(document(), {{"lesson.svg", svg}, {"time_vs_n.svg", svg}});
+    CHECK_FALSE(contains(page, "<?xml"));
+    CHECK_FALSE(contains(page, "No lesson figure"));
+    CHECK(contains(page, "id='lesson-gpPt0'"));
+    CHECK(contains(page, "href='#lesson-gpPt0'"));
+    CHECK(contains(page, "url(#lesson-grad)"));
+    CHECK(contains(page, "id='plot-time_vs_n-gpPt0'"));
+    CHECK(contains(page, "<figure id=\"plot-time_vs_n\">"));
+    CHECK(page.find("<section id=\"lesson\">") < page.find("<section id=\"tables\">"));
+}
