@@ -248,7 +248,8 @@ TEST_CASE("diff of two results.json files prints a verdict per configuration") {
                         {"process_medians", {1.0, 1.01, 0.99, 1.02, 0.98}}});
         runs.push_back({{"backend", "openmp"}, {"workload", "sum"}, {"n", 1000}, {"threads", 2}, {"status", "OK"},
                         {"process_medians", {1.0 * scale, 1.01 * scale, 0.99 * scale}}});
-        std::ofstream(scratch.dir / name) << nlohmann::json{{"environment", {}}, {"runs", runs}}.dump();
+        const nlohmann::json load = {{"before", {{"busy_cpu_fraction", scale > 1 ? 0.9 : 0.01}}}, {"after", {{"busy_cpu_fraction", 0.01}}}};
+        std::ofstream(scratch.dir / name) << nlohmann::json{{"environment", {}}, {"load", load}, {"runs", runs}}.dump();
     };
     write("old.json", 1.0);
     write("new.json", 1.5);
@@ -267,6 +268,8 @@ TEST_CASE("diff of two results.json files prints a verdict per configuration") {
     for (const auto& line : rows) openmp_too_few = openmp_too_few || (line.find("openmp") != std::string::npos && line.find("too few") != std::string::npos);
     CHECK(openmp_too_few);
     CHECK_THAT(r.out, Catch::Contains("too few independent samples"));
+    // The new run was recorded on a busy machine: the diff says a change may be the machine's.
+    CHECK_THAT(r.out, Catch::Contains("WARNING: the machine was busy"));
     std::ofstream(scratch.dir / "bad.json") << "{\"no\": 1}";
     const auto bad = run_process(compare, {"--diff", (scratch.dir / "bad.json").string(), (scratch.dir / "new.json").string()});
     CHECK(bad.exit_code == 2);
