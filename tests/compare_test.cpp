@@ -3,6 +3,7 @@
 #include "child_process.hpp"
 #include "diff.hpp"
 #include "process.hpp"
+#include "report.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <sstream>
 #include <thread>
 #include <unistd.h>
 
@@ -400,4 +402,20 @@ TEST_CASE("rounds: every round is a permutation, and the seed reproduces the ord
     }
     REQUIRE(orders[0].size() == 3);
     CHECK(orders[0] == orders[1]);
+}
+
+TEST_CASE("report: a concurrency column appears only when the backends report concurrency") {
+    Synthetic s;
+    s.options.sizes = {1000};
+    s.options.workloads = {"sum"};
+    s.runs = {synthetic("serial", 1, 1000, {1.0, 1.0, 1.0}), synthetic("threads", 2, 1000, {0.5, 0.5, 0.5})};
+    auto table = [&] {
+        std::ostringstream out;
+        sumsq::compare::print_report(out, s.options, s.backends, s.runs, s.analyse());
+        return out.str();
+    };
+    CHECK_THAT(table(), !Catch::Contains("concurrency"));
+    for (auto& report : s.runs[1].reports) report["concurrency"] = 1.75;
+    CHECK_THAT(table(), Catch::Contains("concurrency"));
+    CHECK_THAT(table(), Catch::Contains("1.75"));
 }
