@@ -3,6 +3,7 @@
 #include "child_process.hpp"
 #include "diff.hpp"
 #include "process.hpp"
+#include "report.hpp"
 #include "results_file.hpp"
 
 #include <catch2/catch.hpp>
@@ -19,6 +20,7 @@
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <sstream>
 #include <thread>
 #include <unistd.h>
 
@@ -301,7 +303,8 @@ TEST_CASE("diff of two results.json files prints a verdict per configuration") {
                         {"process_medians", {1.0, 1.01, 0.99, 1.02, 0.98}}});
         runs.push_back({{"backend", "openmp"}, {"workload", "sum"}, {"n", 1000}, {"threads", 2}, {"status", "OK"},
                         {"process_medians", {1.0 * scale, 1.01 * scale, 0.99 * scale}}});
-        std::ofstream(scratch.dir / name) << nlohmann::json{{"environment", {}}, {"runs", runs}}.dump();
+        const nlohmann::json load = {{"before", {{"busy_cpu_fraction", scale > 1 ? 0.9 : 0.01}}}, {"after", {{"busy_cpu_fraction", 0.01}}}};
+        std::ofstream(scratch.dir / name) << nlohmann::json{{"environment", {}}, {"load", load}, {"runs", runs}}.dump();
     };
     write("old.json", 1.0);
     write("new.json", 1.5);
@@ -320,6 +323,8 @@ TEST_CASE("diff of two results.json files prints a verdict per configuration") {
     for (const auto& line : rows) openmp_too_few = openmp_too_few || (line.find("openmp") != std::string::npos && line.find("too few") != std::string::npos);
     CHECK(openmp_too_few);
     CHECK_THAT(r.out, Catch::Contains("too few independent samples"));
+    // The new run was recorded on a busy machine: the diff says a change may be the machine's.
+    CHECK_THAT(r.out, Catch::Contains("WARNING: the machine was busy"));
     std::ofstream(scratch.dir / "bad.json") << "{\"no\": 1}";
     const auto bad = run_process(compare, {"--diff", (scratch.dir / "bad.json").string(), (scratch.dir / "new.json").string()});
     CHECK(bad.exit_code == 2);
@@ -691,4 +696,20 @@ TEST_CASE("rounds: every round is a permutation, and the seed reproduces the ord
     }
     REQUIRE(orders[0].size() == 3);
     CHECK(orders[0] == orders[1]);
+}
+
+TEST_CASE("report: a concurrency column appears only when the backends report concurrency") {
+    Synthetic s;
+    s.options.sizes = {1000};
+    s.options.workloads = {"sum"};
+    s.runs = {synthetic("serial", 1, 1000, {1.0, 1.0, 1.0}), synthetic("threads", 2, 1000, {0.5, 0.5, 0.5})};
+    auto table = [&] {
+        std::ostringstream out;
+        sumsq::compare::print_report(out, s.options, s.backends, s.runs, s.analyse());
+        return out.str();
+    };
+    CHECK_THAT(table(), !Catch::Contains("concurrency"));
+    for (auto& report : s.runs[1].reports) report["concurrency"] = 1.75;
+    CHECK_THAT(table(), Catch::Contains("concurrency"));
+    CHECK_THAT(table(), Catch::Contains("1.75"));
 }

@@ -13,7 +13,6 @@ namespace sumsq::compare {
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-constexpr double busy_warning = 0.25;  // busy CPU fraction while compare itself ran nothing
 
 bool measured(const Run& r) { return r.status == Run::Status::ok && !r.reports.empty(); }
 

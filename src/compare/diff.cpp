@@ -1,6 +1,7 @@
 #include "diff.hpp"
 
 #include "analysis.hpp"
+#include "load.hpp"
 
 #include "cli.hpp"
 #include "numbers.hpp"
@@ -64,8 +65,19 @@ double exact_cdf(std::size_t n, std::size_t m, double u) {
 
 using Key = std::tuple<std::string, std::string, u64, unsigned>;
 
-std::map<Key, std::vector<double>> load(const std::string& path) {
+// The largest busy CPU fraction recorded around a run ("load"), or -1 when the file has none.
+double busiest(const nlohmann::json& doc) {
+    double busy = -1;
+    if (doc.contains("load") && doc["load"].is_object())
+        for (const auto& [when, sample] : doc["load"].items())
+            if (sample.is_object() && sample.contains("busy_cpu_fraction") && sample["busy_cpu_fraction"].is_number())
+                busy = std::max(busy, sample["busy_cpu_fraction"].get<double>());
+    return busy;
+}
+
+std::map<Key, std::vector<double>> load(const std::string& path, double& busy) {
     nlohmann::json doc = load_results_file(path);  // the whole schema checked: UsageError names the field
+    busy = busiest(doc);
     std::map<Key, std::vector<double>> result;
     for (const auto& run : doc["runs"]) {
         if (run.value("status", "") != "OK") continue;
@@ -103,7 +115,8 @@ DiffVerdict judge(const std::vector<double>& old_times, const std::vector<double
 }
 
 int run_diff(std::ostream& out, const std::string& old_path, const std::string& new_path) {
-    const auto before = load(old_path), after = load(new_path);
+    double busy_old = -1, busy_new = -1;
+    const auto before = load(old_path, busy_old), after = load(new_path, busy_new);
     fmt::print(out, "sumsq-compare --diff {} {}\n", old_path, new_path);
     fmt::print(out, "  {:<12} {:<8} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", "backend", "workload", "N", "threads", "old median",
                "new median", "change", "p", "verdict");
@@ -128,6 +141,9 @@ int run_diff(std::ostream& out, const std::string& old_path, const std::string& 
     }
     fmt::print(out, "{} configurations in both files. A verdict other than 'same' needs p < 0.05 (two-sided Mann-Whitney U on the "
                     "per-process medians) and a change of at least 5%.\n", compared);
+    if (std::max(busy_old, busy_new) > busy_warning)
+        fmt::print(out, "WARNING: the machine was busy with other work around these runs (up to {:.0f}% of CPU time busy in OLD, {:.0f}% in NEW): "
+                        "a change may be the machine's, not the build's.\n", busy_old * 100, busy_new * 100);
     if (too_few)
         fmt::print(out, "{} of them have fewer than {} processes a side: too few independent samples to call a change, so nothing is "
                         "called for them (run both sides with --rounds {} or more).\n", too_few, min_diff_samples, min_diff_samples);

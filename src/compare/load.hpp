@@ -5,6 +5,9 @@
 
 namespace sumsq::compare {
 
+// Above this busy fraction, measured while sumsq-compare ran nothing, the machine was busy with other work.
+inline constexpr double busy_warning = 0.25;
+
 struct LoadSample {
     double load1 = -1;  // /proc/loadavg's first field; -1 when unreadable
     double busy = -1;   // fraction of all CPU time not idle over a short window; -1 when unreadable
