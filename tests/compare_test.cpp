@@ -114,6 +114,45 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
     REQUIRE(scratch.entries() == std::vector<std::string>{"results"});
 }
 
+TEST_CASE("--cpu-rows threads@0: an extra row of threads on one CPU, at 2 threads only, concurrent but not parallel") {
+    Scratch scratch("compare-cpu-rows");
+    const auto out = scratch.dir / "results";
+    const auto run = run_process(compare, {"--backends", "serial,threads", "--cpu-rows", "threads@0", "--workloads", "sum", "--sizes", "1e6",
+                                           "--threads", "1,2", "--reps", "2", "--rounds", "1", "--out", out.string()});
+    INFO(run.out << run.err);
+    REQUIRE(run.exit_code == 0);
+    CHECK_THAT(run.out, Catch::Contains("threads@0"));
+    std::ifstream json_file(out / "results.json");
+    const auto json = nlohmann::json::parse(json_file);
+    std::vector<unsigned> restricted_threads;
+    for (const auto& row : json["runs"]) {
+        if (row["backend"] != "threads@0") continue;
+        restricted_threads.push_back(row["threads"].get<unsigned>());
+        CHECK(row["status"] == "OK");
+        CHECK(row["cpus_allowed"] == nlohmann::json::array({0}));
+        CHECK(row["result"] == row["expected"]);
+    }
+    CHECK(restricted_threads == std::vector<unsigned>{2});  // one thread on one CPU shows nothing new
+}
+
+TEST_CASE("--cpus and --cpu-rows: bad input exits 2 with one line") {
+    const auto [args, expected] = GENERATE(table<std::vector<std::string>, std::string>({
+        {{"--cpus", "x"}, "--cpus: 'x' is not a CPU list"},
+        {{"--cpus", "99999"}, "--cpus: CPU 99999 is not available to this process"},
+        {{"--cpu-rows", "threads"}, "--cpu-rows: 'threads' is not NAME@CPUS"},
+        {{"--cpu-rows", "@0"}, "--cpu-rows: '@0' is not NAME@CPUS"},
+        {{"--cpu-rows", "threads@x"}, "--cpu-rows: 'x' is not a CPU list"},
+        {{"--cpu-rows", "serial@0"}, "--cpu-rows: 'serial' runs on one thread"},
+        {{"--backends", "serial", "--cpu-rows", "threads@0"}, "--cpu-rows: 'threads' is not among the backends of this run"},
+    }));
+    const auto r = run_process(compare, args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(lines(r.err).size() == 1);
+    CHECK_THAT(r.err, Catch::Contains(expected));
+}
+
 TEST_CASE("lesson.svg: eight timelines, {wait, sum} x {serial, interleaved, threads on one CPU, threads}") {
     Scratch scratch("compare-lesson");
     const auto out = scratch.dir / "results";

@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include "cli.hpp"
+#include "cpus.hpp"
 #include "reference.hpp"
 
 #include <CLI/CLI.hpp>
@@ -55,7 +56,7 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
                  "sumsq-compare"};
     app.set_version_flag("--version", fmt::format("sumsq-compare {}", SUMSQ_VERSION));
     app.get_formatter()->column_width(30);
-    std::string mpirun_args;
+    std::string mpirun_args, cpus, cpu_rows;
     std::string backends, threads, sizes, workloads, reps, wait_reps, warmup, wait_ms, steps, tasks, timeout, rounds, seed;
     std::vector<std::string> diff;
     CompareOptions o;
@@ -76,6 +77,8 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     app.add_option("--timeout", timeout, "seconds one backend run may take before it is killed (default 600)");
     app.add_option("--hostfile", o.hostfile, "mpi: run the ranks across the hosts of this Open MPI hostfile (--map-by node)");
     app.add_option("--mpirun-args", mpirun_args, "mpi: extra mpirun options, blank-separated, e.g. \"--mca btl tcp,self\"");
+    app.add_option("--cpus", cpus, "run every backend process on these CPUs only (e.g. 0, 0-1); passed to each as --cpus");
+    app.add_option("--cpu-rows", cpu_rows, "extra rows NAME@LIST, e.g. threads@0: backend NAME restricted to the CPUs in LIST (at 2+ threads)");
     app.add_option("--diff", diff, "compare two results.json files (OLD NEW) instead of running")->expected(2);
     if (!parse_arguments(app, argc, argv)) return std::nullopt;
     auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
@@ -115,6 +118,18 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     if (given("--timeout")) o.timeout_s = static_cast<unsigned>(parse_count_option("--timeout", timeout, 1, 86'400));
     if (given("--hostfile")) o.hosts = read_hostfile(o.hostfile);
     if (given("--mpirun-args")) o.mpirun_args = split_mpirun_args(mpirun_args);
+    if (given("--cpus")) {
+        parse_cpu_list("--cpus", cpus);  // validated here, before any run
+        o.cpus = cpus;
+    }
+    if (given("--cpu-rows"))
+        for (const auto& item : split_list("--cpu-rows", cpu_rows)) {
+            const auto at = item.find('@');
+            if (at == std::string::npos || at == 0)
+                throw UsageError(fmt::format("--cpu-rows: '{}' is not NAME@CPUS (e.g. threads@0)", item));
+            parse_cpu_list("--cpu-rows", item.substr(at + 1));
+            o.cpu_rows.emplace_back(item.substr(0, at), item.substr(at + 1));
+        }
     if (given("--out") && o.out_dir.empty()) throw UsageError("--out: the directory name is empty");
     return o;
 }

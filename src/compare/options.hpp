@@ -28,6 +28,10 @@ struct CompareOptions {
     std::string hostfile;                  // mpi across machines (empty: this machine)
     std::vector<Host> hosts;               // read from hostfile
     std::vector<std::string> mpirun_args;  // --mpirun-args, word by word
+    std::string cpus;                      // --cpus: every backend process restricted to these CPUs (empty: as started)
+    // --cpu-rows NAME@LIST: extra rows of backend NAME restricted to LIST, labelled "NAME@LIST"
+    // (e.g. threads@0: 2 threads on one CPU, concurrent but not parallel)
+    std::vector<std::pair<std::string, std::string>> cpu_rows;
 
     bool has_workload(const std::string& workload) const;
     u64 largest_size() const;

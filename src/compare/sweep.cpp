@@ -60,6 +60,7 @@ std::vector<std::string> command(const CompareOptions& o, const Configuration& c
         args = {c.backend->path, "--format", "json"};
         if (!c.backend->one_thread) args.insert(args.end(), {"--threads", std::to_string(c.threads)});
     }
+    if (!c.backend->cpus.empty()) args.insert(args.end(), {"--cpus", c.backend->cpus});
     if (c.workload == "sum") {
         args.insert(args.end(), {"-n", std::to_string(c.n), "--reps", std::to_string(o.reps), "--warmup", std::to_string(o.warmup)});
     } else {
@@ -174,7 +175,19 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
             throw UsageError(fmt::format("--backends: {} --describe did not answer with JSON", path));
         }
         result.push_back({name, path, info.value("model", ""), info.value("one_thread", false),
-                          info.value("runs_wait_workload", true), info.value("multi_process", false)});
+                          info.value("runs_wait_workload", true), info.value("multi_process", false), options.cpus});
+    }
+    for (const auto& [name, cpus] : options.cpu_rows) {
+        const auto base = std::find_if(result.begin(), result.end(), [&](const BackendBinary& b) { return b.name == name && !b.cpu_row; });
+        if (base == result.end()) throw UsageError(fmt::format("--cpu-rows: '{}' is not among the backends of this run", name));
+        if (base->one_thread || base->multi_process)
+            throw UsageError(fmt::format("--cpu-rows: '{}' {}; give a backend with --threads workers", name,
+                                         base->multi_process ? "runs processes, not threads" : "runs on one thread"));
+        BackendBinary row = *base;
+        row.name = name + "@" + cpus;
+        row.cpus = cpus;
+        row.cpu_row = true;
+        result.push_back(std::move(row));
     }
     return result;
 }
@@ -199,7 +212,8 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
                 if (workload == "wait" && !b.runs_wait) continue;
                 if (b.one_thread || (b.multi_process && !have_mpirun)) plan.push_back({&b, workload, n, 1});
                 else
-                    for (unsigned t : o.threads) plan.push_back({&b, workload, n, t});
+                    for (unsigned t : o.threads)
+                        if (!b.cpu_row || t > 1) plan.push_back({&b, workload, n, t});  // one thread restricted: nothing to show
             }
     }
     // The first process on an idle machine runs slower (clock ramp-up, cold caches): without this

@@ -16,10 +16,13 @@ struct BackendBinary {
     bool one_thread = false;  // run once, at 1 thread
     bool runs_wait = true;
     bool multi_process = false;  // MPI: the threads axis is ranks (mpirun -np K), 1 thread each
+    std::string cpus;            // --cpus for this row's processes (a --cpu-rows row, or --cpus); empty: as started
+    bool cpu_row = false;        // an extra --cpu-rows row: name is "<backend>@<cpus>", run at 2+ threads only
 };
 
 // The backends to run: --backends (each must have its binary) or the build's list
-// (sumsq-backends.txt beside this program). Throws UsageError for an unknown or missing backend.
+// (sumsq-backends.txt beside this program), then the --cpu-rows rows. Throws UsageError for an
+// unknown or missing backend.
 std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const std::string& bin_dir);
 
 // One configuration, run as one process per round. Its figure is the median of the processes'
