@@ -1,4 +1,4 @@
-// report.hpp — one run's outcome, printed as a human table, JSON (schema in README.md) or CSV.
+// report.hpp — one run's outcome, printed as a human table, JSON (schema in docs/json.md) or CSV.
 #pragma once
 
 #include "backend.hpp"
