@@ -8,8 +8,9 @@
 // Recording: each OS thread writes only to its own lane (acquired once per thread under a mutex,
 // then reached through a thread_local pointer): no locks, no allocation on the hot path. Off, the
 // only cost is one relaxed atomic load per stretch. Mode::spans keeps per-lane sums (cheap enough
-// for timed runs); Mode::stretches also stores every stretch in preallocated slots (a full lane
-// counts the excess as dropped; the sums stay exact).
+// for timed runs); Mode::stretches also stores every stretch in slots reserved per lane before the
+// run (a full lane counts the excess as dropped; the sums stay exact). A stretch's CPU is the one
+// it ended on (sched_getcpu).
 #pragma once
 
 #include "sum_squares.hpp"
@@ -67,7 +68,8 @@ inline std::atomic<Mode> mode{Mode::off};
 inline thread_local std::uint32_t current_task = no_task;
 
 // Explicit task ids (coroutines, wait tasks) 0 … count − 1 get spans across stretches; call before
-// runs (it allocates). Stretch slots per lane, allocated on a lane's first stored run.
+// runs (it allocates). Stretch slots per lane: reserved by begin_run(Mode::stretches) for the
+// calling thread, on first use for others (pages are touched only as slots fill).
 void reserve_tasks(std::size_t count);
 void set_lane_capacity(std::size_t stretches);  // default 1 << 16
 // Called from every thread that stores a stretch, as it is stored (Mode::stretches only); must be
