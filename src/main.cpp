@@ -10,6 +10,7 @@
 #include "reference.hpp"
 #include "report.hpp"
 #include "stdout_check.hpp"
+#include "thread_check.hpp"
 #include "trace.hpp"
 #include "wait_workload.hpp"
 
@@ -82,6 +83,7 @@ int run(int argc, char** argv) {
         fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
         return exit_usage;
     }
+    check_threads_can_start(backend->requested_workers());  // exit 3 with one line, not a runtime's abort
     parsed->backend.threads = backend->workers();  // e.g. OpenMP's OMP_NUM_THREADS
     const Options& options = *parsed;
 
@@ -97,6 +99,10 @@ int run(int argc, char** argv) {
     }, [&](unsigned done) {
         if (long_run) fmt::print(std::cerr, "{}: repetition {}/{} done\n", program, done, options.reps);
     }, [&](unsigned count) { return backend->agree(count); });
+    report.options.backend.threads = backend->workers();  // the team obtained, e.g. under OMP_THREAD_LIMIT
+    if (backend->workers() < backend->requested_workers() && backend->reports())
+        fmt::print(std::cerr, "{}: warning: asked for {} threads, the runtime gave {}\n", program, backend->requested_workers(),
+                   backend->workers());
     report.timer_overhead_seconds = timer_overhead_seconds();
     {  // collective on every MPI rank: the job's CPU time, per repetition and for parallelism
         std::vector<double> cpu = report.timing.cpu_seconds;
