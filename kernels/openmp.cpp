@@ -13,6 +13,8 @@
 //           error, not a silent default); else the CPUs this process may use. The team size is
 //           set here, outside the timed region. After a region the pool's threads spin for a
 //           while before sleeping (OMP_WAIT_POLICY): that shows as CPU time, hence parallelism.
+//           The team can be smaller than asked (OMP_THREAD_LIMIT, nested limits): each region
+//           reads omp_get_num_threads() and that is what is reported.
 //           An exception must not leave a parallel region, so tasks capture it.
 #include "backend.hpp"
 #include "cli.hpp"
@@ -20,6 +22,7 @@
 #include "omp_u128_reduction.hpp"
 #include "split.hpp"
 
+#include <atomic>
 #include <cstdlib>
 #include <omp.h>
 #include <string>
@@ -40,6 +43,7 @@ public:
         for (u64 k = 0; k < parts; ++k) {
             const auto [lo, hi] = sumsq::piece(n, parts, k);
             total += sumsq::sum_squares_range(lo, hi);
+            obtained_.store(static_cast<unsigned>(omp_get_num_threads()), std::memory_order_relaxed);
         }
         return total;
     }
@@ -48,16 +52,24 @@ public:
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
         sumsq::FirstException failure;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
-        for (std::size_t k = 0; k < count; ++k) failure.capture([&] { task(k); });
+        for (std::size_t k = 0; k < count; ++k) {
+            obtained_.store(static_cast<unsigned>(omp_get_num_threads()), std::memory_order_relaxed);
+            failure.capture([&] { task(k); });
+        }
         failure.rethrow();
     }
 
-    unsigned workers() const override { return static_cast<unsigned>(threads_); }
+    unsigned workers() const override {
+        const unsigned obtained = obtained_.load(std::memory_order_relaxed);
+        return obtained ? obtained : requested_workers();
+    }
+    unsigned requested_workers() const override { return static_cast<unsigned>(threads_); }
 
     sumsq::Versions runtime_versions() const override { return {{"OpenMP", std::to_string(_OPENMP)}}; }
 
 private:
     int threads_;
+    std::atomic<unsigned> obtained_{0};  // the team size the last region ran with
 };
 
 // --threads, else OMP_NUM_THREADS (its first entry), else the default from the command line.

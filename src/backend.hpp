@@ -56,8 +56,12 @@ public:
     // The wait workload. By default each task is one run_tasks() task that blocks its worker while
     // it waits; a cooperative backend overrides this to overlap waits on one thread.
     virtual void run_wait(WaitWorkload& workload);
-    // Workers actually used (reported as "threads").
+    // Workers actually used (reported as "threads"): the team the runtime gave, which may be
+    // fewer than asked (e.g. OpenMP under OMP_THREAD_LIMIT).
     virtual unsigned workers() const = 0;
+    // Workers asked for (--threads, or the runtime's own setting); the harness warns when
+    // workers() is smaller.
+    virtual unsigned requested_workers() const { return workers(); }
     // Processes taking part (MPI ranks); 1 for everything else.
     virtual unsigned processes() const { return 1; }
     // Whether this process validates and reports (false on MPI ranks other than 0).

@@ -13,6 +13,7 @@
 #include "record/recorder.hpp"
 #include "record/views.hpp"
 #include "stdout_check.hpp"
+#include "thread_check.hpp"
 #include "wait_workload.hpp"
 
 #include <fmt/format.h>
@@ -132,6 +133,7 @@ int run(int argc, char** argv) {
         fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
         return exit_usage;
     }
+    check_threads_can_start(backend->requested_workers());  // exit 3 with one line, not a runtime's abort
     parsed->backend.threads = backend->workers();  // e.g. OpenMP's OMP_NUM_THREADS
     const Options& options = *parsed;
 
@@ -158,6 +160,10 @@ int run(int argc, char** argv) {
         if (long_run) fmt::print(std::cerr, "{}: repetition {}/{} done\n", program, done, options.reps);
     }, [&](unsigned count) { return backend->agree(count); }, std::chrono::milliseconds(options.idle_ms));
     record::end_run();  // the parallelism block's last run: not reported
+    report.options.backend.threads = backend->workers();  // the team obtained, e.g. under OMP_THREAD_LIMIT
+    if (backend->workers() < backend->requested_workers() && backend->reports())
+        fmt::print(std::cerr, "{}: warning: asked for {} threads, the runtime gave {}\n", program, backend->requested_workers(),
+                   backend->workers());
     report.timer_overhead_seconds = timer_overhead_seconds();
     double span_seconds = 0;
     for (const record::Run& run : timed_runs) span_seconds += double(run.span_ns) / 1e9;

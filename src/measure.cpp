@@ -45,19 +45,26 @@ Timing measure(unsigned warmup, unsigned reps, const std::function<void()>& body
     // Parallelism needs a long span: Linux adds a running thread's CPU time to the process clock
     // only at scheduler ticks and switches, so over a millisecond the other threads' work is
     // mostly missing (a 2-thread run measured 1.00 here). Short repetitions are therefore followed
-    // by an untimed block of back-to-back runs lasting about parallelism_min_seconds, its length
-    // fixed in advance from the median (and agreed between processes).
+    // by an untimed block of back-to-back runs lasting about parallelism_min_seconds. Its length is
+    // planned from the fastest repetition (agreed between processes) and bounded by wall time: the
+    // block stops once it has covered parallelism_min_seconds (a slow run, e.g. 1024 threads on one
+    // CPU, must not stretch it to seconds); parallelism_wall_seconds reports the span it covered.
     double wall_total = 0, cpu_total = 0;
     for (double w : timing.wall_seconds) wall_total += w;
     for (double c : timing.cpu_seconds) cpu_total += c;
-    const double median = timing.wall().median;
-    const double wanted = median > 0 ? std::ceil(parallelism_min_seconds / median) : 1e6;
+    const double fastest = timing.wall().min;
+    const double wanted = fastest > 0 ? std::ceil(parallelism_min_seconds / fastest) : 1e6;
     unsigned runs = wall_total < parallelism_min_seconds ? static_cast<unsigned>(std::min(wanted, 1e6)) : 0;
     if (agree) runs = agree(runs);
     if (runs > 0) {
         const double cpu_begin = process_cpu_seconds();
         const auto wall_begin = Clock::now();
-        for (unsigned k = 0; k < runs; ++k) body();
+        const auto bound = std::chrono::duration<double>(parallelism_min_seconds);
+        for (unsigned k = 0; k < runs; ++k) {
+            body();
+            const unsigned covered = Clock::now() - wall_begin >= bound ? 1 : 0;
+            if (agree ? agree(covered) : covered) break;  // every process stops after the same run
+        }
         wall_total = std::chrono::duration<double>(Clock::now() - wall_begin).count();
         cpu_total = process_cpu_seconds() - cpu_begin;
     }

@@ -30,9 +30,10 @@ struct Timing {
 inline constexpr double parallelism_min_seconds = 0.2;
 
 // Runs body `warmup` times untimed, then `reps` times timed. `progress(done)` is called after each
-// timed repetition (for long runs). `agree(count)` returns the number of extra runs every process
-// will make for the parallelism block (MPI ranks must run collectives equally often); by default
-// this process's own count. `idle` is slept, untimed, before each timed repetition (cold calls).
+// timed repetition (for long runs). `agree(count)` returns rank 0's value of count, so that every
+// process makes the same number of runs in the parallelism block (MPI ranks must run collectives
+// equally often): the planned count, and after each run whether the block stops; by default this
+// process's own value. `idle` is slept, untimed, before each timed repetition (cold calls).
 Timing measure(unsigned warmup, unsigned reps, const std::function<void()>& body,
                const std::function<void(unsigned)>& progress = {},
                const std::function<unsigned(unsigned)>& agree = {}, std::chrono::milliseconds idle = {});

@@ -461,3 +461,21 @@ TEST_CASE("trace-steps option: one live line per step with offset, thread and CP
     for (const auto& l : out) CHECK(std::regex_match(l, line));
     REQUIRE(nlohmann::json::parse(r.out)["ok"] == true);  // json stays clean on stdout
 }
+
+TEST_CASE("threads that cannot be started: exit 3 and one line, never an abort") {
+    if (one_thread()) return;  // starts no threads
+    if (::geteuid() != 0) {
+        WARN("skipped: needs root to run the binary as an unprivileged user under ulimit -u");
+        return;
+    }
+    // RLIMIT_NPROC counts the user's threads: 16 is enough for the process (and MPI's own
+    // threads), not for 64 workers.
+    const auto r = run_process("/usr/bin/setpriv", {"--reuid=nobody", "--regid=nogroup", "--clear-groups", "/bin/bash", "-c",
+                                                    "ulimit -u 16 && exec \"$0\" -t 64 -n 1e6 -r 1 --warmup 0", binary});
+    INFO(r.err);
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.empty());
+    REQUIRE_FALSE(lines(r.err).empty());
+    CHECK_THAT(lines(r.err).front(), Catch::Contains("could not start 64 threads: Resource temporarily unavailable"));
+    if (description()["multi_process"] != true) CHECK(lines(r.err).size() == 1);  // mpi: MPI_Abort adds its banner
+}

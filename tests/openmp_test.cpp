@@ -28,3 +28,12 @@ TEST_CASE("a bad OMP_NUM_THREADS without --threads is bad input") {
     REQUIRE_THAT(r.err, Catch::Contains("sumsq-openmp: OMP_NUM_THREADS: "));
     REQUIRE_THAT(r.err, Catch::Contains("or pass --threads"));
 }
+
+TEST_CASE("OMP_THREAD_LIMIT: the team obtained is reported, with a warning") {
+    const auto r = sumsq::test::run_process(SUMSQ_BINARY, {"-t", "2", "--workload", "wait", "--wait-ms", "1", "--format", "json", "-r", "1"},
+                                            {"OMP_THREAD_LIMIT=1"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["threads"] == 1);
+    CHECK_THAT(r.err, Catch::Contains("asked for 2 threads, the runtime gave 1"));
+}
