@@ -128,12 +128,14 @@ int run(int argc, char** argv) {
         if (!parsed->timeline_path.empty()) timeline_file = std::make_unique<OutputFile>("--timeline", parsed->timeline_path);
         if (!parsed->cpus.empty()) restrict_to_cpus(parsed->cpus);  // before any worker exists
         cpus_allowed = allowed_cpus();  // before a backend pins its thread (interleaved)
+        check_threads_can_start(parsed->backend.threads);  // exit 3 with one line, not a runtime's abort (pools start below)
         backend = make_backend(parsed->backend);  // pools, arenas, thread limits: outside the timed region
     } catch (const UsageError& e) {
         fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
         return exit_usage;
     }
-    check_threads_can_start(backend->requested_workers());  // exit 3 with one line, not a runtime's abort
+    if (backend->requested_workers() != parsed->backend.threads)  // e.g. OpenMP's OMP_NUM_THREADS
+        check_threads_can_start(backend->requested_workers());
     parsed->backend.threads = backend->workers();  // e.g. OpenMP's OMP_NUM_THREADS
     const Options& options = *parsed;
 

@@ -114,7 +114,7 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
     REQUIRE(scratch.entries() == std::vector<std::string>{"results"});
 }
 
-TEST_CASE("--cpu-rows threads@0: an extra row of threads on one CPU, at 2 threads only, concurrent but not parallel") {
+TEST_CASE("cpu rows: threads@0 is an extra row of threads on one CPU, at 2 threads only, concurrent but not parallel") {
     Scratch scratch("compare-cpu-rows");
     const auto out = scratch.dir / "results";
     const auto run = run_process(compare, {"--backends", "serial,threads", "--cpu-rows", "threads@0", "--workloads", "sum", "--sizes", "1e6",
@@ -135,7 +135,7 @@ TEST_CASE("--cpu-rows threads@0: an extra row of threads on one CPU, at 2 thread
     CHECK(restricted_threads == std::vector<unsigned>{2});  // one thread on one CPU shows nothing new
 }
 
-TEST_CASE("--cpus and --cpu-rows: bad input exits 2 with one line") {
+TEST_CASE("cpus and cpu rows: bad input exits 2 with one line") {
     const auto [args, expected] = GENERATE(table<std::vector<std::string>, std::string>({
         {{"--cpus", "x"}, "--cpus: 'x' is not a CPU list"},
         {{"--cpus", "99999"}, "--cpus: CPU 99999 is not available to this process"},
@@ -156,7 +156,7 @@ TEST_CASE("--cpus and --cpu-rows: bad input exits 2 with one line") {
 TEST_CASE("lesson.svg: eight timelines, {wait, sum} x {serial, interleaved, threads on one CPU, threads}") {
     Scratch scratch("compare-lesson");
     const auto out = scratch.dir / "results";
-    const auto r = run_process(compare, {"--backends", "serial,interleaved,threads", "--workloads", "wait", "--quick",
+    const auto r = run_process(compare, {"--backends", "serial,interleaved,threads", "--workloads", "wait", "--quick", "--tasks", "2",
                                          "--wait-reps", "1", "--steps", "2", "--out", out.string()});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
@@ -413,7 +413,7 @@ TEST_CASE("out: on a nearly full filesystem: the old directory stays byte-identi
     const auto first = run_process(compare, with(small, {"--out", out.string()}));
     REQUIRE(first.exit_code == 0);
     const auto before = contents(out);
-    REQUIRE(before.size() == 5);
+    REQUIRE(before.size() == 6);  // results.json, results.csv, three plots, index.html
     // Leave 24 KB: enough for the JSON and CSV, not for the plots.
     struct statvfs info{};
     REQUIRE(::statvfs(disk.dir.c_str(), &info) == 0);
@@ -464,7 +464,7 @@ TEST_CASE("out: holds one run's files: plots skipped the second time leave no ol
     std::vector<std::string> files;
     for (const auto& e : fs::directory_iterator(out)) files.push_back(e.path().filename().string());
     std::sort(files.begin(), files.end());
-    CHECK(files == std::vector<std::string>{"results.csv", "results.json"});
+    CHECK(files == std::vector<std::string>{"index.html", "results.csv", "results.json"});
 }
 
 TEST_CASE("Ctrl-C during the plot step exits 130 and commits nothing") {
@@ -592,8 +592,8 @@ TEST_CASE("diff: the whole file is validated: exit 2 naming the file and the fie
 TEST_CASE("diff: zero times prints no inf") {
     Scratch scratch("compare-diffzero");
     const fs::path a = scratch.dir / "a.json", b = scratch.dir / "b.json";
-    std::ofstream(a) << R"({"runs":[{"backend":"serial","workload":"sum","n":0,"threads":1,"status":"OK","wall_seconds":{"all":[0,0,0,0]}}]})";
-    std::ofstream(b) << R"({"runs":[{"backend":"serial","workload":"sum","n":0,"threads":1,"status":"OK","wall_seconds":{"all":[1e-9,1e-9,2e-9,1e-9]}}]})";
+    std::ofstream(a) << R"({"runs":[{"backend":"serial","workload":"sum","n":0,"threads":1,"status":"OK","process_medians":[0,0,0,0]}]})";
+    std::ofstream(b) << R"({"runs":[{"backend":"serial","workload":"sum","n":0,"threads":1,"status":"OK","process_medians":[1e-9,1e-9,2e-9,1e-9]}]})";
     const auto r = run_process(compare, {"--diff", a.string(), b.string()});
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, !Catch::Contains("inf") && !Catch::Contains("nan"));
