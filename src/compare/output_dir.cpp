@@ -121,8 +121,12 @@ OutputDir::~OutputDir() {
 }
 
 void OutputDir::write(const std::string& file, const std::string& contents) const {
-    OutputFile out("--out", staged(file));
-    out.commit(contents);
+    try {
+        OutputFile out("--out", staged(file));
+        out.commit(contents);
+    } catch (const std::exception& e) {  // e.g. a full disk: nothing has touched the final directory yet
+        throw std::runtime_error(fmt::format("{}; '{}' was left as it was", e.what(), dir_));
+    }
 }
 
 void OutputDir::discard(const std::string& file) const {
