@@ -630,7 +630,7 @@ Run synthetic(const std::string& backend, unsigned threads, sumsq::u64 n, const 
 
 struct Synthetic {
     sumsq::compare::CompareOptions options;
-    std::vector<sumsq::compare::BackendBinary> backends{{"serial", "", "", true, true, false}, {"threads", "", "", false, true, false}};
+    std::vector<sumsq::compare::BackendBinary> backends{{"serial", "", "", true, true, false, "", false}, {"threads", "", "", false, true, false, "", false}};
     std::vector<Run> runs;
     sumsq::compare::Analysis analyse() const { return sumsq::compare::analyse(options, backends, runs, {}); }
 };
