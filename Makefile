@@ -15,7 +15,7 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	$(BUILD_DIR)/bin/sumsq-compare --rounds 4 --cpu-rows threads@0 --out results
+	$(BUILD_DIR)/bin/sumsq-compare --rounds 4 --wait-ms 10 --cpu-rows threads@0 --out results
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

@@ -89,9 +89,10 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
             for (const BackendBinary& b : backends) {
                 const Run* own = b.name == "serial" || (workload == "wait" && b.one_thread) ? nullptr : find_run(runs, b.name, workload, n, 1);
                 if (!own) continue;
-                auto all = serial->process_medians();
-                for (double x : own->process_medians()) all.push_back(x);
-                const double s = *std::max_element(all.begin(), all.end()) / *std::min_element(all.begin(), all.end()) - 1;
+                // How far apart the two medians of identical work came out (each the median of its
+                // processes'): the process-to-process scatter itself is already in every interval.
+                const double x = serial->wall_median(), y = own->wall_median();
+                const double s = std::max(x, y) / std::min(x, y) - 1;
                 spread = std::max(spread.value_or(0.0), s);
             }
             if (spread) a.noise.push_back({workload, n, *spread}), a.noise_max = std::max(a.noise_max, *spread);
@@ -107,8 +108,10 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
             s.efficiency = Interval{s.speedup->lo / s.workers, s.speedup->mid / s.workers, s.speedup->hi / s.workers};
             s.indistinguishable = s.speedup->contains(1.0);
             const double floor = a.floor(r.workload, r.n);
-            s.ahead = s.workers >= 2 && s.speedup->lo > 1 + floor;
-            s.behind = s.workers >= 2 && s.speedup->hi < 1 / (1 + floor);
+            // A finding needs both: every process on one side of serial's (the interval excludes 1)
+            // and a median difference larger than identical work showed (the noise floor).
+            s.ahead = s.workers >= 2 && s.speedup->lo > 1 && s.speedup->mid > 1 + floor;
+            s.behind = s.workers >= 2 && s.speedup->hi < 1 && s.speedup->mid < 1 / (1 + floor);
         }
         if (s.workers > 1)
             if (const Run* own = find_run(runs, r.backend, r.workload, r.n, 1)) s.scaling = own->wall_median() / s.median;
@@ -162,8 +165,13 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
             if (const Run* r = best_run(runs, a, b.name, "wait", 0)) {
                 const ConfigStats& s = a.of(runs, *r);
                 if (s.speedup && s.speedup->lo > 1 + a.floor("wait", 0))
+                {
+                    // The CPUs this configuration could use (a --cpu-rows row: fewer than the machine's).
+                    const auto allowed = r->data.is_object() && r->data.contains("cpus_allowed") && r->data["cpus_allowed"].is_array()
+                        ? static_cast<unsigned>(r->data["cpus_allowed"].size()) : cpus;
                     parts.push_back(fmt::format("wait {} at {}{} (parallelism {})", speedup_text(s, true), workers_text(*r),
-                                                r->oversubscribed(cpus) ? " on " + plural(cpus, "CPU") : "", parallelism_text(s.parallelism)));
+                                                r->threads > allowed ? " on " + plural(allowed, "CPU") : "", parallelism_text(s.parallelism)));
+                }
             }
         if (parts.empty()) continue;
         std::string line = b.name + ": ";

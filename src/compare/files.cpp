@@ -18,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <sys/stat.h>
 
 namespace sumsq::compare {
@@ -36,7 +37,13 @@ std::string draw_plots(OutputDir& out, const CompareOptions& o, const std::vecto
     const ChildResult drawn = run_child({"/bin/sh", "-c", "cd \"$0\" && exec \"$1\" plots.gp", staging, gnuplot}, std::chrono::seconds(60));
     if (drawn.end != ChildResult::End::exited || drawn.exit_code != 0) {
         for (const char* svg : {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg"}) fs::remove(out.staged(svg));
-        return "plots skipped: gnuplot failed: " + drawn.err.substr(0, drawn.err.find('\n'));
+        // gnuplot's message is the line naming the script line; it starts with a blank line and the echoed command
+        std::string reason = "gnuplot ended without a message";
+        std::istringstream lines(drawn.err);
+        for (std::string line; std::getline(lines, line);)
+            if (line.find("plots.gp\"") != std::string::npos || (reason.starts_with("gnuplot ended") && line.find_first_not_of(" \t^") != std::string::npos))
+                reason = line;
+        return "plots skipped: gnuplot failed: " + reason;
     }
     return "plots drawn with gnuplot";
 }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -21,6 +23,14 @@ std::string colour(const std::string& backend) {
     unsigned h = 0;
     for (char c : backend) h = h * 31 + static_cast<unsigned char>(c);
     return spare[h % 4];
+}
+
+// A gnuplot datablock name for a backend's data: letters, digits and '_' only (a --cpu-rows row
+// is named "threads@0").
+std::string block_id(const std::string& prefix, const std::string& backend) {
+    std::string id = "$" + prefix + "_";
+    for (char c : backend) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return id;
 }
 
 std::string style(const std::string& backend) { return fmt::format("lw 2 pt 7 ps 1.2 lc rgb '{}' title '{}'", colour(backend), backend); }
@@ -41,7 +51,7 @@ std::string bar_panel(const std::string& name, const std::vector<std::pair<std::
             block += fmt::format("{:.4f} {:.6g} {:.6g} {:.6g}\n", b.x, b.y, b.lo, b.hi);
             if (b.y < 0.06 * top) labels += fmt::format("{:.4f} {:.6g} \"{:.2f}\"\n", b.x, b.y + 0.03 * top, b.y);
         }
-        const std::string id = fmt::format("${}_{}", name, backend);
+        const std::string id = block_id(name, backend);
         data += fmt::format("{} << EOD\n{}EOD\n", id, block);
         plots += fmt::format("{}{} using 1:2:({}) with boxes fs solid 0.85 border -1 lc rgb '{}' title '{}'", plots.empty() ? "" : ", ", id,
                              width, colour(backend), backend);
@@ -79,8 +89,8 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
                     if (const auto& s = a.of(runs, r).speedup)
                         block += fmt::format("{:.3f} {:.6g} {:.6g} {:.6g}\n", r.threads + nudge, s->mid, s->lo, s->hi);
             if (block.empty()) continue;
-            script += fmt::format("$speedup_{} << EOD\n{}EOD\n", b.name, block);
-            plots += fmt::format("{}$speedup_{} using 1:2:3:4 with yerrorlines {}", plots.empty() ? "" : ", ", b.name, style(b.name));
+            script += fmt::format("{} << EOD\n{}EOD\n", block_id("speedup", b.name), block);
+            plots += fmt::format("{}{} using 1:2:3:4 with yerrorlines {}", plots.empty() ? "" : ", ", block_id("speedup", b.name), style(b.name));
         }
         if (!plots.empty())
             script += fmt::format("set output 'speedup_vs_threads.svg'\nset title \"Speedup vs serial, sum workload, N = {}\\n"
@@ -99,8 +109,8 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
                         block += fmt::format("{} {:.6g} {:.6g} {:.6g}\n", n, s.median, s.low, s.high);
                     }
                 if (block.empty()) continue;
-                script += fmt::format("$time_{} << EOD\n{}EOD\n", b.name, block);
-                plots += fmt::format("{}$time_{} using 1:2:3:4 with yerrorlines {}", plots.empty() ? "" : ", ", b.name, style(b.name));
+                script += fmt::format("{} << EOD\n{}EOD\n", block_id("time", b.name), block);
+                plots += fmt::format("{}{} using 1:2:3:4 with yerrorlines {}", plots.empty() ? "" : ", ", block_id("time", b.name), style(b.name));
             }
         if (!plots.empty())
             script += fmt::format("set output 'time_vs_n.svg'\nset title \"Median wall time vs N, sum workload\\n(each backend at its best configuration with 2 or more workers where it has them; bars: process spread)\"\n"
