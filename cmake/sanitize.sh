@@ -16,9 +16,9 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # Leak checking everywhere but MPI: Open MPI's dlopen'ed components leak at exit and are unloaded
 # before LeakSanitizer can name them, so they cannot be suppressed by library name.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE valgrind -E '^(mpi|compare)/'
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE valgrind -E '^(mpi|compare|multihost)/'
 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs" -R '^(mpi|compare)/'
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -R '^(mpi|compare|multihost)/'
 echo "== ASan with leak checking: sumsq-compare itself, on the backends without MPI"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   build-asan/bin/sumsq-compare --quick --backends serial,threads,pool,openmp,tbb,pstl,interleaved --out "$(mktemp -d)/out" >/dev/null

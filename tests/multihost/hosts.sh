@@ -1,4 +1,5 @@
 # hosts.sh — namespaced "hosts" for the multihost tests (sourced by run.sh; bash, root).
+# shellcheck disable=SC2034  # MH_HOSTS, MH_PID: read by run.sh
 # Host k is network namespace ${MH_PREFIX}h$k with eth0 = 10.217.17.(k+1)/24, plugged into a
 # bridge in ${MH_PREFIX}sw. Links are created directly inside the namespaces: nothing appears in
 # the root namespace, no route leads out, and deleting the namespaces deletes the links.
@@ -9,7 +10,7 @@ MH_STEM=sumsqmh-
 MH_PREFIX="${MH_STEM}$$-"
 MH_SUBNET=10.217.17.0/24
 MH_DIR=""
-MH_HOSTS=0
+MH_HOSTS=0  # hosts built by mh_setup (read by run.sh)
 
 mh_addr() { echo "10.217.17.$(($1 + 1))"; }
 
@@ -18,9 +19,11 @@ mh_remove_ns() {
   local ns=$1 pids
   pids=$(ip netns pids "$ns" 2>/dev/null)
   if [ -n "$pids" ]; then
+    # shellcheck disable=SC2086  # one word per pid
     kill -TERM $pids 2>/dev/null
     sleep 0.5
     pids=$(ip netns pids "$ns" 2>/dev/null)
+    # shellcheck disable=SC2086
     [ -n "$pids" ] && kill -KILL $pids 2>/dev/null
   fi
   ip netns delete "$ns" 2>/dev/null
