@@ -177,9 +177,9 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
         result.push_back({name, path, info.value("model", ""), info.value("one_thread", false),
                           info.value("runs_wait_workload", true), info.value("multi_process", false), options.cpus});
     }
-    for (const auto& row : options.cpu_rows) {
-        const std::string& name = row.first;  // not a structured binding: clang 14 cannot capture one
-        const std::string& cpus = row.second;
+    for (const auto& extra : options.cpu_rows) {
+        const std::string& name = extra.first;  // not a structured binding: clang 14 cannot capture one
+        const std::string& cpus = extra.second;
         const auto base = std::find_if(result.begin(), result.end(), [&](const BackendBinary& b) { return b.name == name && !b.cpu_row; });
         if (base == result.end()) throw UsageError(fmt::format("--cpu-rows: '{}' is not among the backends of this run", name));
         if (base->one_thread || base->multi_process)
