@@ -35,6 +35,13 @@ std::string block_id(const std::string& prefix, const std::string& backend) {
 
 std::string style(const std::string& backend) { return fmt::format("lw 2 pt 7 ps 1.2 lc rgb '{}' title '{}'", colour(backend), backend); }
 
+// One backend's series for a yerrorlines plot: its datablock in the script, its entry in the plot command.
+void append_series(std::string& script, std::string& plots, const std::string& prefix, const std::string& backend, const std::string& block) {
+    const std::string id = block_id(prefix, backend);
+    script += fmt::format("{} << EOD\n{}EOD\n", id, block);
+    plots += fmt::format("{}{} using 1:2:3:4 with yerrorlines {}", plots.empty() ? "" : ", ", id, style(backend));
+}
+
 // Bars of the workload matrix: one panel, x = workload group, one bar per backend.
 struct Bar {
     double x, y, lo, hi;
@@ -89,8 +96,7 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
                     if (const auto& s = a.of(runs, r).speedup)
                         block += fmt::format("{:.3f} {:.6g} {:.6g} {:.6g}\n", r.threads + nudge, s->mid, s->lo, s->hi);
             if (block.empty()) continue;
-            script += fmt::format("{} << EOD\n{}EOD\n", block_id("speedup", b.name), block);
-            plots += fmt::format("{}{} using 1:2:3:4 with yerrorlines {}", plots.empty() ? "" : ", ", block_id("speedup", b.name), style(b.name));
+            append_series(script, plots, "speedup", b.name, block);
         }
         if (!plots.empty())
             script += fmt::format("set output 'speedup_vs_threads.svg'\nset title \"Speedup vs serial, sum workload, N = {}\\n"
@@ -109,8 +115,7 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
                         block += fmt::format("{} {:.6g} {:.6g} {:.6g}\n", n, s.median, s.low, s.high);
                     }
                 if (block.empty()) continue;
-                script += fmt::format("{} << EOD\n{}EOD\n", block_id("time", b.name), block);
-                plots += fmt::format("{}{} using 1:2:3:4 with yerrorlines {}", plots.empty() ? "" : ", ", block_id("time", b.name), style(b.name));
+                append_series(script, plots, "time", b.name, block);
             }
         if (!plots.empty())
             script += fmt::format("set output 'time_vs_n.svg'\nset title \"Median wall time vs N, sum workload\\n(each backend at its best configuration with 2 or more workers where it has them; bars: process spread)\"\n"
