@@ -18,7 +18,7 @@
 #include "backend.hpp"
 #include "scheduler.hpp"
 #include "split.hpp"
-#include "wait_workload.hpp"
+#include "workloads/wait_workload.hpp"
 
 #include <algorithm>
 #include <vector>

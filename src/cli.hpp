@@ -4,7 +4,7 @@
 
 #include "backend.hpp"
 #include "sum_squares.hpp"
-#include "wait_workload.hpp"
+#include "workloads/wait_workload.hpp"
 #include "workloads/jobs.hpp"
 
 #include <optional>

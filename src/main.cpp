@@ -14,7 +14,7 @@
 #include "record/views.hpp"
 #include "stdout_check.hpp"
 #include "thread_check.hpp"
-#include "wait_workload.hpp"
+#include "workloads/wait_workload.hpp"
 #include "workloads/jobs.hpp"
 #include "memory_check.hpp"
 

@@ -151,7 +151,10 @@ void print_table(std::ostream& out, const RunReport& r) {
     if (!is_wait(r)) {
         const nlohmann::json s = schedule_json(r);
         std::string detail;
-        if (!s["chunk"].is_null()) detail = fmt::format(" (chunks of {} {})", grouped(s["chunk"].get<u64>()), r.options.workload == Workload::jobs ? "jobs" : "elements");
+        if (!s["chunk"].is_null()) {
+            const u64 chunk = s["chunk"].get<u64>();
+            detail = fmt::format(" (chunks of {} {}{})", grouped(chunk), r.options.workload == Workload::jobs ? "job" : "element", chunk == 1 ? "" : "s");
+        }
         if (!s["grain"].is_null()) detail = fmt::format(" (grain {})", grouped(s["grain"].get<u64>()));
         fmt::print(out, "  schedule     {}{}{}\n", s["name"].get<std::string>(), detail, s["nested"].get<bool>() ? ", large jobs split inside (--nested)" : "");
     }

@@ -5,7 +5,7 @@
 #include "cli.hpp"
 #include "measure.hpp"
 #include "record/recorder.hpp"
-#include "wait_workload.hpp"
+#include "workloads/wait_workload.hpp"
 
 #include <nlohmann/json.hpp>
 

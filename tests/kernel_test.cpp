@@ -3,7 +3,7 @@
 // exceptions from tasks, and the wait workload.
 #include "backend.hpp"
 #include "reference.hpp"
-#include "wait_workload.hpp"
+#include "workloads/wait_workload.hpp"
 #include "workloads/jobs.hpp"
 
 #include <catch2/catch.hpp>
