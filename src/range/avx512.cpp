@@ -23,7 +23,6 @@
 
 #include <simde/x86/avx512.h>
 
-#include <bit>
 #include <cstdint>
 
 namespace sumsq::range {
@@ -44,7 +43,7 @@ u128 SUMSQ_AVX512_FUNCTION(u64 lo, u64 hi) noexcept {
         for (int v = 0; v < vectors; ++v) {
             const simde__m512i square = simde_mm512_mul_epu32(index[v], index[v]);
             wrapped[v] = simde_mm512_add_epi64(wrapped[v], square);
-            kept += static_cast<u64>(std::popcount(static_cast<unsigned>(simde_mm512_cmpge_epu64_mask(wrapped[v], square))));
+            kept += static_cast<u64>(__builtin_popcount(simde_mm512_cmpge_epu64_mask(wrapped[v], square)));  // builtin: std::popcount is a weak symbol at -O0
             index[v] = simde_mm512_add_epi64(index[v], stride);
         }
     }
