@@ -24,6 +24,7 @@
 #include <mpi.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -110,9 +111,12 @@ public:
         const u128 mine = slice_sum(work, lo, hi);
         u128 total = 0;
         MPI_Reduce(&mine, &total, 1, u128_type_, u128_add_, 0, MPI_COMM_WORLD);
-        if (const auto results = work.job_results(); !results.empty())  // 0 except where this rank ran the job
+        if (const auto results = work.job_results(); !results.empty()) {  // each job's result, summed over ranks:
+            std::fill(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(lo), u128{0});  // 0 where another
+            std::fill(results.begin() + static_cast<std::ptrdiff_t>(hi), results.end(), u128{0});   // rank ran the job
             MPI_Reduce(rank_ == 0 ? MPI_IN_PLACE : results.data(), results.data(), static_cast<int>(results.size()),
                        u128_type_, u128_add_, 0, MPI_COMM_WORLD);
+        }
         return total;
     }
 

@@ -45,6 +45,24 @@ TEST_CASE("hybrid: 2 ranks x 2 threads is exact") {
     REQUIRE(json["threads_per_rank"] == 2);
 }
 
+TEST_CASE("under mpirun, jobs (every job checked, repeated runs) and the distributed array are exact") {
+    const int ranks = GENERATE(2, 3);
+    for (const std::vector<std::string> args : {std::vector<std::string>{"--workload", "jobs", "-n", "1e7", "--order", "descending"},
+                                                std::vector<std::string>{"--workload", "jobs", "-n", "5", "--jobs", "7"},
+                                                std::vector<std::string>{"--workload", "array", "-n", "1000003"},
+                                                std::vector<std::string>{"--workload", "array", "-n", "2", "--fill", "one"}}) {
+        std::vector<std::string> full = args;
+        full.insert(full.end(), {"-t", "1", "-r", "3", "--format", "json"});
+        INFO("ranks " << ranks << " " << args[1] << " N " << args[3]);
+        const auto r = mpirun(ranks, full);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto json = nlohmann::json::parse(r.out);
+        REQUIRE(json["ok"] == true);
+        REQUIRE(json["result"] == json["expected"]);
+    }
+}
+
 TEST_CASE("bad input under mpirun: exit 2 and one message, not one per rank") {
     const auto args = GENERATE(std::vector<std::string>{"-n", "-5"}, std::vector<std::string>{"--bogus"},
                                std::vector<std::string>{"-t", "0"}, std::vector<std::string>{"--workload", "wait"});
