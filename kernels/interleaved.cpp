@@ -3,9 +3,10 @@
 // Model:    concurrency without parallelism. The tasks are structured to overlap, but one thread,
 //           pinned to one CPU, runs them by turns (kernels/scheduler.hpp). A task gives up the CPU
 //           only where it says co_await.
-// Split:    [0, N) in --tasks contiguous pieces (default 4); each task sums its piece --step
-//           elements at a time (default 65,536) and yields after every step, so the tasks'
-//           progress interleaves: A's first step, B's first step, …, A's second step, …
+// Split:    elements: [0, N) in --tasks contiguous pieces (default 4); jobs: one task per job.
+//           Each task sums its elements --step at a time (default 65,536) and yields after every
+//           step, so the tasks' progress interleaves: A's first step, B's first step, …, A's
+//           second step, … (round robin: a long job shares the core with the short ones).
 // Combine:  each task adds into its own partial; no locks are needed because no two tasks ever
 //           run at the same time. After run() returns, the partials are added.
 // Notice:   measured parallelism is ≈1.00 on the sum workload: interleaving adds no CPU, so the
@@ -17,7 +18,7 @@
 #include "backend.hpp"
 #include "scheduler.hpp"
 #include "split.hpp"
-#include "wait_workload.hpp"
+#include "workloads/wait_workload.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -29,12 +30,12 @@ using sumsq::u64;
 using sumsq::coop::Scheduler;
 using sumsq::coop::Task;
 
-// Sums [lo, hi) in steps, yielding after each. Parameters are copied into the coroutine frame;
-// `partial` and `scheduler` outlive the task (they live until run() returns).
-Task sum_piece(Scheduler& scheduler, u64 lo, u64 hi, u64 step, u128& partial) {
+// Sums units [lo, hi) of `work` in steps, yielding after each. Parameters are copied into the
+// coroutine frame; `partial` and `scheduler` outlive the task (they live until run() returns).
+Task sum_piece(Scheduler& scheduler, sumsq::Work work, u64 lo, u64 hi, u64 step, u128& partial) {
     while (lo < hi) {
         const u64 end = hi - lo > step ? lo + step : hi;
-        partial += sumsq::sum_squares_range(lo, end);
+        partial += work.sum(lo, end);
         lo = end;
         co_await scheduler.yield();
     }
@@ -59,16 +60,22 @@ class Interleaved final : public sumsq::Backend {
 public:
     Interleaved(unsigned tasks, u64 step) : tasks_(tasks), step_(step) {}
 
-    u128 sum_squares(u64 n) override {
-        std::vector<u128> partial(tasks_, 0);
+    u128 reduce(const sumsq::Work& work) override {
+        const u64 tasks = work.has_jobs() ? work.count() : tasks_;
+        std::vector<u128> partial(tasks, 0);
         Scheduler scheduler;
-        for (unsigned k = 0; k < tasks_; ++k) {
-            const auto [lo, hi] = sumsq::piece(n, tasks_, k);
-            scheduler.spawn(sum_piece(scheduler, lo, hi, step_, partial[k]));
+        for (u64 k = 0; k < tasks; ++k) {
+            if (work.has_jobs()) {  // task k: job k's elements
+                const sumsq::Work job = work.job(k);
+                scheduler.spawn(sum_piece(scheduler, job, 0, job.count(), step_, partial[k]));
+            } else {
+                const auto [lo, hi] = sumsq::piece(work.count(), tasks, k);
+                scheduler.spawn(sum_piece(scheduler, work, lo, hi, step_, partial[k]));
+            }
         }
         scheduler.run();
         u128 total = 0;
-        for (const u128 p : partial) total += p;
+        for (u64 k = 0; k < tasks; ++k) total += work.has_jobs() ? work.keep(k, partial[k]) : partial[k];
         return total;
     }
 
@@ -100,6 +107,7 @@ const sumsq::BackendInfo sumsq::backend_info{
     .thread_model = ThreadModel::one_thread,
     .one_thread_reason = "it interleaves its tasks on one pinned core by design: concurrent, never parallel",
     .splits_into_tasks = true,
+    .fixed_schedule = "round-robin",
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {

@@ -2,9 +2,11 @@
 //
 // Model:    K processes (ranks) started by `mpirun -np K`, on one machine or many; they share no
 //           memory and cooperate only by messages. Started without mpirun: one rank.
-// Split:    [0, N) in K contiguous slices (src/split.hpp); rank r sums slice r. With --threads
-//           P > 1 each rank also splits its slice over P OpenMP threads (hybrid MPI + OpenMP).
-// Combine:  MPI_Reduce to rank 0. MPI has no 128-bit integer type, so a partial travels as a
+// Split:    the units (elements, or jobs) in K contiguous slices (src/split.hpp); rank r sums
+//           slice r — a static split: with jobs in descending order rank 0 gets the largest. With
+//           --threads P > 1 each rank also splits its slice over P OpenMP threads (hybrid MPI +
+//           OpenMP). An array is distributed: each rank allocates and fills only its own slice.
+// Combine:  MPI_Reduce to rank 0 (for jobs, each job's result too, for per-job validation). MPI has no 128-bit integer type, so a partial travels as a
 //           derived datatype of two contiguous 64-bit words (the u128's memory), and a
 //           user-defined commutative operation adds them as u128 — carries included, which two
 //           separate MPI_SUMs on the halves would lose. Rank 0 validates and prints; the other
@@ -99,17 +101,22 @@ public:
     }
 
     // The total is valid on rank 0 only (the one that validates).
-    u128 sum_squares(u64 n) override {
+    u128 reduce(const sumsq::Work& work) override {
         // Start together. MPI_Reduce returns at once on a non-root rank (16 bytes go eagerly), so
         // without this the other ranks run ahead into the next repetitions and rank 0's clock
         // measures only its own slice: 4 ranks on 2 CPUs measured "3.95x serial".
         MPI_Barrier(MPI_COMM_WORLD);
-        const auto [lo, hi] = sumsq::piece(n, static_cast<u64>(ranks_), static_cast<u64>(rank_));
-        const u128 mine = slice_sum(lo, hi);
+        const auto [lo, hi] = local_units(work.count());
+        const u128 mine = slice_sum(work, lo, hi);
         u128 total = 0;
         MPI_Reduce(&mine, &total, 1, u128_type_, u128_add_, 0, MPI_COMM_WORLD);
+        if (const auto results = work.job_results(); !results.empty())  // 0 except where this rank ran the job
+            MPI_Reduce(rank_ == 0 ? MPI_IN_PLACE : results.data(), results.data(), static_cast<int>(results.size()),
+                       u128_type_, u128_add_, 0, MPI_COMM_WORLD);
         return total;
     }
+
+    sumsq::Piece local_units(u64 count) const override { return sumsq::piece(count, static_cast<u64>(ranks_), static_cast<u64>(rank_)); }
 
     // Rank r runs tasks r, r + K, … on its threads.
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
@@ -145,13 +152,13 @@ public:
 
 private:
     // This rank's slice, over its OpenMP threads when --threads > 1.
-    u128 slice_sum(u64 lo, u64 hi) const {
+    u128 slice_sum(const sumsq::Work& work, u64 lo, u64 hi) const {
         const u64 parts = static_cast<u64>(threads_);
         u128 total = 0;
 #pragma omp parallel for schedule(static) num_threads(threads_) reduction(u128_plus : total)
         for (u64 k = 0; k < parts; ++k) {
             const auto piece = sumsq::piece(hi - lo, parts, k);
-            total += sumsq::sum_squares_range(lo + piece.lo, lo + piece.hi);
+            total += work.sum(lo + piece.lo, lo + piece.hi);
         }
         return total;
     }
@@ -169,6 +176,7 @@ const sumsq::BackendInfo sumsq::backend_info{
     .runs_wait_workload = false,
     .wait_refusal = "runs the sum workload only: its ranks share no clock-ordered log of steps",
     .multi_process = true,
+    .fixed_schedule = "blocks",
     .process_setup = setup_process,
     .process_failed = abort_job,
 };

@@ -1,14 +1,23 @@
-// openmp — `#pragma omp parallel for` with a reduction on the 128-bit sum.
+// openmp — `#pragma omp parallel for` with a reduction on the 128-bit sum, and OpenMP's schedule.
 //
 // Model:    a pool of threads (libgomp) created once and reused; the pragma forks the loop over
 //           the pool and joins at its end.
-// Split:    the loop runs over P pieces of [0, N); schedule(static) gives each thread one piece,
-//           decided before the loop starts (no balancing at run time, and none needed: the
-//           pieces cost the same).
+// Split:    the loop runs over chunks of the units (elements, or jobs) and `schedule` decides who
+//           runs which: static (default) deals them out before the loop starts — without CHUNK one
+//           contiguous chunk per thread, no balancing and none needed when units cost the same;
+//           dynamic hands the next chunk to whichever thread is free (balances uneven work, one
+//           shared counter update per chunk); guided hands out big chunks first, then smaller
+//           ones. --schedule KIND[,CHUNK] picks it at run time: the loop says schedule(runtime)
+//           and omp_set_schedule() sets the kind. CHUNK counts units; each loop iteration is one
+//           chunk, so a chunk of elements is one call of the vector kernel.
 // Combine:  `reduction(u128_plus : total)`: every thread adds into a private copy, initialised to
 //           0, and OpenMP adds the copies into `total` at the join. The built-in `+` reduction
 //           does not cover unsigned __int128, so a reduction is declared for it
 //           (src/omp_u128_reduction.hpp, one line): the idiom to learn for any type.
+// Nested:   --nested (jobs): a large job is split inside with `taskloop`, whose tasks run on the
+//           same team: a thread that ran out of jobs picks them up while it waits at the loop's
+//           end. Nested parallel regions were the other choice; they start a new team per job
+//           (P × P threads on P CPUs, and thread start-up per region) — tasks compose, teams do not.
 // Notice:   threads: --threads wins; without it OMP_NUM_THREADS (checked: a bad value is an
 //           error, not a silent default); else the CPUs this process may use. The team size is
 //           set here, outside the timed region. After a region the pool's threads spin for a
@@ -20,8 +29,8 @@
 #include "cli.hpp"
 #include "first_exception.hpp"
 #include "omp_u128_reduction.hpp"
-#include "split.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <omp.h>
@@ -34,15 +43,20 @@ using sumsq::u64;
 
 class OpenMP final : public sumsq::Backend {
 public:
-    explicit OpenMP(unsigned threads) : threads_(static_cast<int>(threads)) { omp_set_num_threads(threads_); }
+    OpenMP(unsigned threads, const sumsq::Schedule& schedule) : threads_(static_cast<int>(threads)), schedule_(schedule) {
+        omp_set_num_threads(threads_);
+    }
 
-    u128 sum_squares(u64 n) override {
-        const u64 parts = static_cast<u64>(threads_);
+    u128 reduce(const sumsq::Work& work) override {
+        const u64 count = work.count(), chunk = sumsq::effective_chunk(schedule_, count, workers(), work.default_chunk());
+        const u64 chunks = (count + chunk - 1) / chunk;
+        omp_set_schedule(kind(schedule_.kind), 1);  // 1 iteration = 1 chunk of `chunk` units
+        const bool nested = schedule_.nested && work.has_jobs();
         u128 total = 0;
-#pragma omp parallel for schedule(static) num_threads(threads_) reduction(u128_plus : total)
-        for (u64 k = 0; k < parts; ++k) {
-            const auto [lo, hi] = sumsq::piece(n, parts, k);
-            total += sumsq::sum_squares_range(lo, hi);
+#pragma omp parallel for schedule(runtime) num_threads(threads_) reduction(u128_plus : total)
+        for (u64 c = 0; c < chunks; ++c) {
+            const u64 lo = c * chunk, hi = std::min(count, lo + chunk);
+            total += nested ? jobs_split_inside(work, lo, hi) : work.sum(lo, hi);
             obtained_.store(static_cast<unsigned>(omp_get_num_threads()), std::memory_order_relaxed);
         }
         return total;
@@ -68,7 +82,35 @@ public:
     sumsq::Versions runtime_versions() const override { return {{"OpenMP", std::to_string(_OPENMP)}}; }
 
 private:
+    // Jobs [lo, hi); each large one as a taskloop over chunks of its elements.
+    static u128 jobs_split_inside(const sumsq::Work& work, u64 lo, u64 hi) {
+        u128 total = 0;
+        for (u64 j = lo; j < hi; ++j) {
+            if (!work.worth_splitting(j)) {
+                total += work.sum(j, j + 1);
+                continue;
+            }
+            const sumsq::Work job = work.job(j);
+            const u64 chunk = job.default_chunk(), chunks = (job.count() + chunk - 1) / chunk;
+            u128 sum = 0;
+#pragma omp taskloop grainsize(1) reduction(u128_plus : sum)
+            for (u64 c = 0; c < chunks; ++c) sum += job.sum(c * chunk, std::min(job.count(), (c + 1) * chunk));
+            total += work.keep(j, sum);
+        }
+        return total;
+    }
+
+    static omp_sched_t kind(sumsq::ScheduleKind kind) {
+        switch (kind) {
+        case sumsq::ScheduleKind::static_: return omp_sched_static;
+        case sumsq::ScheduleKind::dynamic: return omp_sched_dynamic;
+        case sumsq::ScheduleKind::guided: return omp_sched_guided;
+        }
+        return omp_sched_static;
+    }
+
     int threads_;
+    sumsq::Schedule schedule_;
     std::atomic<unsigned> obtained_{0};  // the team size the last region ran with
 };
 
@@ -86,8 +128,11 @@ unsigned team_size(const sumsq::BackendConfig& config) {
 const sumsq::BackendInfo sumsq::backend_info{
     .name = "openmp",
     .model = "OpenMP parallel for + a declared reduction over a reused thread pool",
+    .schedules = "static|dynamic|guided",
+    .takes_nested = true,
+    .takes_bind = true,
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
-    return std::make_unique<OpenMP>(team_size(config));
+    return std::make_unique<OpenMP>(team_size(config), config.schedule);
 }

@@ -4,7 +4,8 @@
 //           std::atomic::wait on a call counter. A call publishes the work, bumps the counter and
 //           notify_all()s; the caller runs piece 0 itself, then sleeps until the last worker's
 //           notify_one() on the count of pieces still running.
-// Split:    the same as `threads`: P contiguous pieces, worker k sums piece k (src/each_worker.hpp).
+// Split:    the same as `threads`: chunks of the units dealt statically or taken dynamically from a
+//           shared counter, by --schedule (src/each_worker.hpp).
 // Combine:  a cache-line-padded slot per worker, added by the caller once every worker has
 //           finished. The counters' release/acquire orderings are the synchronisation: a worker
 //           sees the work published before the call counter moved; the caller sees every slot
@@ -26,7 +27,7 @@ namespace {
 
 class Pool final : public sumsq::EachWorkerBackend {
 public:
-    explicit Pool(unsigned threads) : EachWorkerBackend(threads) {
+    Pool(unsigned threads, const sumsq::Schedule& schedule) : EachWorkerBackend(threads, schedule) {
         workers_started_.reserve(threads - 1);
         try {
             for (unsigned k = 1; k < threads; ++k) workers_started_.emplace_back([this, k] { work(k); });
@@ -84,8 +85,11 @@ private:
 const sumsq::BackendInfo sumsq::backend_info{
     .name = "pool",
     .model = "hand-written pool: std::jthread workers started once, woken per call with std::atomic::wait/notify",
+    .schedules = "static|dynamic",
+    .takes_nested = true,
+    .takes_bind = true,
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
-    return std::make_unique<Pool>(config.threads);
+    return std::make_unique<Pool>(config.threads, config.schedule);
 }

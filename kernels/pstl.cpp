@@ -1,7 +1,8 @@
 // pstl — C++17 parallel algorithms: std::transform_reduce(std::execution::par, …).
 //
 // Model:    the standard library decides how to run it; libstdc++ hands par to oneTBB.
-// Split:    a counting range over pieces 0 … K−1 of [0, N) (src/split.hpp); libstdc++ hands the
+// Split:    a counting range over pieces 0 … K−1 of the units (src/split.hpp) — for jobs one piece
+//           per job; for elements K pieces of [0, N), because libstdc++ hands the
 //           index range to tbb::parallel_reduce with a grain of 3 (a leaf holds at least 2 pieces),
 //           so a piece is the finest unit its work stealing can balance. K = 8 to 1024 per worker,
 //           pieces of 64 Ki elements or more: with only 8 per worker, a worker that starts late or
@@ -10,6 +11,8 @@
 //           over. K = P would be worse still: at P = 2 the range of 2 is below the grain and runs on
 //           one thread.
 // Combine:  transform turns a piece index into that piece's exact sum; reduce adds with std::plus.
+// Nested:   --nested (jobs): a large job's transform is itself a transform_reduce(par) over its
+//           elements. On libstdc++ both levels are oneTBB tasks in one arena, so they compose.
 // Notice:   no thread count in the standard API. Because libstdc++ runs par on oneTBB, the call is
 //           made inside a TBB task_arena of P slots (src/tbb_workers.hpp), which then bounds it — an implementation
 //           detail, not a portable guarantee. The range must have random-access iterators: over
@@ -35,18 +38,10 @@ using sumsq::u64;
 
 class Pstl final : public sumsq::TbbBackend {
 public:
-    using TbbBackend::TbbBackend;
+    Pstl(unsigned threads, bool nested) : TbbBackend(threads), nested_(nested) {}
 
-    u128 sum_squares(u64 n) override {
-        const u64 per_worker = std::clamp<u64>(n / (u64{workers()} << 16), 8, 1024);  // ≥ 64 Ki elements a piece
-        const u64 parts = per_worker * workers();
-        return workers_.execute([&] {
-            return std::transform_reduce(std::execution::par, sumsq::CountingIterator(0), sumsq::CountingIterator(parts),
-                                         u128{0}, std::plus<u128>{}, [&](u64 k) {
-                                             const auto [lo, hi] = sumsq::piece(n, parts, k);
-                                             return sumsq::sum_squares_range(lo, hi);
-                                         });
-        });
+    u128 reduce(const sumsq::Work& work) override {
+        return workers_.execute([&] { return parallel_sum(work); });
     }
 
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
@@ -57,6 +52,22 @@ public:
         });
         failure.rethrow();
     }
+
+private:
+    u128 parallel_sum(const sumsq::Work& work) const {
+        const u64 count = work.count();
+        const u64 per_worker = std::clamp<u64>(count / (u64{workers()} << 16), 8, 1024);  // ≥ 64 Ki elements a piece
+        const u64 parts = work.has_jobs() ? count : per_worker * workers();
+        const bool nested = nested_ && work.has_jobs();
+        return std::transform_reduce(std::execution::par, sumsq::CountingIterator(0), sumsq::CountingIterator(parts), u128{0},
+                                     std::plus<u128>{}, [&](u64 k) {
+                                         const auto [lo, hi] = sumsq::piece(count, parts, k);  // jobs: job lo alone
+                                         if (nested && work.worth_splitting(lo)) return work.keep(lo, parallel_sum(work.job(lo)));
+                                         return work.sum(lo, hi);
+                                     });
+    }
+
+    bool nested_;
 };
 
 }  // namespace
@@ -64,8 +75,11 @@ public:
 const sumsq::BackendInfo sumsq::backend_info{
     .name = "pstl",
     .model = "C++17 std::transform_reduce(std::execution::par) (libstdc++ runs it on oneTBB)",
+    .takes_nested = true,
+    .takes_bind = true,
+    .fixed_schedule = "library",
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
-    return std::make_unique<Pstl>(config.threads);
+    return std::make_unique<Pstl>(config.threads, config.schedule.nested);
 }

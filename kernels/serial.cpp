@@ -1,7 +1,7 @@
-// serial — the baseline: one thread sums [0, N) in one piece.
+// serial — the baseline: one thread sums every unit in one piece.
 //
 // Model:    none; plain sequential code.
-// Split:    no split: the whole range is a single piece.
+// Split:    no split: all units (elements, or jobs) are a single piece, in order.
 // Combine:  nothing to combine.
 // Notice:   every other backend is measured against this one. Its parallelism (CPU/wall) is 1.00,
 //           and in the wait workload it runs the tasks one after another (T·S·D).
@@ -11,7 +11,7 @@ namespace {
 
 class Serial final : public sumsq::Backend {
 public:
-    sumsq::u128 sum_squares(sumsq::u64 n) override { return sumsq::sum_squares_range(0, n); }
+    sumsq::u128 reduce(const sumsq::Work& work) override { return work.sum(0, work.count()); }
 
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
         for (std::size_t k = 0; k < count; ++k) task(k);
@@ -27,6 +27,7 @@ const sumsq::BackendInfo sumsq::backend_info{
     .model = "one thread, no split: the baseline",
     .thread_model = ThreadModel::one_thread,
     .one_thread_reason = "it is the single-threaded baseline",
+    .fixed_schedule = "none",
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig&) { return std::make_unique<Serial>(); }

@@ -1,25 +1,32 @@
 // tbb — oneTBB parallel_reduce over a blocked_range: work-stealing tasks.
 //
 // Model:    tasks on a pool of worker threads; idle workers steal work from busy ones.
-// Split:    blocked_range<u64>(0, N) is split recursively in halves while the partitioner thinks it
-//           worthwhile (auto_partitioner: a few pieces per worker, more where stealing happens).
-// Combine:  each leaf sums its subrange with the shared kernel into a running partial; partials
-//           are added pairwise as the split tree joins. The lambda form below replaces a body
-//           class with a splitting constructor and join():
+// Split:    blocked_range<u64>(0, units, grain) is split recursively in halves, never below the
+//           grain, as far as the partitioner decides (--partitioner): auto (default) splits into a
+//           few pieces per worker and more where stealing happens; simple splits down to the grain
+//           (as many tasks as the grain allows: the grain is then the knob); static deals equal
+//           pieces to the workers up front, like OpenMP's static; affinity is auto that remembers
+//           which worker ran which piece and replays it on the next call (cache reuse).
+// Combine:  each leaf sums its subrange into a running partial; partials are added pairwise as the
+//           split tree joins. The lambda form below replaces a body class with a splitting
+//           constructor and join():
 //
 //               struct Body {
 //                   u128 sum = 0;
 //                   Body() = default;
 //                   Body(Body&, tbb::split) {}                       // a thief starts at 0
-//                   void operator()(const tbb::blocked_range<u64>& r) { sum += sum_squares_range(r.begin(), r.end()); }
+//                   void operator()(const tbb::blocked_range<u64>& r) { sum += work.sum(r.begin(), r.end()); }
 //                   void join(const Body& right) { sum += right.sum; }
 //               };
 //               Body body;  tbb::parallel_reduce(tbb::blocked_range<u64>(0, n), body);
 //
+// Nested:   --nested (jobs): a large job is reduced inside the body by the same parallel_reduce.
+//           It composes: the inner tasks join the one pool, and a worker with nothing left steals
+//           them — no new threads, no oversubscription.
 // Notice:   the thread count is a task_arena of P slots, created and initialised outside the timed
 //           region (src/tbb_workers.hpp); global_control lets TBB create that many workers even
-//           past the CPU count.
-//           An exception in a task is carried to the caller by TBB itself.
+//           past the CPU count. Default grain 1 (simple on elements: 65,536, else one task per
+//           element). An exception in a task is carried to the caller by TBB itself.
 #include "backend.hpp"
 #include "tbb_workers.hpp"
 
@@ -34,17 +41,14 @@ namespace {
 using sumsq::u128;
 using sumsq::u64;
 
+using sumsq::Partitioner;
+
 class Tbb final : public sumsq::TbbBackend {
 public:
-    using TbbBackend::TbbBackend;
+    Tbb(unsigned threads, const sumsq::Schedule& schedule) : TbbBackend(threads), schedule_(schedule) {}
 
-    u128 sum_squares(u64 n) override {
-        return workers_.execute([n] {
-            return tbb::parallel_reduce(
-                tbb::blocked_range<u64>(0, n), u128{0},
-                [](const tbb::blocked_range<u64>& r, u128 partial) { return partial + sumsq::sum_squares_range(r.begin(), r.end()); },
-                std::plus<u128>{});
-        });
+    u128 reduce(const sumsq::Work& work) override {
+        return workers_.execute([&] { return parallel_sum(work, schedule_.partitioner); });
     }
 
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
@@ -52,6 +56,29 @@ public:
             tbb::parallel_for(std::size_t{0}, count, [&](std::size_t k) { task(k); });
         });
     }
+
+private:
+    u128 parallel_sum(const sumsq::Work& work, Partitioner partitioner) {
+        const tbb::blocked_range<u64> units(0, work.count(), sumsq::effective_grain(schedule_, work.default_chunk()));
+        const bool nested = schedule_.nested && work.has_jobs();
+        const auto body = [&](const tbb::blocked_range<u64>& r, u128 partial) {
+            if (!nested) return partial + work.sum(r.begin(), r.end());
+            for (u64 j = r.begin(); j != r.end(); ++j)  // a large job: the same parallel_reduce, nested
+                partial += work.worth_splitting(j) ? work.keep(j, parallel_sum(work.job(j), Partitioner::auto_)) : work.sum(j, j + 1);
+            return partial;
+        };
+        const std::plus<u128> join;
+        switch (partitioner) {
+        case Partitioner::auto_: return tbb::parallel_reduce(units, u128{0}, body, join, tbb::auto_partitioner{});
+        case Partitioner::simple: return tbb::parallel_reduce(units, u128{0}, body, join, tbb::simple_partitioner{});
+        case Partitioner::static_: return tbb::parallel_reduce(units, u128{0}, body, join, tbb::static_partitioner{});
+        case Partitioner::affinity: return tbb::parallel_reduce(units, u128{0}, body, join, affinity_);
+        }
+        return 0;
+    }
+
+    sumsq::Schedule schedule_;
+    tbb::affinity_partitioner affinity_;  // remembers where each piece ran, across calls
 };
 
 }  // namespace
@@ -59,8 +86,11 @@ public:
 const sumsq::BackendInfo sumsq::backend_info{
     .name = "tbb",
     .model = "oneTBB parallel_reduce: recursive splitting, work-stealing tasks",
+    .takes_partitioner = true,
+    .takes_nested = true,
+    .takes_bind = true,
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
-    return std::make_unique<Tbb>(config.threads);
+    return std::make_unique<Tbb>(config.threads, config.schedule);
 }

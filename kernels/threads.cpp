@@ -2,8 +2,10 @@
 //
 // Model:    P operating-system threads on every call: the calling thread and P − 1 started and
 //           joined by this code (the caller works too instead of idling in join()).
-// Split:    [0, N) in P contiguous pieces whose sizes differ by at most one; worker k sums piece k
-//           (src/each_worker.hpp, shared with `pool`).
+// Split:    the units (elements, or jobs) in chunks, by --schedule (src/each_worker.hpp, shared
+//           with `pool`): static (default) deals worker k chunks k, k + P, … — one contiguous piece
+//           each without CHUNK; dynamic lets each worker take the next free chunk from a shared
+//           atomic counter: what a runtime's dynamic schedule does for you, written out.
 // Combine:  each thread writes its partial sum to its own cache-line-padded slot; after join() the
 //           caller adds the slots. No locks and no atomics: join() is the synchronisation that
 //           makes the slots visible to the caller.
@@ -44,8 +46,11 @@ private:
 const sumsq::BackendInfo sumsq::backend_info{
     .name = "threads",
     .model = "std::thread: split in P pieces, start, join, combine by hand",
+    .schedules = "static|dynamic",
+    .takes_nested = true,
+    .takes_bind = true,
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
-    return std::make_unique<Threads>(config.threads);
+    return std::make_unique<Threads>(config.threads, config.schedule);
 }

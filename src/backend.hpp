@@ -2,7 +2,10 @@
 // that splits the work, runs the pieces on its workers and combines the results.
 #pragma once
 
+#include "schedule.hpp"
+#include "split.hpp"
 #include "sum_squares.hpp"
+#include "workloads/work.hpp"
 
 #include <cstddef>
 #include <functional>
@@ -30,6 +33,12 @@ struct BackendInfo {
     bool runs_wait_workload = true;           // false: --workload wait is refused (with wait_refusal)
     std::string_view wait_refusal = {};
     bool multi_process = false;               // ranks of one job (MPI): JSON adds ranks, threads_per_rank
+    // The model's own scheduling knobs (schedule.hpp); a knob a backend does not list is refused.
+    std::string_view schedules = {};          // --schedule kinds, e.g. "static|dynamic|guided"; empty: none
+    bool takes_partitioner = false;           // --partitioner and --grain (oneTBB)
+    bool takes_nested = false;                // --nested: jobs also split inside
+    bool takes_bind = false;                  // --bind: workers pinned to CPUs
+    std::string_view fixed_schedule = {};     // without a knob: how it spreads work, for JSON ("blocks", …)
     // Called first thing in main(), before options are parsed (e.g. MPI_Init); may be null.
     void (*process_setup)(int& argc, char**& argv) = nullptr;
     // Called when the run fails with an error (exit code 3), e.g. to abort an MPI job; may be null.
@@ -41,6 +50,7 @@ struct BackendConfig {
     bool threads_given = true;  // false: --threads absent, `threads` is the CPU count (OpenMP may prefer OMP_NUM_THREADS)
     unsigned tasks = 4;    // sum workload, splits_into_tasks backends: number of tasks
     u64 step = 65536;      // sum workload, splits_into_tasks backends: elements per step between yields
+    Schedule schedule{};   // the model's knobs (validated against BackendInfo)
 };
 
 using Versions = std::vector<std::pair<std::string, std::string>>;
@@ -48,8 +58,14 @@ using Versions = std::vector<std::pair<std::string, std::string>>;
 class Backend {
 public:
     virtual ~Backend() = default;
-    // Exact S(n) = Σ i·i over [0, n): split [0, n), sum each piece with sum_squares_range, combine.
-    virtual u128 sum_squares(u64 n) = 0;
+    // Exact Σ of every unit of `work` (workloads/work.hpp): split [0, work.count()), sum each
+    // piece with work.sum(lo, hi), combine. The kernel's one idiom, for every workload.
+    virtual u128 reduce(const Work& work) = 0;
+    // S(n) = Σ i·i over [0, n): the sum workload.
+    u128 sum_squares(u64 n) { return reduce(Work::indices(n)); }
+    // The units this process holds of a workload of `count` (an MPI rank: its slice); the harness
+    // allocates the array for these only.
+    virtual Piece local_units(u64 count) const { return {0, count}; }
     // Runs task(0) … task(count − 1), each once and to completion, spread over the workers.
     // An exception thrown by a task reaches the caller.
     virtual void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) = 0;

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <sched.h>
 #include <thread>
@@ -15,6 +16,7 @@
 namespace sumsq {
 namespace {
 
+constexpr double min_skew = 0.1, max_skew = 10;  // jobs: the sizes' tail shape (workloads/jobs.hpp)
 constexpr const char* count_grammar = "write digits (10000000), groups (10_000_000) or a power of ten (1e7)";
 
 std::string supported_paths() { return fmt::format("auto|{}", fmt::join(range::supported_names(), "|")); }
@@ -32,7 +34,33 @@ Enum parse_choice(const std::string& option, const std::string& text,
     throw UsageError(fmt::format("{}: unknown value '{}'; accepted: {}", option, text, names));
 }
 
+// A decimal like 1.2 (digits, one optional point), within [min, max].
+double parse_decimal_option(const std::string& option, const std::string& text, double min, double max) {
+    std::size_t used = 0;
+    double value = 0;
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos &&
+                        std::count(text.begin(), text.end(), '.') <= 1 && text != ".";
+    try {
+        if (digits) value = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (!digits || used != text.size() || !(value >= min && value <= max))
+        throw UsageError(fmt::format("{}: '{}' is not a decimal number in {}..{}", option, text, min, max));
+    return value;
+}
+
 }  // namespace
+
+std::string_view workload_name(Workload w) {
+    switch (w) {
+    case Workload::sum: return "sum";
+    case Workload::wait: return "wait";
+    case Workload::jobs: return "jobs";
+    case Workload::array: return "array";
+    }
+    return "?";
+}
 
 std::string one_line(std::string_view text) {
     std::string line;
@@ -105,7 +133,29 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     app.add_option("--warmup", warmup_text, "untimed runs first: 0..1,000,000 (default 1)");
     app.add_option("--idle-ms", idle_text, "untimed sleep before each timed repetition, so its workers are asleep (cold calls): 0..60,000 ms (default 0)");
     app.add_option("--format", format_text, "output: table|json|csv (default table)");
-    app.add_option("--workload", workload_text, "sum (CPU-bound, default) or wait (wait-bound tasks)");
+    app.add_option("--workload", workload_text,
+                   "sum (CPU-bound, default), wait (wait-bound tasks), jobs (a batch of uneven jobs adding up to N elements) "
+                   "or array (the squares of N stored u32 values: memory-bound)");
+    std::string jobs_text, seed_text, skew_text, order_text, fill_text, schedule_text, partitioner_text, grain_text;
+    app.add_option("--jobs", jobs_text, fmt::format("jobs workload: number of jobs, 1..{} (default 64)", grouped(max_jobs)));
+    app.add_option("--seed", seed_text, "jobs workload: seed of the job sizes (default 1)");
+    app.add_option("--skew", skew_text, fmt::format("jobs workload: shape of the sizes' heavy tail, {}..{}; smaller is more uneven (default 1.2)",
+                                                    min_skew, max_skew));
+    app.add_option("--order", order_text, "jobs workload: random|descending|ascending, how the jobs are laid out (default random)");
+    app.add_option("--fill", fill_text, "array workload: who first-touches the array, workers (the sum's split, default) or one (this thread)");
+    const auto only = [&](bool takes, std::string_view owners) {
+        return takes ? std::string() : fmt::format(" [{} only]", owners);
+    };
+    app.add_option("--schedule", schedule_text,
+                   fmt::format("how units are dealt to threads: {}[,CHUNK] (default static){}",
+                               info.schedules.empty() ? "static|dynamic|guided" : info.schedules, only(!info.schedules.empty(), schedule_backends)));
+    app.add_option("--partitioner", partitioner_text,
+                   "oneTBB partitioner: auto|simple|static|affinity (default auto)" + only(info.takes_partitioner, partitioner_backends));
+    app.add_option("--grain", grain_text,
+                   "oneTBB grain: a range is not split below this many units (default 1; simple on elements 65,536)" +
+                       only(info.takes_partitioner, partitioner_backends));
+    bool nested = false;
+    app.add_flag("--nested", nested, "jobs workload: also split each large job inside" + only(info.takes_nested, nested_backends));
     app.add_option("--tasks", tasks_text, info.splits_into_tasks
                        ? "tasks: wait workload default 2; sum workload default 4"
                        : "wait workload: tasks A, B, … (default 2)");
@@ -137,9 +187,42 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     if (given("--format"))
         options.format = parse_choice<Format>("--format", format_text, {{"table", Format::table}, {"json", Format::json}, {"csv", Format::csv}});
     if (given("--workload"))
-        options.workload = parse_choice<Workload>("--workload", workload_text, {{"sum", Workload::sum}, {"wait", Workload::wait}});
-    const bool wait = options.workload == Workload::wait;
+        options.workload = parse_choice<Workload>("--workload", workload_text,
+                                                  {{"sum", Workload::sum}, {"wait", Workload::wait}, {"jobs", Workload::jobs}, {"array", Workload::array}});
+    const bool wait = options.workload == Workload::wait, jobs = options.workload == Workload::jobs;
     if (wait && !info.runs_wait_workload) throw UsageError(fmt::format("--workload: {} {}", program, info.wait_refusal));
+    for (const char* name : {"--jobs", "--seed", "--skew", "--order"})
+        if (given(name) && !jobs) throw UsageError(fmt::format("{}: applies to --workload jobs", name));
+    if (given("--jobs")) options.jobs.jobs = parse_count_option("--jobs", jobs_text, 1, max_jobs);
+    if (given("--seed")) options.jobs.seed = parse_count_option("--seed", seed_text, 0, ~u64{0});
+    if (given("--skew")) options.jobs.skew = parse_decimal_option("--skew", skew_text, min_skew, max_skew);
+    if (given("--order"))
+        options.jobs.order = parse_choice<JobOrder>("--order", order_text,
+                                                    {{"random", JobOrder::random}, {"descending", JobOrder::descending}, {"ascending", JobOrder::ascending}});
+    if (given("--fill")) {
+        if (options.workload != Workload::array) throw UsageError("--fill: applies to --workload array");
+        options.fill = parse_choice<Fill>("--fill", fill_text, {{"workers", Fill::workers}, {"one", Fill::one}});
+    }
+    // The model's own knobs: only where the backend has them (schedule.hpp).
+    const auto refuse_knob = [&](const char* name, bool takes, std::string_view owners) {
+        if (!given(name)) return false;
+        if (!takes) throw UsageError(fmt::format("{}: {} does not take it; it applies to {}", name, program, owners));
+        if (wait) throw UsageError(fmt::format("{}: applies to the sum, jobs and array workloads", name));
+        return true;
+    };
+    if (refuse_knob("--schedule", !info.schedules.empty(), schedule_backends))
+        options.backend.schedule = parse_schedule(schedule_text, info.schedules);
+    if (refuse_knob("--partitioner", info.takes_partitioner, partitioner_backends))
+        options.backend.schedule.partitioner = parse_partitioner(partitioner_text);
+    if (refuse_knob("--grain", info.takes_partitioner, partitioner_backends))
+        options.backend.schedule.grain = parse_count_option("--grain", grain_text, 1, max_n);
+    if (refuse_knob("--nested", info.takes_nested, nested_backends)) {
+        if (!jobs) throw UsageError("--nested: applies to --workload jobs");
+        options.backend.schedule.nested = true;
+    }
+    if (options.workload == Workload::array && options.n > max_array_n)
+        throw UsageError(fmt::format("--n: {} is too large for --workload array; accepted range 0..{} (a[i] = i is a u32)",
+                                     n_text, grouped(max_array_n)));
 
     options.record_spans = !no_concurrency;
     if (given("--cpus")) options.cpus = parse_cpu_list("--cpus", cpus_text);

@@ -4,7 +4,8 @@
 
 #include "backend.hpp"
 #include "sum_squares.hpp"
-#include "wait_workload.hpp"
+#include "workloads/wait_workload.hpp"
+#include "workloads/jobs.hpp"
 
 #include <optional>
 #include <stdexcept>
@@ -29,6 +30,8 @@ inline constexpr unsigned max_steps = 1'000'000;
 inline constexpr unsigned max_wait_ms = 3'600'000;
 inline constexpr unsigned max_idle_ms = 60'000;
 inline constexpr u64 default_n = 10'000'000;
+inline constexpr u64 max_jobs = 1'000'000;
+inline constexpr u64 max_array_n = u64{1} << 32;  // a[i] = i must fit in a u32
 
 // Bad input: what() is the whole one-line message, without the program name.
 struct UsageError : std::runtime_error {
@@ -36,7 +39,9 @@ struct UsageError : std::runtime_error {
 };
 
 enum class Format { table, json, csv };
-enum class Workload { sum, wait };
+enum class Workload { sum, wait, jobs, array };
+std::string_view workload_name(Workload);
+enum class Fill { workers, one };  // array: who first-touches it (the workers, with the sum's split; or one thread)
 
 struct Options {
     u64 n = default_n;
@@ -47,6 +52,8 @@ struct Options {
     Workload workload = Workload::sum;
     BackendConfig backend;       // threads; tasks and step for splits_into_tasks backends
     WaitWorkload::Plan wait;     // tasks, steps and wait for the wait workload
+    JobsPlan jobs;               // jobs workload: how many, seed, skew, order
+    Fill fill = Fill::workers;   // array workload
     bool trace_steps = false;
     std::string trace_path;      // empty: no trace
     std::string timeline_path;   // empty: no timeline SVG

@@ -14,12 +14,16 @@
 #include "record/views.hpp"
 #include "stdout_check.hpp"
 #include "thread_check.hpp"
-#include "wait_workload.hpp"
+#include "workloads/wait_workload.hpp"
+#include "workloads/jobs.hpp"
+#include "memory_check.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <span>
 #include <iostream>
 #include <mutex>
 #include <memory>
@@ -29,35 +33,92 @@
 namespace sumsq {
 namespace {
 
-// One run of the chosen workload; returns an empty string when it is correct, else what went wrong.
+// The chosen workload, prepared outside the timed region (job sizes; the array allocated and
+// first-touched), run() — the timed part — and check(), which validates every result exactly.
 class Runner {
 public:
-    Runner(Backend& backend, const Options& options)
-        : backend_(backend), options_(options), wait_(options.wait),
-          expected_(options.workload == Workload::sum ? std::optional(closed_form(options.n)) : std::nullopt) {}
+    Runner(Backend& backend, const Options& options) : backend_(backend), options_(options), wait_(options.wait) {
+        switch (options.workload) {
+        case Workload::wait: return;
+        case Workload::sum: work_ = Work::indices(options.n), expected_ = closed_form(options.n); return;
+        case Workload::jobs: prepare_jobs(); return;
+        case Workload::array: prepare_array(); return;
+        }
+    }
 
-    std::string run_once() {
+    void run() {
         if (options_.workload == Workload::wait) {
             wait_.reset();
             backend_.run_wait(wait_);
-            return wait_.incomplete_reason();
+        } else {
+            result_ = backend_.reduce(work_);
         }
-        const u128 result = backend_.sum_squares(options_.n);
-        if (!last_) last_ = result;
-        if (result == *expected_) return {};
-        last_ = result;  // keep the wrong one for the report
-        return fmt::format("MISMATCH for N={}: got {}, expected {}", options_.n, to_decimal(result), to_decimal(*expected_));
+    }
+
+    // Empty when the last run() was right, else what went wrong (with both numbers).
+    std::string check() {
+        if (options_.workload == Workload::wait) return wait_.incomplete_reason();
+        if (!last_ || *result_ != *expected_) last_ = result_;  // keep a wrong one for the report
+        std::string problem;
+        for (std::size_t j = 0; j < job_results_.size() && problem.empty(); ++j)
+            if (job_results_[j] != closed_form(job_sizes_[j]))
+                problem = fmt::format("MISMATCH in job {} of {} (n = {}): got {}, expected {}", j, job_results_.size(), job_sizes_[j],
+                                      to_decimal(job_results_[j]), to_decimal(closed_form(job_sizes_[j])));
+        std::fill(job_results_.begin(), job_results_.end(), 0);  // a job the next run skips stays 0
+        if (*result_ != *expected_)
+            return fmt::format("MISMATCH for N={}: got {}, expected {}", options_.n, to_decimal(*result_), to_decimal(*expected_));
+        return problem;
     }
 
     std::optional<u128> last_result() const { return last_; }
     std::optional<u128> expected() const { return expected_; }
     const WaitWorkload& wait() const { return wait_; }
+    const std::vector<u64>& job_sizes() const { return job_sizes_; }
+    double fill_seconds() const { return fill_seconds_; }
 
 private:
+    void prepare_jobs() {
+        job_sizes_ = sumsq::job_sizes(options_.n, options_.jobs);
+        job_results_.assign(job_sizes_.size(), 0);
+        work_ = Work::batch(job_sizes_, job_results_);
+        u128 expected = 0;
+        for (const u64 n : job_sizes_) expected += closed_form(n);  // Σ S(n_j) <= S(Σ n_j): it fits
+        expected_ = expected;
+    }
+
+    // The array a[i] = i, of which this process holds its units (all, but an MPI rank's slice),
+    // written once here: by the workers with the sum's own split (first touch puts each page
+    // where its reader runs), or by this thread alone (--fill one).
+    void prepare_array() {
+        const u64 n = options_.n;
+        check_fits("--workload array", n * sizeof(std::uint32_t));
+        const Piece local = backend_.local_units(n);
+        const u64 bytes = (local.hi - local.lo) * sizeof(std::uint32_t);
+        array_.reset(static_cast<std::uint32_t*>(bytes ? std::aligned_alloc(64, (bytes + 63) / 64 * 64) : nullptr));
+        if (bytes && !array_) throw std::runtime_error(fmt::format("could not allocate the array ({} bytes)", grouped(bytes)));
+        const std::span<std::uint32_t> window(array_.get(), local.hi - local.lo);
+        const Work fill = Work::filling(window, local.lo, n);
+        const auto begin = std::chrono::steady_clock::now();
+        if (options_.fill == Fill::workers) backend_.reduce(fill);
+        else fill.sum(local.lo, local.hi);
+        fill_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+        work_ = Work::stored(window, local.lo, n);
+        expected_ = closed_form(n);
+    }
+
+    struct Free {
+        void operator()(void* p) const { std::free(p); }
+    };
+
     Backend& backend_;
     const Options& options_;
     WaitWorkload wait_;
-    std::optional<u128> expected_, last_;
+    Work work_ = Work::indices(0);
+    std::vector<u64> job_sizes_;
+    std::vector<u128> job_results_;
+    std::unique_ptr<std::uint32_t[], Free> array_;
+    double fill_seconds_ = 0;
+    std::optional<u128> expected_, result_, last_;
 };
 
 // One extra, untimed run with every stretch stored: what --trace, --timeline and --trace-steps
@@ -82,10 +143,11 @@ RecordedRun recorded_run(Runner& runner, const Options& options, const std::vect
     const double cpu_begin = process_cpu_seconds();
     record::begin_run(record::Mode::stretches);
     const auto begin = record::Clock::now();
-    r.problem = runner.run_once();
+    runner.run();
     const double wall = std::chrono::duration<double>(record::Clock::now() - begin).count();
     r.run = record::end_run();
     const double cpu = process_cpu_seconds() - cpu_begin;
+    r.problem = runner.check();
     record::observe({});
     r.figures = {wall, wall > 0 ? double(r.run.span_ns) / 1e9 / wall : 0, wall > 0 ? cpu / wall : 0, cpus_allowed};
     return r;
@@ -93,10 +155,12 @@ RecordedRun recorded_run(Runner& runner, const Options& options, const std::vect
 
 // The timeline's title: what ran.
 std::string timeline_heading(const Options& o) {
-    std::string what = o.workload == Workload::sum
-        ? fmt::format("sum, N = {}", grouped(o.n))
-        : fmt::format("wait: {} tasks x {} steps x {} ms", o.wait.tasks, o.wait.steps, o.wait.wait.count());
-    if (backend_info.splits_into_tasks && o.workload == Workload::sum) what += fmt::format(", {} tasks", o.backend.tasks);
+    std::string what = o.workload == Workload::wait
+        ? fmt::format("wait: {} tasks x {} steps x {} ms", o.wait.tasks, o.wait.steps, o.wait.wait.count())
+        : fmt::format("{}, N = {}", workload_name(o.workload), grouped(o.n));
+    if (o.workload == Workload::jobs)
+        what += fmt::format(" in {} jobs ({}, seed {})", o.jobs.jobs, order_name(o.jobs.order), o.jobs.seed);
+    else if (backend_info.splits_into_tasks && o.workload != Workload::wait) what += fmt::format(", {} tasks", o.backend.tasks);
     return fmt::format("sumsq-{} -t {}{} — {}", backend_info.name, o.backend.threads,
                        o.cpus.empty() ? "" : " --cpus " + record::cpu_list(o.cpus), what);
 }
@@ -120,6 +184,10 @@ int run(int argc, char** argv) {
                 {"kernel_paths", range::supported_names()},
                 {"runs_wait_workload", backend_info.runs_wait_workload},
                 {"multi_process", backend_info.multi_process},
+                {"schedules", backend_info.schedules},
+                {"takes_partitioner", backend_info.takes_partitioner},
+                {"takes_nested", backend_info.takes_nested},
+                {"takes_bind", backend_info.takes_bind},
                 {"version", SUMSQ_VERSION}};
             std::cout << description.dump() << '\n';
             return exit_ok;
@@ -139,26 +207,36 @@ int run(int argc, char** argv) {
     parsed->backend.threads = backend->workers();  // e.g. OpenMP's OMP_NUM_THREADS
     const Options& options = *parsed;
 
-    Runner runner(*backend, options);
+    std::optional<Runner> prepared;
+    try {
+        prepared.emplace(*backend, options);  // untimed: job sizes, the array
+    } catch (const UsageError& e) {  // e.g. the array does not fit in memory
+        fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
+        if (backend_info.process_failed) backend_info.process_failed(exit_usage);
+        return exit_usage;
+    }
+    Runner& runner = *prepared;
     RunReport report;
     report.info = &backend_info;
     report.options = options;
     std::string problem;
     const bool wait_workload = options.workload == Workload::wait;
-    record::reserve_tasks(wait_workload ? options.wait.tasks : backend_info.splits_into_tasks ? options.backend.tasks : 0);
+    record::reserve_tasks(wait_workload ? options.wait.tasks
+                          : !backend_info.splits_into_tasks ? 0
+                          : options.workload == Workload::jobs ? options.jobs.jobs : options.backend.tasks);
     std::optional<RecordedRun> recorded;
     if (trace_file || timeline_file || options.trace_steps) {
         recorded = recorded_run(runner, options, cpus_allowed);
         problem = recorded->problem;
     }
     std::vector<record::Run> timed_runs;  // the spans of each timed repetition
-    const bool long_run = options.workload == Workload::sum && options.n >= 2'000'000'000ull;
+    const bool long_run = !wait_workload && options.n >= 2'000'000'000ull;
     report.timing = measure(options.warmup, options.reps, [&] {
         if (options.record_spans) record::begin_run(record::Mode::spans);
-        const std::string error = runner.run_once();
-        if (problem.empty()) problem = error;
+        runner.run();
     }, [&](unsigned done) {
         if (options.record_spans) timed_runs.push_back(record::end_run());  // outside the timed region
+        if (const std::string error = runner.check(); problem.empty()) problem = error;
         if (long_run) fmt::print(std::cerr, "{}: repetition {}/{} done\n", program, done, options.reps);
     }, [&](unsigned count) { return backend->agree(count); }, std::chrono::milliseconds(options.idle_ms));
     record::end_run();  // the parallelism block's last run: not reported
@@ -209,6 +287,8 @@ int run(int argc, char** argv) {
     report.result = runner.last_result();
     report.expected = runner.expected();
     report.steps = runner.wait().order();
+    report.job_sizes = runner.job_sizes();
+    report.fill_seconds = runner.fill_seconds();
     report.ok = problem.empty();
     report.problem = problem;
     report.environment = environment(*backend);

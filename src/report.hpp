@@ -5,7 +5,7 @@
 #include "cli.hpp"
 #include "measure.hpp"
 #include "record/recorder.hpp"
-#include "wait_workload.hpp"
+#include "workloads/wait_workload.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +33,8 @@ struct RunReport {
     double imbalance = 0;
     std::vector<int> cpus_allowed, cpus_seen;
     unsigned processes = 1;  // MPI ranks
+    std::vector<u64> job_sizes;  // jobs workload
+    double fill_seconds = 0;     // array workload: writing it (first touch), untimed
 };
 
 nlohmann::json to_json(const RunReport& report);

@@ -17,6 +17,10 @@ using u64 = std::uint64_t;
 // Not inline on purpose: the compiler must not see through it and fold a loop into the closed form.
 u128 sum_squares_range(u64 lo, u64 hi) noexcept;
 
+// The array path: exact Σ v·v over the hi − lo stored values starting at `first`, which holds
+// element lo of the array (lo and hi are the array's indices, for the recorder).
+u128 sum_squares_array(const std::uint32_t* first, u64 lo, u64 hi) noexcept;
+
 // The reference loop: what every kernel computes, written the obvious way (documentation and
 // test oracle for the range kernel; far too slow to be the product).
 constexpr u128 reference_loop(u64 lo, u64 hi) noexcept {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <numeric>
 #include <regex>
 #include <set>
 #include <string>
@@ -81,7 +82,23 @@ TEST_CASE("bad input: exit 2 and one line naming the option") {
         {{"--idle-ms", "60001"}, "--idle-ms: 60001 is too large; accepted range 0..60,000"},
         {{"--idle-ms", "0.5"}, "--idle-ms: '0.5' is not a whole number"},
         {{"--format", "xml"}, "--format: unknown value 'xml'; accepted: table|json|csv"},
-        {{"--workload", "sleep"}, "--workload: unknown value 'sleep'; accepted: sum|wait"},
+        {{"--workload", "sleep"}, "--workload: unknown value 'sleep'; accepted: sum|wait|jobs|array"},
+        {{"--jobs", "3"}, "--jobs: applies to --workload jobs"},
+        {{"--skew", "2"}, "--skew: applies to --workload jobs"},
+        {{"--workload", "jobs", "--jobs", "0"}, "--jobs: 0 is too small; accepted range 1..1,000,000"},
+        {{"--workload", "jobs", "--jobs", "1000001"}, "--jobs: 1000001 is too large"},
+        {{"--workload", "jobs", "--seed", "-1"}, "--seed: -1 is negative"},
+        {{"--workload", "jobs", "--seed", "1e20"}, "--seed: 1e20 is too large"},
+        {{"--workload", "jobs", "--skew", "0"}, "--skew: '0' is not a decimal number in 0.1..10"},
+        {{"--workload", "jobs", "--skew", "abc"}, "--skew: 'abc' is not a decimal number"},
+        {{"--workload", "jobs", "--skew", "-1"}, "--skew: '-1' is not a decimal number"},
+        {{"--workload", "jobs", "--skew", "1e1"}, "--skew: '1e1' is not a decimal number"},
+        {{"--workload", "jobs", "--skew", "11"}, "--skew: '11' is not a decimal number in 0.1..10"},
+        {{"--workload", "jobs", "--order", "up"}, "--order: unknown value 'up'; accepted: random|descending|ascending"},
+        {{"--workload", "array", "-n", "4294967297"}, "--n: 4294967297 is too large for --workload array; accepted range 0..4,294,967,296"},
+        {{"--fill", "one"}, "--fill: applies to --workload array"},
+        {{"--workload", "array", "--fill", "some"}, "--fill: unknown value 'some'; accepted: workers|one"},
+        {{"--nested"}, "--nested"},
         {{"-r", "1.5"}, "--reps: '1.5' is not a whole number"},
         {{"-r", ""}, "--reps: '' is not a whole number"},
         {{"-r", "1e400"}, "--reps: 1e400 is too large"},
@@ -133,6 +150,91 @@ TEST_CASE("bad input: exit 2 and one line naming the option") {
     REQUIRE(lines(r.err).size() == 1);
     REQUIRE_THAT(r.err, Catch::Contains(expected));
     REQUIRE_THAT(r.err, Catch::StartsWith("sumsq-" SUMSQ_BACKEND_NAME ": "));
+}
+
+TEST_CASE("knobs: a backend takes its own, refuses the others and names who takes them") {
+    const auto [args, owned] = GENERATE(table<std::vector<std::string>, std::string>({
+        {{"--schedule", "dynamic,3"}, "schedules"},
+        {{"--partitioner", "simple"}, "takes_partitioner"},
+        {{"--grain", "10"}, "takes_partitioner"},
+        {{"--nested"}, "takes_nested"},
+    }));
+    const nlohmann::json& d = description();
+    const bool takes = d[owned].is_string() ? !d[owned].get<std::string>().empty() : d[owned].get<bool>();
+    std::vector<std::string> full = {"--workload", "jobs", "-n", "100000", "--jobs", "9"};
+    full.insert(full.end(), args.begin(), args.end());
+    INFO(args[0] << " on " << SUMSQ_BACKEND_NAME);
+    if (!takes) {
+        const auto r = run_process(binary, full);
+        REQUIRE(r.exit_code == 2);
+        REQUIRE(lines(r.err).size() == 1);
+        REQUIRE_THAT(r.err, Catch::Contains(args[0] + ": sumsq-" SUMSQ_BACKEND_NAME " does not take it; it applies to "));
+        return;
+    }
+    const nlohmann::json j = run_json(full);
+    REQUIRE(j["ok"] == true);
+    const nlohmann::json& s = j["schedule"];
+    if (args[0] == "--schedule") {
+        CHECK(s["name"] == "dynamic,3");
+        CHECK(s["chunk"] == 3);
+        CHECK(s["kind"] == "dynamic");
+    } else if (args[0] == "--partitioner") {
+        CHECK(s["name"] == "simple");
+        CHECK(s["partitioner"] == "simple");
+    } else if (args[0] == "--grain") {
+        CHECK(s["name"] == "auto,grain=10");
+        CHECK(s["grain"] == 10);
+    } else {
+        CHECK(s["nested"] == true);
+    }
+}
+
+TEST_CASE("schedule: JSON names the effective schedule of every run, defaults included") {
+    for (const char* workload : {"sum", "jobs", "array"}) {
+        INFO(workload);
+        const nlohmann::json j = run_json({"--workload", workload, "-n", "100000"});
+        const nlohmann::json& s = j["schedule"];
+        REQUIRE(s["name"].is_string());
+        REQUIRE(s["nested"] == false);
+        const nlohmann::json& d = description();
+        if (!d["schedules"].get<std::string>().empty()) {
+            CHECK(s["name"] == "static");
+            CHECK(s["chunk"].get<std::uint64_t>() >= 1);  // without CHUNK: one contiguous chunk per thread
+        } else if (d["takes_partitioner"].get<bool>()) {
+            CHECK(s["name"] == "auto");
+            CHECK(s["grain"] == 1);
+        } else {
+            CHECK(s["kind"] == s["name"]);
+        }
+    }
+}
+
+TEST_CASE("jobs workload: exact, the sizes add up to N, and the plan is in the JSON") {
+    const nlohmann::json j = run_json({"--workload", "jobs", "-n", "1e7", "--jobs", "33", "--seed", "5", "--skew", "0.8", "--order", "descending"});
+    REQUIRE(j["ok"] == true);
+    REQUIRE(j["result"] == j["expected"]);
+    CHECK(j["workload"] == "jobs");
+    CHECK(j["jobs"] == 33);
+    CHECK(j["seed"] == 5);
+    CHECK(j["skew"] == 0.8);
+    CHECK(j["order"] == "descending");
+    const auto sizes = j["job_sizes"].get<std::vector<std::uint64_t>>();
+    REQUIRE(sizes.size() == 33);
+    CHECK(std::accumulate(sizes.begin(), sizes.end(), std::uint64_t{0}) == 10'000'000);
+    CHECK(std::is_sorted(sizes.rbegin(), sizes.rend()));
+    CHECK(j["largest_job_share"].get<double>() == Approx(double(sizes.front()) / 1e7));
+    CHECK(j["imbalance"].get<double>() >= 0.999);
+}
+
+TEST_CASE("array workload: exact, with bytes per second and who filled it") {
+    for (const char* fill : {"workers", "one"}) {
+        const nlohmann::json j = run_json({"--workload", "array", "-n", "1000003", "--fill", fill});
+        REQUIRE(j["ok"] == true);
+        CHECK(j["result"] == "333335833339500005");  // closed form for N = 1,000,003
+        CHECK(j["fill"] == fill);
+        CHECK(j["fill_seconds"].get<double>() > 0);
+        CHECK(j["bytes_per_second"].get<double>() > 0);
+    }
 }
 
 TEST_CASE("threads: one-thread backends refuse other counts, worker backends take them") {

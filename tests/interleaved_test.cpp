@@ -3,7 +3,7 @@
 #include "process.hpp"
 #include "reference.hpp"
 #include "scheduler.hpp"
-#include "wait_workload.hpp"
+#include "workloads/wait_workload.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

@@ -3,11 +3,14 @@
 // exceptions from tasks, and the wait workload.
 #include "backend.hpp"
 #include "reference.hpp"
-#include "wait_workload.hpp"
+#include "workloads/wait_workload.hpp"
+#include "workloads/jobs.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstdint>
+#include <numeric>
 #include <stdexcept>
 #include <vector>
 
@@ -98,4 +101,80 @@ TEST_CASE("wait workload: every task completes every step in order") {
         REQUIRE(workload.incomplete_reason().empty());
         REQUIRE(workload.order().size() == 6);
     }
+}
+
+namespace {
+
+// Every schedule this backend takes (its knobs, schedule.hpp), the defaults first.
+std::vector<Schedule> schedules() {
+    std::vector<Schedule> result{Schedule{}};
+    for (const ScheduleKind kind : {ScheduleKind::static_, ScheduleKind::dynamic, ScheduleKind::guided}) {
+        if (("|" + std::string(backend_info.schedules) + "|").find("|" + std::string(schedule_kind_name(kind)) + "|") == std::string::npos)
+            continue;
+        for (const u64 chunk : {u64{0}, u64{1}, u64{7}, u64{1000}}) result.push_back({.kind = kind, .chunk = chunk});
+    }
+    if (backend_info.takes_partitioner)
+        for (const Partitioner p : {Partitioner::auto_, Partitioner::simple, Partitioner::static_, Partitioner::affinity})
+            for (const u64 grain : {u64{0}, u64{3}, u64{1000}}) result.push_back({.partitioner = p, .grain = grain});
+    return result;
+}
+
+std::string describe(const Schedule& s, unsigned threads) {
+    return std::string("threads=") + std::to_string(threads) + " schedule=" + std::string(schedule_kind_name(s.kind)) + "," +
+           std::to_string(s.chunk) + " partitioner=" + std::string(partitioner_name(s.partitioner)) + " grain=" + std::to_string(s.grain) +
+           " nested=" + (s.nested ? "yes" : "no");
+}
+
+// Runs a batch of jobs; checks the total and every job's kept result.
+void require_jobs_exact(Backend& backend, u64 n, const JobsPlan& plan) {
+    const std::vector<u64> sizes = job_sizes(n, plan);
+    std::vector<u128> results(sizes.size(), 0);
+    u128 expected = 0;
+    for (const u64 size : sizes) expected += closed_form(size);
+    INFO("jobs N=" << n << " J=" << plan.jobs << " seed=" << plan.seed << " order=" << order_name(plan.order));
+    REQUIRE(backend.reduce(Work::batch(sizes, results)) == expected);
+    for (std::size_t j = 0; j < sizes.size(); ++j) {
+        INFO("job " << j << " of n=" << sizes[j]);
+        REQUIRE(results[j] == closed_form(sizes[j]));
+    }
+}
+
+// The array a[i] = i over this process's units, filled through the backend (first touch), then summed.
+void require_array_exact(Backend& backend, u64 n) {
+    const Piece local = backend.local_units(n);
+    std::vector<std::uint32_t> window(local.hi - local.lo, 0xdeadbeef);
+    backend.reduce(Work::filling(window, local.lo, n));
+    for (u64 i = 0; i < window.size(); ++i) REQUIRE(window[i] == static_cast<std::uint32_t>(local.lo + i));
+    INFO("array N=" << n);
+    REQUIRE(backend.reduce(Work::stored(window, local.lo, n)) == closed_form(n));
+}
+
+}  // namespace
+
+TEST_CASE("schedules: every knob this backend takes, on the sum, jobs and array workloads, equals the oracle") {
+    for (unsigned threads : {1u, 3u, 8u}) {
+        if (threads > 1 && backend_info.thread_model == ThreadModel::one_thread) break;
+        for (Schedule schedule : schedules()) {
+            for (const bool nested : {false, true}) {
+                if (nested && !backend_info.takes_nested) continue;
+                schedule.nested = nested;
+                INFO(describe(schedule, threads));
+                const auto backend = make_backend({.threads = threads, .schedule = schedule});
+                for (u64 n : {u64{0}, u64{1}, u64{1001}, (u64{1} << 18) + 3}) REQUIRE(backend->sum_squares(n) == closed_form(n));
+                for (u64 n : {u64{0}, u64{5}, u64{300'007}})
+                    for (const u64 jobs : {u64{1}, u64{7}, u64{64}})
+                        for (const JobOrder order : {JobOrder::random, JobOrder::descending})
+                            require_jobs_exact(*backend, n, {.jobs = jobs, .seed = 1 + jobs, .skew = 1.2, .order = order});
+                require_jobs_exact(*backend, 1'000'000, {.jobs = 1000, .seed = 99, .skew = 0.5, .order = JobOrder::ascending});
+                for (u64 n : {u64{0}, u64{1}, u64{1001}, (u64{1} << 18) + 3}) require_array_exact(*backend, n);
+            }
+        }
+    }
+}
+
+TEST_CASE("jobs: held-out seeds and shapes, each job checked") {
+    const auto backend = make_backend({.threads = backend_info.thread_model == ThreadModel::one_thread ? 1u : 2u});
+    for (const u64 seed : {u64{7}, u64{12345}, u64{0xfeedface}, ~u64{0}})
+        for (const double skew : {0.3, 1.2, 4.0})
+            require_jobs_exact(*backend, 10'000'019, {.jobs = 257, .seed = seed, .skew = skew, .order = JobOrder::random});
 }

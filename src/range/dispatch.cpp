@@ -82,4 +82,11 @@ u128 sum_squares_range(u64 lo, u64 hi) noexcept {
     return sum_range(lo, hi);
 }
 
+// TEMPORARY until the array paths land (branch memory).
+u128 sum_squares_array(const std::uint32_t* first, u64 lo, u64 hi) noexcept {
+    u128 sum = 0;
+    for (u64 k = 0; k < hi - lo; ++k) sum += u128{first[k]} * first[k];
+    return sum;
+}
+
 }  // namespace sumsq

@@ -9,7 +9,7 @@ namespace {
 
 class Hang final : public sumsq::Backend {
 public:
-    sumsq::u128 sum_squares(sumsq::u64) override {
+    sumsq::u128 reduce(const sumsq::Work&) override {
         std::this_thread::sleep_for(std::chrono::hours(1));
         return 0;
     }

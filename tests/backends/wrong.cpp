@@ -1,4 +1,4 @@
-// wrong — a test-only backend with a deliberately wrong kernel (off by one for N >= 2), so the
+// wrong — a test-only backend with a deliberately wrong kernel (off by one for 2 or more units), so the
 // tests can prove that a wrong result is caught: MISMATCH, both numbers, exit code 1.
 #include "backend.hpp"
 
@@ -6,7 +6,7 @@ namespace {
 
 class Wrong final : public sumsq::Backend {
 public:
-    sumsq::u128 sum_squares(sumsq::u64 n) override { return sumsq::sum_squares_range(0, n) + (n >= 2 ? 1 : 0); }
+    sumsq::u128 reduce(const sumsq::Work& work) override { return work.sum(0, work.count()) + (work.count() >= 2 ? 1 : 0); }
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
         for (std::size_t k = 0; k < count; ++k) task(k);
     }

@@ -1,4 +1,4 @@
-#include "wait_workload.hpp"
+#include "workloads/wait_workload.hpp"
 
 #include "backend.hpp"
 #include "record/views.hpp"
