@@ -46,7 +46,7 @@ void print_table(std::ostream& out, const std::vector<Run>& runs, const Analysis
         if (!(r.point() == point)) continue;
         const ConfigStats& s = a.of(runs, r);
         concurrency = concurrency || !std::isnan(s.concurrency);
-        schedule = schedule || (point.workload != "wait" && !s.schedule.empty());
+        schedule = schedule || (!s.schedule.empty() && (point.workload == "jobs" || !r.row_schedule.empty()));
         imbalance = imbalance || (point.workload == "jobs" && !std::isnan(s.imbalance));
         bandwidth = bandwidth || !std::isnan(s.bytes_per_second);
         ceiling = ceiling || s.ceiling.has_value();
@@ -150,7 +150,7 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
         fmt::print(out, "  jobs: {} jobs per batch adding up to N (sizes seeded by --job-seed {}, skew {}); imbalance = the busiest worker's busy time / the mean\n",
                    o.jobs, o.job_seed, o.skew);
     if (o.has_workload("array") && o.rounds_for("array") != o.rounds)
-        fmt::print(out, "  array: {} processes per configuration (--array-rounds), not {}\n", o.rounds_for("array"), o.rounds);
+        fmt::print(out, "  array: {} process(es) per configuration (--array-rounds), not {}\n", o.rounds_for("array"), o.rounds);
     for (const auto& warning : a.warnings) fmt::print(out, "  WARNING: {}\n", warning);
 }
 
