@@ -326,7 +326,7 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
             if (!b.runs(point.workload)) continue;
             if (b.one_thread || (b.multi_process && !have_mpirun)) plan.push_back({&b, point, 1});
             else
-                for (unsigned t : o.threads)
+                for (unsigned t : o.threads_for(point.workload))
                     if (!b.cpu_row || t > 1) plan.push_back({&b, point, t});  // one thread restricted: nothing to show
         }
     // The first process on an idle machine runs slower (clock ramp-up, cold caches): without this
