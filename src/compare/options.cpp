@@ -145,7 +145,8 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     app.add_option("--array-sizes", array_sizes, "array workload: N stored u32 values, 4 N bytes (default 3e8)");
     app.add_option("--binds", binds, "array workload: none,close,spread, each a row of the backends taking --bind (default none)");
     app.add_option("--fills", fills, "array workload: workers,one (who first-touches the array), each a row (default workers)");
-    std::string array_threads;
+    std::string array_threads, job_threads;
+    app.add_option("--job-threads", job_threads, "jobs workload: thread counts (default --threads)");
     app.add_option("--array-threads", array_threads, "array workload: thread counts (default --threads)");
     app.add_option("--array-rounds", array_rounds, "array workload: processes per configuration (default --rounds)");
     app.add_option("--rounds", rounds, "independent processes per configuration, one per round in a shuffled order (default 3)");
@@ -216,6 +217,7 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
         for (const auto& fill : o.fills) check_choice("--fills", fill, {"workers", "one"});
     }
     if (only_for("--array-rounds", "array")) o.array_rounds = static_cast<unsigned>(parse_count_option("--array-rounds", array_rounds, 1, max_reps));
+    if (only_for("--job-threads", "jobs")) o.job_threads = count_list<unsigned>("--job-threads", job_threads, 1, max_threads);
     if (only_for("--array-threads", "array")) o.array_threads = count_list<unsigned>("--array-threads", array_threads, 1, max_threads);
     if (given("--schedules"))
         for (const auto& item : split_list("--schedules", schedules)) {

@@ -52,6 +52,7 @@ struct CompareOptions {
     std::vector<std::string> fills{"workers"};  // each fill a row; workers: the plain row
     unsigned array_rounds = 0;  // processes per array configuration; 0: --rounds
     std::vector<unsigned> array_threads;  // thread counts of the array rows; empty: --threads
+    std::vector<unsigned> job_threads;    // thread counts of the jobs rows; empty: --threads
     // --schedules BACKEND:VALUE[/G]: each entry a row "BACKEND:VALUE[/G]" on the sum and jobs workloads
     struct ScheduleEntry {
         std::string backend, value;  // value: a --schedule kind or a --partitioner name
@@ -61,7 +62,8 @@ struct CompareOptions {
     std::vector<ScheduleEntry> schedules;
 
     const std::vector<unsigned>& threads_for(const std::string& workload) const {
-        return workload == "array" && !array_threads.empty() ? array_threads : threads;
+        if (workload == "array" && !array_threads.empty()) return array_threads;
+        return workload == "jobs" && !job_threads.empty() ? job_threads : threads;
     }
     unsigned rounds_for(const std::string& workload) const { return workload == "array" && array_rounds ? array_rounds : rounds; }
 
