@@ -139,7 +139,7 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     app.add_option("--job-sizes", job_sizes, "jobs workload: N, the elements of the whole batch (default 1e8)");
     app.add_option("--jobs", jobs, "jobs workload: jobs per batch (default 64)");
     app.add_option("--job-seed", job_seed, "jobs workload: seed of the job sizes (default 1)");
-    app.add_option("--skew", skew, "jobs workload: shape of the sizes' heavy tail, 0.1..10, smaller is more uneven (default 1.2)");
+    app.add_option("--skew", skew, "jobs workload: shape of the sizes' heavy tail, 0.1..10, smaller is more uneven (default: the backends')");
     app.add_option("--orders", orders, "jobs workload: random,descending,ascending, each its own table (default random)");
     app.add_option("--schedules", schedules, "rows BACKEND:VALUE[/G] on the sum and jobs workloads, e.g. openmp:dynamic,tbb:simple/1000,threads:static");
     app.add_option("--array-sizes", array_sizes, "array workload: N stored u32 values, 4 N bytes (default 3e8)");

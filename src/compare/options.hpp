@@ -44,7 +44,7 @@ struct CompareOptions {
     std::vector<u64> job_sizes{100'000'000};
     unsigned jobs = 64;
     u64 job_seed = 1;
-    std::string skew = "1.2";  // passed through as given (validated as a decimal here)
+    std::string skew;  // passed through as given (validated as a decimal here); "": the backends' default
     std::vector<std::string> orders{"random"};
     // array workload (issue 15): N stored u32 values, memory-bound
     std::vector<u64> array_sizes{300'000'000};

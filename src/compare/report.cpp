@@ -148,7 +148,7 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
                         "the array rows' ceiling\n", bw.bytes / 1'000'000, bw.one_thread / 1e9, bw.threads, bw.all_threads / 1e9);
     if (o.has_workload("jobs"))
         fmt::print(out, "  jobs: {} jobs per batch adding up to N (sizes seeded by --job-seed {}, skew {}); imbalance = the busiest worker's busy time / the mean\n",
-                   o.jobs, o.job_seed, o.skew);
+                   o.jobs, o.job_seed, o.skew.empty() ? "the backends' default" : o.skew);
     if (o.has_workload("array") && o.rounds_for("array") != o.rounds)
         fmt::print(out, "  array: {} process(es) per configuration (--array-rounds), not {}\n", o.rounds_for("array"), o.rounds);
     for (const auto& warning : a.warnings) fmt::print(out, "  WARNING: {}\n", warning);

@@ -77,7 +77,7 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
             {"sweep", {{"sizes", o.sizes}, {"threads", o.threads}, {"workloads", o.workloads}, {"reps", o.reps}, {"wait_reps", o.wait_reps},
                        {"warmup", o.warmup}, {"tasks", o.tasks}, {"steps", o.steps}, {"wait_ms", o.wait_ms}, {"rounds", o.rounds},
                        {"seed", o.seed}, {"order", a.record.order},
-                       {"job_sizes", o.job_sizes}, {"jobs", o.jobs}, {"job_seed", o.job_seed}, {"skew", o.skew}, {"orders", o.orders},
+                       {"job_sizes", o.job_sizes}, {"jobs", o.jobs}, {"job_seed", o.job_seed}, {"skew", o.skew.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.skew)}, {"orders", o.orders},
                        {"array_sizes", o.array_sizes}, {"binds", o.binds}, {"fills", o.fills}, {"array_rounds", o.rounds_for("array")}, {"array_threads", o.threads_for("array")}, {"job_threads", o.threads_for("jobs")},
                        {"schedules", schedule_labels(o)}}},
             {"load", {{"before", to_json(a.record.before)}, {"after", to_json(a.record.after)}}},

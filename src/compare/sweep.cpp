@@ -65,8 +65,11 @@ std::vector<std::string> command(const CompareOptions& o, const Configuration& c
     if (workload != "wait") {
         args.insert(args.end(), {"-n", std::to_string(c.point.n), "--reps", std::to_string(o.reps), "--warmup", std::to_string(o.warmup)});
         if (workload == "jobs")
-            args.insert(args.end(), {"--workload", "jobs", "--jobs", std::to_string(o.jobs), "--seed", std::to_string(o.job_seed), "--skew",
-                                     o.skew, "--order", c.point.variant});
+        {
+            args.insert(args.end(), {"--workload", "jobs", "--jobs", std::to_string(o.jobs), "--seed", std::to_string(o.job_seed), "--order",
+                                     c.point.variant});
+            if (!o.skew.empty()) args.insert(args.end(), {"--skew", o.skew});
+        }
         if (workload == "array") args.insert(args.end(), {"--workload", "array"});
     } else {
         args.insert(args.end(), {"--workload", "wait", "--reps", std::to_string(o.wait_reps), "--warmup", "0", "--tasks",
