@@ -16,7 +16,6 @@
 namespace sumsq {
 namespace {
 
-constexpr double min_skew = 0.1, max_skew = 10;  // jobs: the sizes' tail shape (workloads/jobs.hpp)
 constexpr const char* count_grammar = "write digits (10000000), groups (10_000_000) or a power of ten (1e7)";
 
 std::string supported_paths() { return fmt::format("auto|{}", fmt::join(range::supported_names(), "|")); }
@@ -139,7 +138,7 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     std::string jobs_text, seed_text, skew_text, order_text, fill_text, schedule_text, partitioner_text, grain_text;
     app.add_option("--jobs", jobs_text, fmt::format("jobs workload: number of jobs, 1..{} (default 64)", grouped(max_jobs)));
     app.add_option("--seed", seed_text, "jobs workload: seed of the job sizes (default 1)");
-    app.add_option("--skew", skew_text, fmt::format("jobs workload: shape of the sizes' heavy tail, {}..{}; smaller is more uneven (default 1.2)",
+    app.add_option("--skew", skew_text, fmt::format("jobs workload: shape of the sizes' heavy tail, {}..{}; smaller is more uneven (default 2)",
                                                     min_skew, max_skew));
     app.add_option("--order", order_text, "jobs workload: random|descending|ascending, how the jobs are laid out (default random)");
     app.add_option("--fill", fill_text, "array workload: who first-touches the array, workers (the sum's split, default) or one (this thread)");

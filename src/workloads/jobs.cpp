@@ -1,19 +1,49 @@
-// PLACEHOLDER (branch jobsbind replaces it)
 #include "workloads/jobs.hpp"
+
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
+
 namespace sumsq {
+
 std::vector<u64> job_sizes(u64 n, const JobsPlan& plan) {
-    std::mt19937_64 rng(plan.seed);
-    std::vector<double> w(plan.jobs); double W = 0;
-    for (auto& x : w) { x = std::pow(((rng() >> 11) + 0.5) * 0x1p-53, -1.0 / plan.skew); W += x; }
-    std::vector<u64> s(plan.jobs); u64 t = 0;
-    for (u64 j = 0; j < plan.jobs; ++j) { s[j] = u64((long double)n * w[j] / W); t += s[j]; }
-    for (u64 j = 0; t < n; j = (j + 1) % plan.jobs) ++s[j], ++t;
-    if (plan.order == JobOrder::descending) std::sort(s.rbegin(), s.rend());
-    if (plan.order == JobOrder::ascending) std::sort(s.begin(), s.end());
-    return s;
+    const std::size_t count = plan.jobs;
+    std::mt19937_64 draw(plan.seed);
+    std::vector<long double> weight(count);
+    long double total = 0;
+    for (auto& w : weight) {
+        const long double u = (static_cast<long double>(draw() >> 11) + 0.5L) * 0x1p-53L;  // in (0, 1)
+        total += w = std::pow(u, -1.0L / static_cast<long double>(plan.skew));
+    }
+    std::vector<u64> size(count);
+    std::vector<long double> fraction(count);
+    u64 given = 0;
+    for (std::size_t j = 0; j < count; ++j) {
+        const long double share = static_cast<long double>(n) * (weight[j] / total);
+        size[j] = std::min<u64>(n, static_cast<u64>(std::floor(share)));
+        fraction[j] = share - static_cast<long double>(size[j]);
+        given += size[j];
+    }
+    // Hand out what rounding left (or, should rounding have overshot, take it back) by fraction.
+    std::vector<std::size_t> by_fraction(count);
+    std::iota(by_fraction.begin(), by_fraction.end(), std::size_t{0});
+    std::stable_sort(by_fraction.begin(), by_fraction.end(), [&](std::size_t a, std::size_t b) { return fraction[a] > fraction[b]; });
+    for (std::size_t k = 0; given < n; k = (k + 1) % count) ++size[by_fraction[k]], ++given;
+    for (std::size_t k = count; given > n; k = k == 0 ? count : k - 1)
+        if (k < count && size[by_fraction[k]] > 0) --size[by_fraction[k]], --given;
+    if (plan.order == JobOrder::descending) std::sort(size.begin(), size.end(), std::greater<>());
+    if (plan.order == JobOrder::ascending) std::sort(size.begin(), size.end());
+    return size;
 }
-std::string_view order_name(JobOrder o) { return o == JobOrder::random ? "random" : o == JobOrder::descending ? "descending" : "ascending"; }
+
+std::string_view order_name(JobOrder order) {
+    switch (order) {
+    case JobOrder::random: return "random";
+    case JobOrder::descending: return "descending";
+    case JobOrder::ascending: return "ascending";
+    }
+    return "?";
 }
+
+}  // namespace sumsq
