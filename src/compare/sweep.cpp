@@ -286,8 +286,9 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
         } catch (const nlohmann::json::exception&) {
             throw UsageError(fmt::format("--backends: {} --describe did not answer with JSON", path));
         }
-        BackendBinary b{name, path, info.value("model", ""), info.value("one_thread", false),
-                        info.value("runs_wait_workload", true), info.value("multi_process", false), options.cpus};
+        BackendBinary b;
+        b.name = name, b.path = path, b.model = info.value("model", ""), b.one_thread = info.value("one_thread", false);
+        b.runs_wait = info.value("runs_wait_workload", true), b.multi_process = info.value("multi_process", false), b.cpus = options.cpus;
         set_knobs(b, info);
         result.push_back(std::move(b));
     }
