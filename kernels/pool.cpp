@@ -27,7 +27,8 @@ namespace {
 
 class Pool final : public sumsq::EachWorkerBackend {
 public:
-    Pool(unsigned threads, const sumsq::Schedule& schedule) : EachWorkerBackend(threads, schedule) {
+    Pool(unsigned threads, const sumsq::Schedule& schedule, const sumsq::Binding& bind)
+        : EachWorkerBackend(threads, schedule, bind) {
         workers_started_.reserve(threads - 1);
         try {
             for (unsigned k = 1; k < threads; ++k) workers_started_.emplace_back([this, k] { work(k); });
@@ -91,5 +92,5 @@ const sumsq::BackendInfo sumsq::backend_info{
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
-    return std::make_unique<Pool>(config.threads, config.schedule);
+    return std::make_unique<Pool>(config.threads, config.schedule, config.bind);
 }

@@ -38,7 +38,7 @@ using sumsq::u64;
 
 class Pstl final : public sumsq::TbbBackend {
 public:
-    Pstl(unsigned threads, bool nested) : TbbBackend(threads), nested_(nested) {}
+    Pstl(unsigned threads, bool nested, const sumsq::Binding& bind) : TbbBackend(threads, bind), nested_(nested) {}
 
     u128 reduce(const sumsq::Work& work) override {
         return workers_.execute([&] { return parallel_sum(work); });
@@ -81,5 +81,5 @@ const sumsq::BackendInfo sumsq::backend_info{
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
-    return std::make_unique<Pstl>(config.threads, config.schedule.nested);
+    return std::make_unique<Pstl>(config.threads, config.schedule.nested, config.bind);
 }

@@ -25,7 +25,7 @@
 //           them — no new threads, no oversubscription.
 // Notice:   the thread count is a task_arena of P slots, created and initialised outside the timed
 //           region (src/tbb_workers.hpp); global_control lets TBB create that many workers even
-//           past the CPU count. Default grain 1 (simple on elements: 65,536, else one task per
+//           past the CPU count. --bind pins each thread as it enters the arena (an observer). Default grain 1 (simple on elements: 65,536, else one task per
 //           element). An exception in a task is carried to the caller by TBB itself.
 #include "backend.hpp"
 #include "tbb_workers.hpp"
@@ -45,7 +45,8 @@ using sumsq::Partitioner;
 
 class Tbb final : public sumsq::TbbBackend {
 public:
-    Tbb(unsigned threads, const sumsq::Schedule& schedule) : TbbBackend(threads), schedule_(schedule) {}
+    Tbb(unsigned threads, const sumsq::Schedule& schedule, const sumsq::Binding& bind)
+        : TbbBackend(threads, bind), schedule_(schedule) {}
 
     u128 reduce(const sumsq::Work& work) override {
         return workers_.execute([&] { return parallel_sum(work, schedule_.partitioner); });
@@ -92,5 +93,5 @@ const sumsq::BackendInfo sumsq::backend_info{
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
-    return std::make_unique<Tbb>(config.threads, config.schedule);
+    return std::make_unique<Tbb>(config.threads, config.schedule, config.bind);
 }

@@ -9,7 +9,8 @@
 // Combine:  each thread writes its partial sum to its own cache-line-padded slot; after join() the
 //           caller adds the slots. No locks and no atomics: join() is the synchronisation that
 //           makes the slots visible to the caller.
-// Notice:   starting and joining threads costs tens of microseconds per call: compare with `pool`
+// Notice:   --bind pins each thread with sched_setaffinity as it starts (src/bind.hpp): a new
+//           thread every call, so a system call every call. Starting and joining threads costs tens of microseconds per call: compare with `pool`
 //           (the same split on threads started once) and the pools of OpenMP and oneTBB at small
 //           N. An exception on a thread would call std::terminate, so each thread captures it and
 //           the caller rethrows it after join().
@@ -52,5 +53,5 @@ const sumsq::BackendInfo sumsq::backend_info{
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
-    return std::make_unique<Threads>(config.threads, config.schedule);
+    return std::make_unique<Threads>(config.threads, config.schedule, config.bind);
 }

@@ -2,6 +2,7 @@
 // that splits the work, runs the pieces on its workers and combines the results.
 #pragma once
 
+#include "bind.hpp"
 #include "schedule.hpp"
 #include "split.hpp"
 #include "sum_squares.hpp"
@@ -51,6 +52,7 @@ struct BackendConfig {
     unsigned tasks = 4;    // sum workload, splits_into_tasks backends: number of tasks
     u64 step = 65536;      // sum workload, splits_into_tasks backends: elements per step between yields
     Schedule schedule{};   // the model's knobs (validated against BackendInfo)
+    Binding bind{};        // --bind: the policy and the CPUs allowed (takes_bind backends)
 };
 
 using Versions = std::vector<std::pair<std::string, std::string>>;

@@ -153,6 +153,8 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     app.add_option("--grain", grain_text,
                    "oneTBB grain: a range is not split below this many units (default 1; simple on elements 65,536)" +
                        only(info.takes_partitioner, partitioner_backends));
+    std::string bind_text;
+    app.add_option("--bind", bind_text, "pin worker k to a CPU: none|close|spread (default none)" + only(info.takes_bind, bind_backends));
     bool nested = false;
     app.add_flag("--nested", nested, "jobs workload: also split each large job inside" + only(info.takes_nested, nested_backends));
     app.add_option("--tasks", tasks_text, info.splits_into_tasks
@@ -218,6 +220,13 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     if (refuse_knob("--nested", info.takes_nested, nested_backends)) {
         if (!jobs) throw UsageError("--nested: applies to --workload jobs");
         options.backend.schedule.nested = true;
+    }
+    if (given("--bind")) {
+        if (!info.takes_bind)
+            throw UsageError(fmt::format("--bind: {} does not take it; it applies to {}{}", program, bind_backends,
+                                         info.multi_process ? " (MPI: mpirun --bind-to)" : ""));
+        options.backend.bind.policy = parse_choice<BindPolicy>("--bind", bind_text,
+                                                               {{"none", BindPolicy::none}, {"close", BindPolicy::close}, {"spread", BindPolicy::spread}});
     }
     if (options.workload == Workload::array && options.n > max_array_n)
         throw UsageError(fmt::format("--n: {} is too large for --workload array; accepted range 0..{} (a[i] = i is a u32)",

@@ -35,7 +35,8 @@ struct alignas(64) Padded {
 
 class EachWorkerBackend : public Backend {
 public:
-    EachWorkerBackend(unsigned workers, const Schedule& schedule) : workers_(workers), schedule_(schedule) {}
+    EachWorkerBackend(unsigned workers, const Schedule& schedule, const Binding& bind = {})
+        : workers_(workers), schedule_(schedule), bind_(bind) {}
 
     u128 reduce(const Work& work) final {
         const u64 count = work.count(), chunk = effective_chunk(schedule_, count, workers_, work.default_chunk());
@@ -49,6 +50,7 @@ public:
         std::vector<Padded<u128>> partial(workers_);
         std::atomic<u64> next{0};  // dynamic: the first chunk nobody has taken
         on_each_worker([&](unsigned k) {
+            bind_.pin(k, workers_);  // --bind: worker k on its CPU (a system call only the first time)
             u128 sum = 0;
             const auto run_chunk = [&](u64 c) {
                 const u64 lo = c * chunk, hi = std::min(count, lo + chunk);
@@ -80,6 +82,7 @@ public:
     // Worker k runs tasks k, k + P, k + 2P, …
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) final {
         on_each_worker([&](unsigned k) {
+            bind_.pin(k, workers_);
             for (std::size_t t = k; t < count; t += workers_) task(t);
         });
     }
@@ -93,6 +96,7 @@ protected:
 
     const unsigned workers_;
     const Schedule schedule_;
+    const Binding bind_;
 };
 
 }  // namespace sumsq

@@ -196,6 +196,9 @@ int run(int argc, char** argv) {
         if (!parsed->timeline_path.empty()) timeline_file = std::make_unique<OutputFile>("--timeline", parsed->timeline_path);
         if (!parsed->cpus.empty()) restrict_to_cpus(parsed->cpus);  // before any worker exists
         cpus_allowed = allowed_cpus();  // before a backend pins its thread (interleaved)
+        parsed->backend.bind.cpus = cpus_allowed;
+        if (const auto& b = parsed->backend.bind; b.policy != BindPolicy::none && !b.active())
+            fmt::print(std::cerr, "{}: warning: --bind {} does not apply: {}\n", program, bind_name(b.policy), b.refusal());
         check_threads_can_start(parsed->backend.threads);  // exit 3 with one line, not a runtime's abort (pools start below)
         backend = make_backend(parsed->backend);  // pools, arenas, thread limits: outside the timed region
     } catch (const UsageError& e) {

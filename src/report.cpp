@@ -108,6 +108,11 @@ nlohmann::json to_json(const RunReport& r) {
         for (const auto& step : r.steps) order.push_back(WaitWorkload::step_line(step));
         j["step_order"] = std::move(order);
     }
+    if (r.info->takes_bind) {
+        const Binding& b = r.options.backend.bind;
+        j["bind"] = {{"policy", bind_name(b.policy)}, {"applied", b.active()},
+                     {"reason", b.policy == BindPolicy::none || b.active() ? nlohmann::json(nullptr) : nlohmann::json(b.refusal())}};
+    }
     if (r.info->multi_process) j["ranks"] = r.processes, j["threads_per_rank"] = r.options.backend.threads;
     if (!r.problem.empty()) j["problem"] = r.problem;
     if (!r.trace_file.empty()) j["trace_file"] = r.trace_file;
@@ -166,7 +171,10 @@ void print_table(std::ostream& out, const RunReport& r) {
     } else {
         fmt::print(out, "  steps        {}\n", r.ok ? "OK: every task completed every step in order" : "INCOMPLETE: " + r.problem);
     }
-    fmt::print(out, "  CPUs         seen {} (allowed {})\n", record::cpu_list(r.cpus_seen), record::cpu_list(r.cpus_allowed));
+    fmt::print(out, "  CPUs         seen {} (allowed {})", record::cpu_list(r.cpus_seen), record::cpu_list(r.cpus_allowed));
+    if (const Binding& b = r.options.backend.bind; b.policy != BindPolicy::none)
+        fmt::print(out, "; --bind {}: {}", bind_name(b.policy), b.active() ? "each worker pinned to one CPU" : "not applied, " + b.refusal());
+    fmt::print(out, "\n");
     fmt::print(out, "  wall         median {}  (min {}, max {}; {} reps after {} warm-up)\n", duration_text(wall.median),
                duration_text(wall.min), duration_text(wall.max), r.options.reps, r.options.warmup);
     fmt::print(out, "  CPU          median {}\n", duration_text(cpu.median));

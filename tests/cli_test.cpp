@@ -99,6 +99,7 @@ TEST_CASE("bad input: exit 2 and one line naming the option") {
         {{"--fill", "one"}, "--fill: applies to --workload array"},
         {{"--workload", "array", "--fill", "some"}, "--fill: unknown value 'some'; accepted: workers|one"},
         {{"--nested"}, "--nested"},
+        {{"--bind", "tight"}, "--bind"},
         {{"-r", "1.5"}, "--reps: '1.5' is not a whole number"},
         {{"-r", ""}, "--reps: '' is not a whole number"},
         {{"-r", "1e400"}, "--reps: 1e400 is too large"},
@@ -235,6 +236,36 @@ TEST_CASE("array workload: exact, with bytes per second and who filled it") {
         CHECK(j["fill_seconds"].get<double>() > 0);
         CHECK(j["bytes_per_second"].get<double>() > 0);
     }
+}
+
+TEST_CASE("bind: each worker runs on the CPU its policy names, or the run says why not") {
+    if (!description()["takes_bind"].get<bool>()) {
+        const auto r = run_process(binary, {"--bind", "close"});
+        REQUIRE(r.exit_code == 2);
+        REQUIRE_THAT(r.err, Catch::Contains("--bind: sumsq-" SUMSQ_BACKEND_NAME " does not take it; it applies to threads, pool, openmp, tbb, pstl"));
+        return;
+    }
+    for (const char* policy : {"close", "spread"}) {
+        INFO(policy);
+        const nlohmann::json j = run_json({"--workload", "sum", "-n", "1e8", "-t", "2", "--bind", policy});
+        REQUIRE(j["ok"] == true);
+        REQUIRE(j["bind"]["policy"] == policy);
+        if (j["cpus_allowed"].size() < 2) {
+            CHECK(j["bind"]["applied"] == false);
+            CHECK_THAT(j["bind"]["reason"].get<std::string>(), Catch::Contains("nothing to choose"));
+            continue;
+        }
+        CHECK(j["bind"]["applied"] == true);
+        std::set<int> used;
+        for (const auto& w : j["workers"]) {
+            REQUIRE(w["cpus"].size() == 1);  // pinned: never moved
+            used.insert(w["cpus"][0].get<int>());
+        }
+        CHECK(used.size() == j["workers"].size());  // two workers, two CPUs
+    }
+    const auto one = run_process(binary, {"--bind", "close", "--cpus", "0", "-n", "1000", "-r", "1"});
+    CHECK(one.exit_code == 0);
+    CHECK_THAT(one.err, Catch::Contains("warning: --bind close does not apply: only CPU 0 is allowed"));
 }
 
 TEST_CASE("threads: one-thread backends refuse other counts, worker backends take them") {
