@@ -20,6 +20,12 @@ for path in $all; do
 done
 
 echo
+echo "== 1b. Memory-bound: the array path (N stored u32, 1 GiB) against the index path, one core, and the"
+echo "   machine's read-bandwidth ceiling (sumsq-bandwidth: best and median of 5, 1 thread and all CPUs)"
+"$bin/sumsq-bench-array" | sed 's/^/   /'
+"$bin/sumsq-bandwidth" | sed 's/^/   /'
+
+echo
 echo "== 2. N = 1e9, every backend at 1 and 2 threads (median of 5 after 1 warm-up)"
 echo "   speedup/efficiency: vs serial; scaling: vs the backend's own 1-thread time"
 "$bin/sumsq-compare" --workloads sum --sizes 1e9 --threads 1,2 --reps 5

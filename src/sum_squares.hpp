@@ -17,8 +17,9 @@ using u64 = std::uint64_t;
 // Not inline on purpose: the compiler must not see through it and fold a loop into the closed form.
 u128 sum_squares_range(u64 lo, u64 hi) noexcept;
 
-// The array path: exact Σ v·v over the hi − lo stored values starting at `first`, which holds
-// element lo of the array (lo and hi are the array's indices, for the recorder).
+// The array workload's kernel: exact Σ v·v over the hi − lo stored values starting at `first`, which
+// holds element lo of the logical array (lo and hi name the piece, e.g. for the recorder; the sum
+// reads only first[0 .. hi − lo)). Requires lo <= hi; any u32 values; `first` need not be vector-aligned.
 u128 sum_squares_array(const std::uint32_t* first, u64 lo, u64 hi) noexcept;
 
 // The reference loop: what every kernel computes, written the obvious way (documentation and

@@ -1,5 +1,7 @@
 // Every range-kernel path against the oracle: small ranges, ranges crossing and ending at 2^32,
-// ranges near max_n, random sub-ranges (seed printed). Each check runs for every path this CPU
+// ranges near max_n, random sub-ranges (seed printed); every array path against brute force: every
+// short length at every 4-byte alignment in a cache line, wrap-heavy values, long runs across a
+// block, and sum_squares_array on slices of a[i] = i. Each check runs for every path this CPU
 // runs (avx512 natively only where the CPU has AVX-512F) and, as its own test cases, for the
 // emulated AVX-512 copy (the same source without AVX-512 instructions), so the AVX-512 code is
 // tested on every machine. The tests are the guard against miscompiled vector loops, so they run
@@ -10,7 +12,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,13 +24,20 @@ using namespace sumsq;
 namespace {
 
 bool always() { return true; }
-const range::Path emulated{"avx512-emulated", always, range::avx512_emulated_sum};
+const range::Path emulated{"avx512-emulated", always, range::avx512_emulated_sum, range::avx512_emulated_sum_array};
 
 std::vector<const range::Path*> supported_paths() {
     std::vector<const range::Path*> supported;
     for (const auto& p : range::paths())
         if (p.supported()) supported.push_back(&p);
     return supported;
+}
+
+// The supported paths and the emulated AVX-512 copy, which runs on every CPU.
+std::vector<const range::Path*> array_paths() {
+    auto all = supported_paths();
+    all.push_back(&emulated);
+    return all;
 }
 
 u128 oracle(u64 lo, u64 hi) { return closed_form(hi) - closed_form(lo); }
@@ -165,4 +177,125 @@ TEST_CASE("core/range avx512-emulated: the same lanes as the native path where t
     else
         for (const auto& [lo, hi] : {std::pair<u64, u64>{0, 1'000'003}, {(u64{1} << 32) - 999'999, u64{1} << 32}})
             REQUIRE(range::avx512_sum(lo, hi) == range::avx512_emulated_sum(lo, hi));
+}
+
+// The array paths. Brute force: the obvious loop, written here again rather than borrowed.
+namespace {
+
+using std::uint32_t;
+constexpr uint32_t max_u32 = 0xFFFF'FFFF;
+
+u128 brute_force(std::span<const uint32_t> values) {
+    u128 sum = 0;
+    for (const uint32_t v : values) sum += u128{v} * u128{v};
+    return sum;
+}
+
+// Storage with room for `count` values after any of the 16 four-byte offsets in a 64-byte line.
+struct Buffer {
+    explicit Buffer(u64 count) : storage(count + 32) {}
+    uint32_t* at(unsigned offset) {  // offset 0 is 64-byte aligned
+        const auto address = reinterpret_cast<std::uintptr_t>(storage.data());
+        return storage.data() + (64 - address % 64) % 64 / sizeof(uint32_t) + offset;
+    }
+    std::vector<uint32_t> storage;
+};
+
+// Runs of zeros, ones, 0xFFFFFFFF (every square wraps the 64-bit sums fastest) and random values.
+void fill_wrap_heavy(std::span<uint32_t> values, std::mt19937_64& rng) {
+    std::uniform_int_distribution<int> kind(0, 3), run(1, 70);
+    for (std::size_t k = 0; k < values.size();) {
+        const int what = kind(rng);
+        for (int left = run(rng); left > 0 && k < values.size(); --left, ++k)
+            values[k] = what == 0 ? 0 : what == 1 ? 1 : what == 2 ? max_u32 : static_cast<uint32_t>(rng());
+    }
+}
+
+void check_short_arrays(const range::Path& path, std::mt19937_64& rng) {
+    constexpr u64 longest = 300;
+    Buffer random(longest + 16), all_max(longest + 16);
+    fill_wrap_heavy({random.at(0), longest + 16}, rng);
+    std::fill_n(all_max.at(0), longest + 16, max_u32);
+    for (Buffer* buffer : {&random, &all_max})
+        for (unsigned offset = 0; offset < 16; ++offset)
+            for (u64 length = 0; length <= longest; ++length) {
+                const uint32_t* values = buffer->at(offset);
+                INFO(path.name << " offset " << offset << " length " << length << (buffer == &all_max ? " all 0xFFFFFFFF" : ""));
+                REQUIRE(path.sum_array(values, length) == brute_force({values, length}));
+            }
+}
+
+// 2^20 values all 0xFFFFFFFF and random; then more than array_block values, crossing a block.
+void check_long_arrays(const range::Path& path, std::mt19937_64& rng) {
+    const u64 count = u64{1} << 20, past_block = range::array_block + 65'541;
+    Buffer buffer(past_block);
+    std::fill_n(buffer.at(0), past_block + 16, max_u32);
+    const u128 max_square = u128{max_u32} * max_u32;
+    INFO(path.name);
+    REQUIRE(path.sum_array(buffer.at(0), count) == count * max_square);
+    REQUIRE(path.sum_array(buffer.at(1), past_block) == past_block * max_square);
+    fill_wrap_heavy({buffer.at(0), past_block + 3}, rng);
+    REQUIRE(path.sum_array(buffer.at(3), count + 37) == brute_force({buffer.at(3), count + 37}));
+    REQUIRE(path.sum_array(buffer.at(0), past_block) == brute_force({buffer.at(0), past_block}));
+    for (uint32_t& v : std::span(buffer.at(0), past_block + 16)) v = static_cast<uint32_t>(rng());
+    REQUIRE(path.sum_array(buffer.at(2), past_block) == brute_force({buffer.at(2), past_block}));
+}
+
+}  // namespace
+
+TEST_CASE("core/range array paths: every length 0..300 at every 4-byte offset 0..15 in a cache line") {
+    const auto seed = Catch::rngSeed();
+    INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
+    std::mt19937_64 rng(seed + 3);
+    for (const auto* path : array_paths()) check_short_arrays(*path, rng);
+}
+
+TEST_CASE("core/range array paths: 2^20 values all 0xFFFFFFFF and random, and runs across a block") {
+    const auto seed = Catch::rngSeed();
+    INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
+    std::mt19937_64 rng(seed + 4);
+    for (const auto* path : array_paths()) check_long_arrays(*path, rng);
+}
+
+TEST_CASE("core/range array: sum_squares_array with each path forced, on slices of a[i] = i") {
+    const u64 count = u64{1} << 20, top = range::fast_limit - count;  // top: the largest u32 values
+    std::vector<uint32_t> low(count), high(count);
+    for (u64 i = 0; i < count; ++i) {
+        low[i] = static_cast<uint32_t>(i);
+        high[i] = static_cast<uint32_t>(top + i);
+    }
+    const auto seed = Catch::rngSeed();
+    INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
+    std::mt19937_64 rng(seed + 5);
+    std::uniform_int_distribution<u64> index(0, count);
+    std::vector<std::pair<u64, u64>> slices{{0, 0}, {0, 1}, {0, count}, {5, 1000}, {count - 63, count}};
+    for (int k = 0; k < 20; ++k) {
+        const u64 a = index(rng), b = index(rng);
+        slices.emplace_back(std::min(a, b), std::max(a, b));
+    }
+    for (const auto* path : array_paths()) {
+        const bool selectable = path != &emulated;
+        for (const auto& [lo, hi] : slices) {
+            INFO(path->name << " [" << lo << ", " << hi << ")");
+            if (selectable) {
+                const Select forced(path->name);
+                REQUIRE(sum_squares_array(low.data() + lo, lo, hi) == oracle(lo, hi));
+                REQUIRE(sum_squares_array(high.data() + lo, top + lo, top + hi) == oracle(top + lo, top + hi));
+            } else {
+                REQUIRE(path->sum_array(low.data() + lo, hi - lo) == oracle(lo, hi));
+                REQUIRE(path->sum_array(high.data() + lo, hi - lo) == oracle(top + lo, top + hi));
+            }
+        }
+    }
+}
+
+TEST_CASE("core/range avx512-emulated: the same array sums as the native path where the CPU has AVX-512F") {
+    if (!__builtin_cpu_supports("avx512f")) SUCCEED("no AVX-512F on this CPU: the native path is not run");
+    else {
+        std::vector<uint32_t> values(1'000'003);
+        std::mt19937_64 rng(Catch::rngSeed() + 6);
+        fill_wrap_heavy(values, rng);
+        REQUIRE(range::avx512_sum_array(values.data() + 1, values.size() - 1) ==
+                range::avx512_emulated_sum_array(values.data() + 1, values.size() - 1));
+    }
 }

@@ -103,6 +103,16 @@ TEST_CASE("record: the range kernel records a stretch per call, with the schedul
     CHECK(run.stretches[0].task == 4);  // anonymous: numbered after the explicit ids
 }
 
+TEST_CASE("record: the array kernel records a stretch per call with the logical indices") {
+    const std::vector<std::uint32_t> values{3, 4, 5};
+    record::begin_run(record::Mode::stretches);
+    CHECK(sum_squares_array(values.data(), 1000, 1003) == 50);
+    const record::Run run = record::end_run();
+    REQUIRE(run.stretches.size() == 1);
+    CHECK(run.stretches[0].lo == 1000);
+    CHECK(run.stretches[0].hi == 1003);
+}
+
 TEST_CASE("views: the trace reads back as the same stretches, and the timeline draws them") {
     record::begin_run(record::Mode::stretches);
     record::stretch(at(0), at(2'000'000), record::Kind::chunk, record::no_task, 0, 10);

@@ -1,5 +1,5 @@
-// sum_squares_range(): picks the fastest path this CPU supports (once), splits a range at 2^32,
-// and records each call as a stretch when the recorder is on (src/record/).
+// sum_squares_range() and sum_squares_array(): pick the fastest path this CPU supports (once),
+// split a range at 2^32, and record each call as a stretch when the recorder is on (src/record/).
 #include "paths.hpp"
 #include "record/recorder.hpp"
 
@@ -13,10 +13,10 @@ bool always() { return true; }
 bool has_avx2() { return __builtin_cpu_supports("avx2"); }
 bool has_avx512f() { return __builtin_cpu_supports("avx512f"); }
 constexpr std::array<Path, 4> all_paths{{
-    {"avx512", has_avx512f, avx512_sum},   // 8-lane 32x32->64 multiplies (SIMDe, compiled with -mavx512f)
-    {"avx2", has_avx2, avx2_sum},          // 4-lane 32x32->64 multiplies, the high-half trick
-    {"portable", always, portable_sum},    // plain C++, the same trick, any x86-64
-    {"exact", always, exact_loop},         // the plain loop in 128-bit arithmetic (the reference)
+    {"avx512", has_avx512f, avx512_sum, avx512_sum_array},  // 8-lane 32x32->64 multiplies (SIMDe, -mavx512f)
+    {"avx2", has_avx2, avx2_sum, avx2_sum_array},           // 4-lane 32x32->64 multiplies, the high-half trick
+    {"portable", always, portable_sum, portable_sum_array},  // plain C++, the same trick, any x86-64
+    {"exact", always, exact_loop, exact_array},             // the plain loop in 128-bit arithmetic (the reference)
 }};
 
 std::atomic<const Path*> chosen{nullptr};  // set before the workers start; atomic for the first lazy read
@@ -68,25 +68,26 @@ bool select(std::string_view name) {
 namespace sumsq {
 namespace {
 
-u128 sum_range(u64 lo, u64 hi) { return range::sum_with(range::active(), lo, hi); }
+// Runs `sum` (the sum of logical elements [lo, hi)), recorded as a chunk when the recorder is on.
+template <class Sum>
+u128 recorded(u64 lo, u64 hi, Sum sum) {
+    if (record::mode.load(std::memory_order_relaxed) != record::Mode::off) {
+        const auto begin = record::Clock::now();
+        const u128 result = sum();
+        record::stretch(begin, record::Clock::now(), record::Kind::chunk, record::current_task, lo, hi);
+        return result;
+    }
+    return sum();
+}
 
 }  // namespace
 
 u128 sum_squares_range(u64 lo, u64 hi) noexcept {
-    if (record::mode.load(std::memory_order_relaxed) != record::Mode::off) {
-        const auto begin = record::Clock::now();
-        const u128 sum = sum_range(lo, hi);
-        record::stretch(begin, record::Clock::now(), record::Kind::chunk, record::current_task, lo, hi);
-        return sum;
-    }
-    return sum_range(lo, hi);
+    return recorded(lo, hi, [=] { return range::sum_with(range::active(), lo, hi); });
 }
 
-// TEMPORARY until the array paths land (branch memory).
 u128 sum_squares_array(const std::uint32_t* first, u64 lo, u64 hi) noexcept {
-    u128 sum = 0;
-    for (u64 k = 0; k < hi - lo; ++k) sum += u128{first[k]} * first[k];
-    return sum;
+    return recorded(lo, hi, [=] { return range::active().sum_array(first, hi - lo); });
 }
 
 }  // namespace sumsq

@@ -1,11 +1,15 @@
-// paths.hpp — the implementations behind sum_squares_range() and the run-time choice among them.
+// paths.hpp — the implementations behind sum_squares_range() and sum_squares_array(), and the
+// run-time choice among them.
 //
 // Every path is exact over its domain; the fast ones cover i < 2^32 (where i·i fits in 64 bits)
-// and the dispatcher sends the rest of a range (i >= 2^32, N > 4.29e9) to the exact loop.
+// and the dispatcher sends the rest of a range (i >= 2^32, N > 4.29e9) to the exact loop. The
+// array functions take stored u32 values, whose squares always fit in 64 bits: exact for any
+// values and any count, in blocks of array_block values (each block's 64-bit sums cannot overflow).
 #pragma once
 
 #include "sum_squares.hpp"
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -13,11 +17,17 @@
 namespace sumsq::range {
 
 inline constexpr u64 fast_limit = u64{1} << 32;  // fast paths need hi <= 2^32
+// The array paths sum at most this many values into 64-bit lanes before folding them into 128
+// bits: far below the 2^32 terms per lane that keep their sums exact (portable.cpp), small enough
+// that the tests cross a block boundary.
+inline constexpr u64 array_block = u64{1} << 24;
 
 struct Path {
     std::string_view name;
     bool (*supported)();                   // does this CPU run it?
     u128 (*sum)(u64 lo, u64 hi) noexcept;  // fast paths: requires hi <= fast_limit
+    // Σ values[k]² for k in [0, count): any values, any count; `values` need not be vector-aligned.
+    u128 (*sum_array)(const std::uint32_t* values, u64 count) noexcept;
 };
 
 // Every path compiled in, best first: avx512, avx2, portable, exact.
@@ -33,6 +43,13 @@ u128 avx2_sum(u64 lo, u64 hi) noexcept;
 u128 avx512_sum(u64 lo, u64 hi) noexcept;
 // The same source compiled without AVX-512 (SIMDe's portable code): linked into the tests only.
 u128 avx512_emulated_sum(u64 lo, u64 hi) noexcept;
+
+// The array functions of the paths above, in the same order.
+u128 exact_array(const std::uint32_t* values, u64 count) noexcept;
+u128 portable_sum_array(const std::uint32_t* values, u64 count) noexcept;
+u128 avx2_sum_array(const std::uint32_t* values, u64 count) noexcept;
+u128 avx512_sum_array(const std::uint32_t* values, u64 count) noexcept;
+u128 avx512_emulated_sum_array(const std::uint32_t* values, u64 count) noexcept;  // tests only
 
 // Any lo <= hi <= max_n with `path`: its fast part below 2^32, the exact loop above.
 u128 sum_with(const Path& path, u64 lo, u64 hi) noexcept;

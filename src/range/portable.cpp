@@ -20,9 +20,34 @@ u128 portable_sum(u64 lo, u64 hi) noexcept {
     return (u128{high} << 32) + low;
 }
 
+// The array path: the same trick on stored values. A and H are exact for fewer than 2^32 terms;
+// blocks of array_block values keep every count far below that, whatever its length.
+u128 portable_sum_array(const std::uint32_t* values, u64 count) noexcept {
+    u128 sum = 0;
+    while (count > 0) {
+        const u64 n = count < array_block ? count : array_block;
+        u64 wrapped = 0, high = 0;
+        for (u64 k = 0; k < n; ++k) {
+            const u64 square = u64{values[k]} * values[k];
+            wrapped += square;
+            high += square >> 32;
+        }
+        sum += (u128{high} << 32) + (wrapped - (high << 32));
+        values += n;
+        count -= n;
+    }
+    return sum;
+}
+
 u128 exact_loop(u64 lo, u64 hi) noexcept {
     u128 sum = 0;
     for (u64 i = lo; i < hi; ++i) sum += u128{i} * i;
+    return sum;
+}
+
+u128 exact_array(const std::uint32_t* values, u64 count) noexcept {
+    u128 sum = 0;
+    for (u64 k = 0; k < count; ++k) sum += u128{values[k]} * values[k];
     return sum;
 }
 
