@@ -4,6 +4,7 @@
 #include "diff.hpp"
 #include "process.hpp"
 #include "report.hpp"
+#include "options.hpp"
 #include "results_file.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/mount.h>
@@ -103,7 +105,8 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
     std::string header;
     std::getline(csv_file, header);
     REQUIRE(header == "backend,workload,n,threads,status,rounds,wall_median_s,wall_min_process_s,wall_max_process_s,parallelism,"
-                      "speedup,speedup_lo,speedup_hi,efficiency,efficiency_lo,efficiency_hi,oversubscribed");
+                      "speedup,speedup_lo,speedup_hi,efficiency,efficiency_lo,efficiency_hi,oversubscribed,order,schedule,imbalance,"
+                      "bytes_per_second,ceiling_fraction");
     if (sumsq::compare::on_path("gnuplot")) {
         for (const char* svg : {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg"}) {
             INFO(svg);
@@ -237,6 +240,18 @@ TEST_CASE("bad input: exit 2, one line, no output directory left behind") {
     std::ofstream(fs::path(not_ours) / "notes.md") << "mine";
     const auto [args, expected] = GENERATE_COPY(table<std::vector<std::string>, std::string>({
         {{"--backends", "nosuch"}, "--backends: unknown backend 'nosuch'; built: serial"},
+        {{"--schedules", "openmp"}, "--schedules: 'openmp' is not BACKEND:VALUE"},
+        {{"--schedules", "threads:guided"}, "--schedules: 'guided' is not a schedule of threads; accepted: static, dynamic"},
+        {{"--schedules", "serial:static"}, "--schedules: 'serial' has no scheduling knob"},
+        {{"--schedules", "nosuch:static"}, "--schedules: 'nosuch' is not among the backends of this run"},
+        {{"--schedules", "threads:dynamic/x"}, "--schedules: 'x' is not a whole number"},
+        {{"--schedules", "threads:static", "--workloads", "wait"}, "--schedules: applies to --workloads sum or jobs"},
+        {{"--workloads", "jobs", "--orders", "sideways"}, "--orders: unknown value 'sideways'; accepted: random, descending, ascending"},
+        {{"--orders", "random"}, "--orders: applies to --workloads jobs"},
+        {{"--workloads", "jobs", "--skew", "0"}, "--skew: '0' is not a decimal number in 0.1..10"},
+        {{"--workloads", "array", "--binds", "tight"}, "--binds: unknown value 'tight'"},
+        {{"--workloads", "array", "--fills", "none"}, "--fills: unknown value 'none'"},
+        {{"--workloads", "array", "--array-sizes", "5e9"}, "--array-sizes: 5e9 is too large"},
         {{"--backends", ""}, "--backends: empty list"},
         {{"--backends", "serial,,tbb"}, "--backends: empty list or empty item"},
         {{"--threads", ""}, "--threads: empty list"},
@@ -628,9 +643,16 @@ Run synthetic(const std::string& backend, unsigned threads, sumsq::u64 n, const 
     return r;
 }
 
+sumsq::compare::BackendBinary row(const std::string& name, bool one_thread) {
+    sumsq::compare::BackendBinary b;
+    b.name = name;
+    b.one_thread = one_thread;
+    return b;
+}
+
 struct Synthetic {
     sumsq::compare::CompareOptions options;
-    std::vector<sumsq::compare::BackendBinary> backends{{"serial", "", "", true, true, false, "", false}, {"threads", "", "", false, true, false, "", false}};
+    std::vector<sumsq::compare::BackendBinary> backends{row("serial", true), row("threads", false)};
     std::vector<Run> runs;
     sumsq::compare::Analysis analyse() const { return sumsq::compare::analyse(options, backends, runs, {}); }
 };
@@ -752,4 +774,146 @@ TEST_CASE("report: a concurrency column appears only when the backends report co
     for (auto& report : s.runs[1].reports) report["concurrency"] = 1.75;
     CHECK_THAT(table(), Catch::Contains("concurrency"));
     CHECK_THAT(table(), Catch::Contains("1.75"));
+}
+
+TEST_CASE("jobs: each order its own table, --schedules rows named BACKEND:VALUE with the schedule and imbalance") {
+    Scratch scratch("compare-jobs");
+    const auto out = scratch.dir / "results";
+    const auto r = run_process(compare, {"--backends", "serial,threads,tbb", "--workloads", "jobs", "--job-sizes", "1e6", "--jobs", "16",
+                                         "--orders", "random,descending", "--schedules", "threads:static,threads:dynamic,tbb:simple/100",
+                                         "--threads", "1,2", "--reps", "1", "--warmup", "0", "--rounds", "1", "--out", out.string()},
+                               {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("jobs workload, descending order, N = 1,000,000"));
+    CHECK_THAT(r.out, Catch::Contains("imbalance") && Catch::Contains("threads:dynamic") && Catch::Contains("tbb:simple/100"));
+    std::ifstream json_file(out / "results.json");
+    const auto json = nlohmann::json::parse(json_file);
+    std::set<std::pair<std::string, std::string>> rows;
+    for (const auto& run : json["runs"]) {
+        INFO(run.dump());
+        CHECK(run["status"] == "OK");
+        CHECK(run["workload"] == "jobs");
+        CHECK(run["result"] == run["expected"]);
+        CHECK(run["jobs"] == 16);
+        CHECK(run["order"].is_string());
+        CHECK(run["schedule"]["name"].is_string());
+        rows.insert({run["backend"].get<std::string>(), run["order"].get<std::string>()});
+        if (run["backend"] != "serial" && run["threads"] == 2) CHECK(run["imbalance"].is_number());
+    }
+    for (const char* name : {"serial", "threads:static", "threads:dynamic", "tbb:simple/100"})
+        for (const char* order : {"random", "descending"}) {
+            INFO(name << " " << order);
+            CHECK(rows.count({name, order}) == 1);
+        }
+    CHECK(rows.count({"threads", "random"}) == 0);  // a backend with --schedules entries runs them instead of its default
+    std::ifstream html(out / "index.html");
+    const std::string page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+    CHECK_THAT(page, Catch::Contains("<th>imbalance</th>") && Catch::Contains("<th>schedule</th>"));
+}
+
+TEST_CASE("array: bytes per second on every row, bind and fill rows, the read bandwidth in the environment") {
+    Scratch scratch("compare-array");
+    const auto out = scratch.dir / "results";
+    const auto r = run_process(compare, {"--backends", "serial,threads", "--workloads", "array", "--array-sizes", "1e6", "--threads", "1,2",
+                                         "--binds", "none,close", "--fills", "workers,one", "--reps", "1", "--warmup", "0", "--rounds", "2",
+                                         "--array-rounds", "1", "--out", out.string()},
+                               {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("GB/s"));
+    std::ifstream json_file(out / "results.json");
+    const auto json = nlohmann::json::parse(json_file);
+    std::set<std::string> names;
+    for (const auto& run : json["runs"]) {
+        INFO(run.dump());
+        CHECK(run["status"] == "OK");
+        CHECK(run["rounds"] == 1);  // --array-rounds
+        CHECK(run["bytes_per_second"].get<double>() > 0);
+        CHECK(run["result"] == run["expected"]);
+        names.insert(run["backend"].get<std::string>());
+    }
+    CHECK(names == std::set<std::string>{"serial", "threads", "threads/bind=close", "threads/fill=one"});
+    REQUIRE(json["environment"].contains("read_bandwidth"));
+    const auto& bw = json["environment"]["read_bandwidth"];
+    if (fs::exists(bin + "/sumsq-bandwidth")) {
+        CHECK(bw["one_thread"].get<double>() > 0);
+        CHECK(bw["all_threads"].get<double>() > 0);
+        for (const auto& run : json["runs"]) CHECK(run["ceiling_fraction"].is_number());
+    } else {
+        CHECK(bw.is_null());
+        CHECK_THAT(r.out, Catch::Contains("sumsq-bandwidth is not built"));
+    }
+    // --diff reads the new rows (order, schedule, bytes/s) like any other.
+    const auto d = run_process(compare, {"--diff", (out / "results.json").string(), (out / "results.json").string()});
+    INFO(d.err);
+    CHECK(d.exit_code == 0);
+    CHECK_THAT(d.out, Catch::Contains("threads/fill=one"));
+}
+
+TEST_CASE("analysis: the best schedule per jobs order, with the imbalance that explains it") {
+    Synthetic s;
+    s.options.workloads = {"jobs"};
+    s.options.job_sizes = {1000};
+    s.options.orders = {"descending"};
+    s.options.schedules = {{"threads", "static", 0}, {"threads", "dynamic", 0}};
+    s.backends = {row("serial", true), row("threads:static", false), row("threads:dynamic", false)};
+    for (auto& b : s.backends)
+        if (b.name != "serial") b.base = "threads", b.schedule = b.name, b.workloads = {"sum", "jobs"};
+    auto jobs = [](const std::string& backend, unsigned threads, const std::vector<double>& medians, double imbalance) {
+        Run r = synthetic(backend, threads, 1000, medians, threads);
+        r.workload = "jobs";
+        r.variant = "descending";
+        for (auto& report : r.reports) report["imbalance"] = imbalance;
+        return r;
+    };
+    s.runs = {jobs("serial", 1, {1.0, 1.0, 1.0}, 1), jobs("threads:static", 1, {1.0, 1.01, 1.0}, 1), jobs("threads:static", 2, {0.8, 0.81, 0.82}, 1.6),
+              jobs("threads:dynamic", 1, {1.0, 1.0, 1.01}, 1), jobs("threads:dynamic", 2, {0.52, 0.5, 0.51}, 1.02)};
+    const auto a = s.analyse();
+    CHECK(a.of(s.runs, s.runs[2]).imbalance == Approx(1.6));
+    std::string line;
+    for (const auto& f : a.findings)
+        if (f.rfind("jobs (descending)", 0) == 0) line = f;
+    INFO(line);
+    CHECK_THAT(line, Catch::Contains("best threads:dynamic 1.96x at 2 threads (imbalance 1.02) vs threads:static 1.23x (imbalance 1.60)"));
+    CHECK_THAT(line, Catch::Contains("threads:static's imbalance 1.60: the large jobs sat together at the front"));
+}
+
+TEST_CASE("analysis: array rows at high parallelism and low speedup are called bandwidth-bound, against the measured ceiling") {
+    Synthetic s;
+    s.options.workloads = {"array"};
+    s.options.array_sizes = {1'000'000};
+    auto array = [](const std::string& backend, unsigned threads, const std::vector<double>& medians, double parallelism) {
+        Run r = synthetic(backend, threads, 1'000'000, medians, parallelism / threads);
+        r.workload = "array";
+        for (auto& report : r.reports) report["bytes_per_second"] = 4e6 / report["wall_seconds"]["median"].get<double>();
+        return r;
+    };
+    s.runs = {array("serial", 1, {1e-3, 1e-3, 1e-3}, 1), array("threads", 1, {1e-3, 1e-3, 1e-3}, 1), array("threads", 2, {0.9e-3, 0.9e-3, 0.9e-3}, 1.9)};
+    sumsq::compare::SweepRecord record;
+    record.bandwidth.measured = true, record.bandwidth.one_thread = 4e9, record.bandwidth.all_threads = 4.6e9, record.bandwidth.threads = 2;
+    const auto a = sumsq::compare::analyse(s.options, s.backends, s.runs, record);
+    REQUIRE(a.of(s.runs, s.runs[2]).ceiling);
+    CHECK(*a.of(s.runs, s.runs[2]).ceiling == Approx(4e6 / 0.9e-3 / 4.6e9));
+    std::string line;
+    for (const auto& f : a.findings)
+        if (f.rfind("array N=1e6", 0) == 0) line = f;
+    INFO(line);
+    CHECK_THAT(line, Catch::Contains("bandwidth-bound — parallelism 1.90 but speedup 1.11x"));
+    CHECK_THAT(line, Catch::Contains("threads 2 threads read 4.4 GB/s = 97% of the measured all-thread ceiling"));
+}
+
+TEST_CASE("options: jobs and array points, schedule entries with /G") {
+    const char* argv[] = {"sumsq-compare", "--workloads", "sum,jobs,array", "--sizes", "1e3", "--job-sizes", "1e4", "--orders", "descending,random",
+                          "--array-sizes", "1e5", "--schedules", "tbb:simple/1000,openmp:dynamic"};
+    const auto o = sumsq::compare::parse_compare_options(static_cast<int>(std::size(argv)), argv);
+    REQUIRE(o);
+    const auto points = o->points();
+    REQUIRE(points.size() == 4);
+    CHECK(sumsq::compare::point_title(points[1]) == "jobs (descending) N=1e4");
+    CHECK(sumsq::compare::point_title(points[3]) == "array N=1e5");
+    REQUIRE(o->schedules.size() == 2);
+    CHECK(o->schedules[0].label() == "tbb:simple/1000");
+    CHECK(o->schedules[0].size == 1000);
+    CHECK(o->schedules[1].label() == "openmp:dynamic");
 }

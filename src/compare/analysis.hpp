@@ -35,13 +35,16 @@ struct ConfigStats {
     std::optional<double> scaling;  // this backend's own 1-thread median / this median (workers > 1)
     bool indistinguishable = false;  // the speedup interval contains 1.0: printed ≈1.0×
     bool ahead = false, behind = false;  // >= 2 workers and the interval clears the noise floor
+    double imbalance = 0;         // max / mean busy time of the workers, median over processes; NaN when unknown
+    double bytes_per_second = 0;  // array: 4 N / median wall, median over processes; NaN elsewhere
+    std::optional<double> ceiling;  // array: bytes_per_second / the measured all-thread read bandwidth
+    std::string schedule;         // the effective schedule the backend reported ("dynamic,1"); "" when none
 };
 
 // Identical work (serial and a backend's own 1-thread configuration) run as separate processes:
 // largest process median / smallest − 1. Differences inside it are noise.
 struct NoiseFloor {
-    std::string workload;
-    u64 n = 0;
+    Point point;
     double spread = 0;
 };
 
@@ -60,13 +63,16 @@ struct Analysis {
     SweepRecord record;
 
     const ConfigStats& of(const std::vector<Run>& runs, const Run& run) const { return stats[std::size_t(&run - runs.data())]; }
-    double floor(const std::string& workload, u64 n) const;  // that sweep point's noise floor (noise_max if unmeasured)
+    double floor(const Point& point) const;  // that sweep point's noise floor (noise_max if unmeasured)
 };
 
 // The run a view shows for a backend: among OK runs with >= 2 workers where it has them, the
 // one with the highest median speedup (lowest median time); nullptr if none.
-const Run* best_run(const std::vector<Run>& runs, const Analysis& analysis, const std::string& backend,
-                    const std::string& workload, u64 n);
+const Run* best_run(const std::vector<Run>& runs, const Analysis& analysis, const std::string& backend, const Point& point);
+inline const Run* best_run(const std::vector<Run>& runs, const Analysis& analysis, const std::string& backend,
+                           const std::string& workload, u64 n) {
+    return best_run(runs, analysis, backend, Point{workload, "", n});
+}
 
 Analysis analyse(const CompareOptions& options, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs,
                  SweepRecord record);

@@ -63,7 +63,7 @@ double exact_cdf(std::size_t n, std::size_t m, double u) {
     return below / total;
 }
 
-using Key = std::tuple<std::string, std::string, u64, unsigned>;
+using Key = std::tuple<std::string, std::string, u64, unsigned>;  // backend, workload (jobs: "jobs/ORDER"), N, threads
 
 // The largest busy CPU fraction recorded around a run ("load"), or -1 when the file has none.
 double busiest(const nlohmann::json& doc) {
@@ -82,7 +82,9 @@ std::map<Key, std::vector<double>> load(const std::string& path, double& busy) {
     for (const auto& run : doc["runs"]) {
         if (run.value("status", "") != "OK") continue;
         // The independent samples: one median per process. A file from before rounds has none.
-        result[{run.value("backend", ""), run.value("workload", ""), run.value("n", u64{0}), run.value("threads", 1u)}] =
+        const std::string order = run.value("order", "");
+        result[{run.value("backend", ""), run.value("workload", "") + (order.empty() ? "" : "/" + order), run.value("n", u64{0}),
+                run.value("threads", 1u)}] =
             run.contains("process_medians") ? run["process_medians"].get<std::vector<double>>() : std::vector<double>{};
     }
     return result;
@@ -118,7 +120,7 @@ int run_diff(std::ostream& out, const std::string& old_path, const std::string& 
     double busy_old = -1, busy_new = -1;
     const auto before = load(old_path, busy_old), after = load(new_path, busy_new);
     fmt::print(out, "sumsq-compare --diff {} {}\n", old_path, new_path);
-    fmt::print(out, "  {:<12} {:<8} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", "backend", "workload", "N", "threads", "old median",
+    fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", "backend", "workload", "N", "threads", "old median",
                "new median", "change", "p", "verdict");
     std::size_t compared = 0, too_few = 0;
     for (const auto& [key, old_times] : before) {
@@ -127,15 +129,15 @@ int run_diff(std::ostream& out, const std::string& old_path, const std::string& 
         const auto& [backend, workload, n, threads] = key;
         if (old_times.empty() || found->second.empty()) {
             ++too_few, ++compared;
-            fmt::print(out, "  {:<12} {:<8} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  too few\n", backend, workload,
-                       workload == "sum" ? short_count(n) : "-", threads, "-", "-", "-", "-");
+            fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  too few\n", backend, workload,
+                       workload != "wait" ? short_count(n) : "-", threads, "-", "-", "-", "-");
             continue;
         }
         const DiffVerdict v = judge(old_times, found->second);
         too_few += v.verdict == "too few";
         const std::string change = std::isfinite(v.change) ? fmt::format("{:+.1f}%", v.change * 100) : "n/a";  // a zero old time
-        fmt::print(out, "  {:<12} {:<8} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", backend, workload,
-                   workload == "sum" ? short_count(n) : "-", threads, duration_text(median(old_times)),
+        fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", backend, workload,
+                   workload != "wait" ? short_count(n) : "-", threads, duration_text(median(old_times)),
                    duration_text(median(found->second)), change, v.verdict == "too few" ? "-" : fmt::format("{:.3f}", v.p), v.verdict);
         ++compared;
     }

@@ -100,6 +100,12 @@ std::string rounds_text(const json& run) {
     return rounds->is_array() ? std::to_string(rounds->size()) : rounds->is_number() ? rounds->dump() : "";
 }
 
+// The effective schedule the backend reported ("dynamic,1", "auto"), when it did.
+std::string schedule_name(const json& run) {
+    const json* schedule = find(run, "schedule");
+    return schedule ? text_or(*schedule, "name", "") : "";
+}
+
 std::string threads_text(const json& run) {
     const std::string threads = text_or(run, "threads", "?");
     return find(run, "ranks") ? threads + "p" : threads;
@@ -108,8 +114,9 @@ std::string threads_text(const json& run) {
 std::string group_title(const json& run) {
     const std::string workload = text_or(run, "workload", "?");
     const json* n = find(run, "n");
-    if (workload == "sum" && n && n->is_number_unsigned())
-        return fmt::format("sum workload, N = {}", short_count(n->get<u64>()));
+    const std::string order = text_or(run, "order", "");
+    if (workload != "wait" && n && n->is_number_unsigned())
+        return fmt::format("{} workload{}, N = {}", workload, order.empty() ? "" : " (" + order + " order)", short_count(n->get<u64>()));
     return workload + " workload";
 }
 
@@ -124,17 +131,25 @@ std::string tables(const json& runs) {
     }
     std::string html;
     for (const auto& [title, rows] : groups) {
-        bool any_processes = false, any_rounds = false, any_concurrency = false;
+        bool any_processes = false, any_rounds = false, any_concurrency = false, any_schedule = false, any_imbalance = false, any_bandwidth = false,
+             any_ceiling = false;
+        const bool jobs = text_or(*rows.front(), "workload", "") == "jobs";
         for (const json* r : rows) {
             any_processes |= !process_spread(*r).empty();
             any_rounds |= !rounds_text(*r).empty();
             any_concurrency |= number(*r, "concurrency").has_value();
+            any_schedule |= text_or(*r, "workload", "") != "wait" && !schedule_name(*r).empty();
+            any_imbalance |= jobs && number(*r, "imbalance").has_value();
+            any_bandwidth |= number(*r, "bytes_per_second").has_value();
+            any_ceiling |= number(*r, "ceiling_fraction").has_value();
         }
         html += fmt::format("<h3>{}</h3>\n<table>\n<thead><tr><th>backend</th><th>threads</th><th>median</th>"
                             "<th>spread (repetitions, min – max)</th>{}{}<th>speedup</th><th>efficiency</th><th>parallelism</th>{}"
                             "<th>status</th></tr></thead>\n<tbody>\n",
                             escape(title), any_processes ? "<th>spread (process medians, min – max)</th>" : "",
-                            any_rounds ? "<th>rounds</th>" : "", any_concurrency ? "<th>concurrency</th>" : "");
+                            any_rounds ? "<th>rounds</th>" : "", (any_concurrency ? "<th>concurrency</th>" : std::string()) + (any_schedule ? "<th>schedule</th>" : "") +
+                                (any_imbalance ? "<th>imbalance</th>" : "") + (any_bandwidth ? "<th>GB/s</th>" : "") +
+                                (any_ceiling ? "<th>of the read ceiling</th>" : ""));
         for (const json* r : rows) {
             const std::string status = text_or(*r, "status", "?");
             const auto efficiency = number(*r, "efficiency");
@@ -147,6 +162,16 @@ std::string tables(const json& runs) {
                                  escape(!efficiency ? "" : fmt::format(fmt::runtime(*efficiency >= 0.01 || *efficiency == 0 ? "{:.0f}%" : "{:.2g}%"), *efficiency * 100)),
                                  escape(fixed(number(*r, "parallelism"), "{:.2f}")));
             if (any_concurrency) cells += fmt::format("<td>{}</td>", escape(fixed(number(*r, "concurrency"), "{:.2f}")));
+            if (any_schedule) cells += fmt::format("<td>{}</td>", escape(schedule_name(*r)));
+            if (any_imbalance) cells += fmt::format("<td>{}</td>", escape(fixed(number(*r, "imbalance"), "{:.2f}")));
+            if (any_bandwidth) {
+                const auto bps = number(*r, "bytes_per_second");
+                cells += fmt::format("<td>{}</td>", escape(bps ? fmt::format("{:.2f}", *bps / 1e9) : ""));
+            }
+            if (any_ceiling) {
+                const auto fraction = number(*r, "ceiling_fraction");
+                cells += fmt::format("<td>{}</td>", escape(fraction ? fmt::format("{:.0f}%", *fraction * 100) : ""));
+            }
             const std::string message = text_or(*r, "message", "");
             cells += fmt::format("<td>{}{}</td>", escape(status), message.empty() ? "" : ": " + escape(message));
             html += fmt::format("<tr{}>{}</tr>\n", status == "OK" ? "" : " class=\"bad\"", cells);
@@ -192,9 +217,17 @@ std::string environment(const json& results) {
         add("compiler", *env, "compiler");
         add("build", *env, "build_type");
         add("sumsq", *env, "sumsq_version");
+        if (const json* bw = find(*env, "read_bandwidth")) {
+            const auto one = number(*bw, "one_thread"), all = number(*bw, "all_threads");
+            if (one && all)
+                items += fmt::format("<dt>read bandwidth</dt><dd>{}</dd>\n",
+                                     escape(fmt::format("one thread {:.1f} GB/s, all threads {:.1f} GB/s (sumsq-bandwidth, best)", *one / 1e9, *all / 1e9)));
+        }
     }
     if (const json* sweep = find(results, "sweep"))
-        for (const char* key : {"sizes", "threads", "workloads", "reps", "wait_reps", "warmup", "tasks", "steps", "wait_ms"}) add(key, *sweep, key);
+        for (const char* key : {"sizes", "threads", "workloads", "reps", "wait_reps", "warmup", "tasks", "steps", "wait_ms", "job_sizes", "jobs",
+                                "orders", "skew", "schedules", "array_sizes", "binds", "fills"})
+            add(key, *sweep, key);
     return items.empty() ? "<p>The document records no environment.</p>\n" : "<dl>\n" + items + "</dl>\n";
 }
 

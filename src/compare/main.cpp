@@ -3,6 +3,7 @@
 // Exit codes: 0 all OK; 1 a mismatch, failure or timeout (the rest still ran); 2 bad input;
 // 3 a runtime failure (e.g. --out could not be committed, stdout lost); 130 / 143 / 129 interrupted
 // by SIGINT / SIGTERM / SIGHUP (children stopped, no files written).
+#include "bandwidth.hpp"
 #include "child_process.hpp"
 #include "cli.hpp"
 #include "diff.hpp"
@@ -45,6 +46,7 @@ int run(int argc, char** argv) {
     }
 
     SweepRecord record;
+    if (options->has_workload("array")) record.bandwidth = measure_read_bandwidth(program_dir(), options->timeout_s);  // before any backend
     const std::vector<Run> runs = run_sweep(*options, backends, record);
     auto stop = [] {
         fmt::print(stderr, "sumsq-compare: interrupted; the running backend was stopped and no files were written\n");

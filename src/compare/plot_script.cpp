@@ -123,15 +123,17 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
                                   "unset logscale\nset format x '%g'\nset format y '%g'\nset offsets 0, 0, 0, 0\n", plots);
     }
     // 3. workload × backend matrix: each backend at its best configuration with >= 2 workers where it has them
-    std::vector<std::pair<std::string, u64>> groups;
-    if (has_sum) groups.push_back({"sum", largest});
-    if (o.has_workload("wait")) groups.push_back({"wait", 0});
+    std::vector<Point> groups;  // sum at its largest N, wait, each jobs order and array at their largest N
+    for (const Point& p : o.points()) {
+        const auto sizes_of = o.sizes_for(p.workload);
+        if (p.n == *std::max_element(sizes_of.begin(), sizes_of.end())) groups.push_back(p);
+    }
     const double width = 0.8 / std::max<std::size_t>(backends.size(), 1);
     std::vector<std::pair<std::string, std::vector<Bar>>> speed, parallel;
     for (std::size_t j = 0; j < backends.size(); ++j) {
         std::vector<Bar> s_bars, p_bars;
         for (std::size_t g = 0; g < groups.size(); ++g) {
-            const Run* r = best_run(runs, a, backends[j].name, groups[g].first, groups[g].second);
+            const Run* r = best_run(runs, a, backends[j].name, groups[g]);
             if (!r) continue;
             const ConfigStats& s = a.of(runs, *r);
             const double x = double(g) + (double(j) - double(backends.size() - 1) / 2) * width;
@@ -143,12 +145,12 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
     }
     std::string xtics;
     for (std::size_t g = 0; g < groups.size(); ++g)
-        xtics += fmt::format("{}'{}' {}", g ? ", " : "", groups[g].first == "sum" ? "sum N=" + short_count(groups[g].second) : "wait", g);
-    script += fmt::format("set output 'workload_matrix.svg'\nset terminal svg size 1000,450 dynamic font 'sans,12' background rgb 'white'\n"
+        xtics += fmt::format("{}'{}' {}", g ? ", " : "", point_title(groups[g]), g);
+    script += fmt::format("set output 'workload_matrix.svg'\nset terminal svg size {},450 dynamic font 'sans,12' background rgb 'white'\n"
                           "set multiplot layout 1,2 title 'Workload x backend, each at its best configuration with 2 or more workers where it has them'\n"
                           "unset xlabel\nset xtics ({}) norotate\nset xrange [-0.6:{}.6]\nset key outside bottom center horizontal font 'sans,10'\nset yrange [0:*]\n"
                           "set title 'speedup vs serial (bars: interval)'\nset ylabel 'x'\n",
-                          xtics, groups.size() - 1);
+                          std::max<std::size_t>(1000, 260 * groups.size()), xtics, groups.size() - 1);
     script += bar_panel("speed", speed, width * 0.9, true);
     script += "set title 'parallelism = CPU time / wall time'\nset ylabel 'cores busy'\nset key off\n";
     script += bar_panel("par", parallel, width * 0.9, false);

@@ -30,23 +30,48 @@ std::string efficiency_text(const ConfigStats& s) {
     return fmt::format("{:.0f}% [{:.0f}–{:.0f}]", s.efficiency->mid * 100, s.efficiency->lo * 100, s.efficiency->hi * 100);
 }
 
-void print_table(std::ostream& out, const std::vector<Run>& runs, const Analysis& a, const std::string& workload, u64 n, unsigned cpus) {
-    fmt::print(out, "\n{}\n", workload == "sum" ? fmt::format("sum workload, N = {} ({})", grouped(n), short_count(n))
-                                                : std::string("wait workload"));
-    bool concurrency = false;
-    for (const Run& r : runs) concurrency = concurrency || (r.workload == workload && r.n == n && !std::isnan(a.of(runs, r).concurrency));
-    const std::string head = concurrency ? fmt::format(" {:>11}", "concurrency") : "";
-    fmt::print(out, "  {:<12} {:>7} {:>19} {:>19} {:>15} {:>7} {:>11}{}  {}\n", "backend", "threads", "median ±spread", "speedup [interval]",
-               "efficiency", "scaling", "parallelism", head, "status");
+std::string table_title(const Point& p) {
+    if (p.workload == "wait") return "wait workload";
+    if (p.workload == "jobs")
+        return fmt::format("jobs workload, {} order, N = {} ({})", p.variant, grouped(p.n), short_count(p.n));
+    if (p.workload == "array") return fmt::format("array workload, N = {} ({}; {} bytes read per repetition)", grouped(p.n), short_count(p.n), grouped(4 * p.n));
+    return fmt::format("sum workload, N = {} ({})", grouped(p.n), short_count(p.n));
+}
+
+void print_table(std::ostream& out, const std::vector<Run>& runs, const Analysis& a, const Point& point, unsigned cpus) {
+    fmt::print(out, "\n{}\n", table_title(point));
+    bool concurrency = false, schedule = false, imbalance = false, bandwidth = false, ceiling = false;
+    std::size_t width = 12;
     for (const Run& r : runs) {
-        if (r.workload != workload || r.n != n) continue;
+        if (!(r.point() == point)) continue;
+        const ConfigStats& s = a.of(runs, r);
+        concurrency = concurrency || !std::isnan(s.concurrency);
+        schedule = schedule || (!s.schedule.empty() && (point.workload == "jobs" || !r.row_schedule.empty()));
+        imbalance = imbalance || (point.workload == "jobs" && !std::isnan(s.imbalance));
+        bandwidth = bandwidth || !std::isnan(s.bytes_per_second);
+        ceiling = ceiling || s.ceiling.has_value();
+        width = std::max(width, r.backend.size());
+    }
+    // Columns the workload adds: jobs the schedule and imbalance, array bytes/s and the ceiling's fraction.
+    auto extra = [&](const std::string& sched, const std::string& imb, const std::string& gbs, const std::string& ceil) {
+        return (schedule ? fmt::format(" {:<16}", sched) : "") + (imbalance ? fmt::format(" {:>9}", imb) : "") +
+               (bandwidth ? fmt::format(" {:>8}", gbs) : "") + (ceiling ? fmt::format(" {:>7}", ceil) : "");
+    };
+    const std::string head = concurrency ? fmt::format(" {:>11}", "concurrency") : "";
+    fmt::print(out, "  {:<{}} {:>7} {:>19} {:>19} {:>15} {:>7} {:>11}{}{}  {}\n", "backend", width, "threads", "median ±spread", "speedup [interval]",
+               "efficiency", "scaling", "parallelism", head, extra("schedule", "imbalance", "GB/s", "ceiling"), "status");
+    for (const Run& r : runs) {
+        if (!(r.point() == point)) continue;
         const ConfigStats& s = a.of(runs, r);
         const bool ok = r.status == Run::Status::ok;
         const std::string conc = concurrency ? fmt::format(" {:>11}", parallelism_text(s.concurrency)) : "";
-        fmt::print(out, "  {:<12} {:>6}{} {:>19} {:>19} {:>15} {:>7} {:>11}{}  {}{}\n", r.backend,
+        fmt::print(out, "  {:<{}} {:>6}{} {:>19} {:>19} {:>15} {:>7} {:>11}{}{}  {}{}\n", r.backend, width,
                    r.processes ? fmt::format("{}p", r.threads) : std::to_string(r.threads), r.oversubscribed(cpus) ? "*" : " ",
                    ok || r.status == Run::Status::mismatch ? median_text(s) : "-", speedup_text(s, true), efficiency_text(s),
                    s.scaling ? fmt::format("{:.2f}x", *s.scaling) : "", parallelism_text(s.parallelism), conc,
+                   extra(s.schedule.empty() ? "-" : s.schedule, parallelism_text(s.imbalance),
+                         std::isnan(s.bytes_per_second) ? "-" : fmt::format("{:.2f}", s.bytes_per_second / 1e9),
+                         s.ceiling ? fmt::format("{:.0f}%", *s.ceiling * 100) : "-"),
                    status_text(r.status), r.message.empty() || ok ? "" : ": " + r.message);
     }
 }
@@ -96,8 +121,7 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
                   const Analysis& a) {
     const unsigned cpus = available_cpus();
     fmt::print(out, "sumsq-compare — exact sum of squares, one process per backend, {} rounds (seed {})\n", o.rounds, o.seed);
-    for (const auto& workload : o.workloads)
-        for (u64 n : o.sizes_for(workload)) print_table(out, runs, a, workload, n, cpus);
+    for (const Point& point : o.points()) print_table(out, runs, a, point, cpus);
 
     if (!a.break_even.empty() && o.has_workload("sum")) {
         fmt::print(out, "\nbreak-even (smallest swept N from which the backend, with 2 or more workers, stays ahead of serial beyond the noise floor):\n");
@@ -105,7 +129,7 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
             const auto found = a.break_even.find(b.name);
             if (found == a.break_even.end()) continue;
             const auto& be = found->second;
-            fmt::print(out, "  {:<12} {}\n", b.name, be ? fmt::format("N = {} ({} {})", short_count(be->n), be->threads, b.multi_process ? "processes" : "threads")
+            fmt::print(out, "  {:<16} {}\n", b.name, be ? fmt::format("N = {} ({} {})", short_count(be->n), be->threads, b.multi_process ? "processes" : "threads")
                                                       : std::string(b.one_thread ? "never: one worker only" : "never in this sweep"));
         }
     }
@@ -119,6 +143,14 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
         return l.busy < 0 ? std::string("unknown") : fmt::format("load average {:.2f}, {:.0f}% of CPU time busy", l.load1, l.busy * 100);
     };
     fmt::print(out, "  machine before the sweep: {}; after: {}\n", load(a.record.before), load(a.record.after));
+    if (const ReadBandwidth& bw = a.record.bandwidth; bw.measured)
+        fmt::print(out, "  read bandwidth (sumsq-bandwidth, {} MB, best of its repetitions): one thread {:.1f} GB/s, {} threads {:.1f} GB/s: "
+                        "the array rows' ceiling\n", bw.bytes / 1'000'000, bw.one_thread / 1e9, bw.threads, bw.all_threads / 1e9);
+    if (o.has_workload("jobs"))
+        fmt::print(out, "  jobs: {} jobs per batch adding up to N (sizes seeded by --job-seed {}, skew {}); imbalance = the busiest worker's busy time / the mean\n",
+                   o.jobs, o.job_seed, o.skew.empty() ? "the backends' default" : o.skew);
+    if (o.has_workload("array") && o.rounds_for("array") != o.rounds)
+        fmt::print(out, "  array: {} process(es) per configuration (--array-rounds), not {}\n", o.rounds_for("array"), o.rounds);
     for (const auto& warning : a.warnings) fmt::print(out, "  WARNING: {}\n", warning);
 }
 

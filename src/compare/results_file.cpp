@@ -53,7 +53,17 @@ nlohmann::json validate_results(const std::string& text, const std::string& name
         check.string(run, where, "workload");
         check.string(run, where, "status");
         check.whole(run, where, "threads", true);
-        if (run["workload"] == "sum") check.whole(run, where, "n", false);
+        if (run["workload"] != "wait") check.whole(run, where, "n", false);  // sum, jobs, array
+        // The jobs, array and schedule fields, when present (files from before them have none).
+        if (run.contains("order")) check.string(run, where, "order");
+        if (run.contains("schedule")) {
+            const auto& schedule = run["schedule"];
+            if (!schedule.is_object() && !schedule.is_null()) check.fail(where + ".schedule", "is not an object");
+            if (schedule.is_object() && schedule.contains("name")) check.string(schedule, where + ".schedule", "name");
+        }
+        for (const char* key : {"imbalance", "bytes_per_second", "ceiling_fraction"})
+            if (run.contains(key) && !run[key].is_null() && !(run[key].is_number() && std::isfinite(run[key].get<double>())))
+                check.fail(where + "." + key, "is not a finite number");
         if (run["status"] != "OK") continue;
         if (run.contains("process_medians")) {  // what --diff reads: one median per process
             const auto& medians = run["process_medians"];

@@ -6,6 +6,7 @@
 #include "numbers.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -37,8 +38,7 @@ std::string first_line(const std::string& text) {
 
 struct Configuration {
     const BackendBinary* backend;
-    std::string workload;
-    u64 n;
+    Point point;
     unsigned threads;
 };
 
@@ -61,20 +61,31 @@ std::vector<std::string> command(const CompareOptions& o, const Configuration& c
         if (!c.backend->one_thread) args.insert(args.end(), {"--threads", std::to_string(c.threads)});
     }
     if (!c.backend->cpus.empty()) args.insert(args.end(), {"--cpus", c.backend->cpus});
-    if (c.workload == "sum") {
-        args.insert(args.end(), {"-n", std::to_string(c.n), "--reps", std::to_string(o.reps), "--warmup", std::to_string(o.warmup)});
+    const std::string& workload = c.point.workload;
+    if (workload != "wait") {
+        args.insert(args.end(), {"-n", std::to_string(c.point.n), "--reps", std::to_string(o.reps), "--warmup", std::to_string(o.warmup)});
+        if (workload == "jobs")
+        {
+            args.insert(args.end(), {"--workload", "jobs", "--jobs", std::to_string(o.jobs), "--seed", std::to_string(o.job_seed), "--order",
+                                     c.point.variant});
+            if (!o.skew.empty()) args.insert(args.end(), {"--skew", o.skew});
+        }
+        if (workload == "array") args.insert(args.end(), {"--workload", "array"});
     } else {
         args.insert(args.end(), {"--workload", "wait", "--reps", std::to_string(o.wait_reps), "--warmup", "0", "--tasks",
                                  std::to_string(o.tasks), "--steps", std::to_string(o.steps), "--wait-ms", std::to_string(o.wait_ms)});
     }
+    args.insert(args.end(), c.backend->extra_args.begin(), c.backend->extra_args.end());
     return args;
 }
 
 Run run_one(const CompareOptions& o, const Configuration& c) {
     Run run;
     run.backend = c.backend->name;
-    run.workload = c.workload;
-    run.n = c.n;
+    run.workload = c.point.workload;
+    run.variant = c.point.variant;
+    run.base = c.backend->base, run.row_schedule = c.backend->schedule, run.row_bind = c.backend->bind, run.row_fill = c.backend->fill;
+    run.n = c.point.n;
     run.threads = c.threads;
     run.processes = c.backend->multi_process;
     const ChildResult child = run_child(command(o, c), std::chrono::seconds(o.timeout_s), launcher_env(*c.backend));
@@ -108,6 +119,94 @@ Run run_one(const CompareOptions& o, const Configuration& c) {
     }
     if (run.status == Run::Status::ok) run.threads = run.data.value(c.backend->multi_process ? "ranks" : "threads", c.threads);
     return run;
+}
+
+// What a backend takes: its --describe ("schedules": "static|dynamic" or a list, "takes_partitioner",
+// "takes_bind") when it says, else the documented table (docs/usage.md).
+std::vector<std::string> words(const nlohmann::json& value) {
+    std::vector<std::string> list;
+    if (value.is_array()) {
+        for (const auto& v : value)
+            if (v.is_string()) list.push_back(v.get<std::string>());
+    } else if (value.is_string()) {
+        const std::string text = value.get<std::string>();
+        for (std::size_t start = 0; start <= text.size();) {
+            const auto bar = std::min(text.find('|', start), text.size());
+            if (bar > start) list.push_back(text.substr(start, bar - start));
+            start = bar + 1;
+        }
+    }
+    return list;
+}
+
+void set_knobs(BackendBinary& b, const nlohmann::json& info) {
+    const std::string& n = b.name;
+    if (info.contains("schedules")) b.schedule_kinds = words(info["schedules"]);
+    else if (n == "openmp") b.schedule_kinds = {"static", "dynamic", "guided"};
+    else if (n == "threads" || n == "pool") b.schedule_kinds = {"static", "dynamic"};
+    if (info.value("takes_partitioner", n == "tbb")) b.partitioners = {"auto", "simple", "static", "affinity"};
+    b.takes_bind = info.value("takes_bind", n == "threads" || n == "pool" || n == "openmp" || n == "tbb" || n == "pstl");
+}
+
+void check_schedules(const CompareOptions& o, const std::vector<BackendBinary>& backends) {
+    for (const auto& entry : o.schedules) {
+        const auto b = std::find_if(backends.begin(), backends.end(), [&](const BackendBinary& x) { return x.name == entry.backend; });
+        if (b == backends.end()) throw UsageError(fmt::format("--schedules: '{}' is not among the backends of this run", entry.backend));
+        const auto& values = b->schedule_kinds.empty() ? b->partitioners : b->schedule_kinds;
+        if (values.empty())
+            throw UsageError(fmt::format("--schedules: '{}' has no scheduling knob; openmp, threads and pool take --schedule, tbb --partitioner",
+                                         entry.backend));
+        if (std::find(values.begin(), values.end(), entry.value) == values.end())
+            throw UsageError(fmt::format("--schedules: '{}' is not a {} of {}; accepted: {}", entry.value,
+                                         b->schedule_kinds.empty() ? "partitioner" : "schedule", entry.backend, fmt::join(values, ", ")));
+    }
+}
+
+// Each backend's plain row, then its --schedules rows (sum and jobs; the plain row then runs only
+// the other workloads), its --binds and --fills rows (array), then the --cpu-rows rows.
+std::vector<BackendBinary> knob_rows(const CompareOptions& o, std::vector<BackendBinary> plain) {
+    std::vector<BackendBinary> rows;
+    const bool array = o.has_workload("array");
+    for (BackendBinary& b : plain) {
+        if (b.cpu_row) continue;
+        std::vector<BackendBinary> extra;
+        for (const auto& entry : o.schedules) {
+            if (entry.backend != b.name) continue;
+            BackendBinary row = b;
+            row.name = entry.label();
+            row.base = b.name;
+            row.schedule = entry.label();
+            row.workloads = {"sum", "jobs"};
+            if (!b.schedule_kinds.empty())
+                row.extra_args = {"--schedule", entry.size ? fmt::format("{},{}", entry.value, entry.size) : entry.value};
+            else {
+                row.extra_args = {"--partitioner", entry.value};
+                if (entry.size) row.extra_args.insert(row.extra_args.end(), {"--grain", std::to_string(entry.size)});
+            }
+            extra.push_back(std::move(row));
+        }
+        if (!extra.empty()) b.workloads = {"wait", "array"};
+        for (const auto& bind : o.binds)
+            if (array && bind != "none" && b.takes_bind) {
+                BackendBinary row = b;
+                row.name = b.name + "/bind=" + bind, row.base = b.name, row.bind = bind, row.workloads = {"array"};
+                row.extra_args = {"--bind", bind};
+                extra.push_back(std::move(row));
+            }
+        for (const auto& fill : o.fills)
+            if (array && fill != "workers" && !b.one_thread) {
+                BackendBinary row = b;
+                row.name = b.name + "/fill=" + fill, row.base = b.name, row.fill = fill, row.workloads = {"array"};
+                row.extra_args = {"--fill", fill};
+                extra.push_back(std::move(row));
+            }
+        const bool plain_runs = std::any_of(o.workloads.begin(), o.workloads.end(), [&](const std::string& w) { return b.runs(w); });
+        if (plain_runs) rows.push_back(b);
+        rows.insert(rows.end(), extra.begin(), extra.end());
+    }
+    for (BackendBinary& b : plain)
+        if (b.cpu_row) rows.push_back(std::move(b));
+    return rows;
 }
 
 }  // namespace
@@ -153,6 +252,19 @@ double Run::wall_median() const {
 
 double Run::parallelism() const { return median_field(reports, "parallelism"); }
 double Run::concurrency() const { return median_field(reports, "concurrency"); }
+double Run::imbalance() const { return median_field(reports, "imbalance"); }
+double Run::bytes_per_second() const { return workload == "array" ? median_field(reports, "bytes_per_second") : std::numeric_limits<double>::quiet_NaN(); }
+
+std::string Run::schedule_name() const {
+    if (!data.is_object() || !data.contains("schedule") || !data["schedule"].is_object()) return {};
+    const auto& s = data["schedule"];
+    return s.contains("name") && s["name"].is_string() ? s["name"].get<std::string>() : std::string();
+}
+
+bool BackendBinary::runs(const std::string& workload) const {
+    if (workload == "wait" && !runs_wait) return false;
+    return workloads.empty() || std::find(workloads.begin(), workloads.end(), workload) != workloads.end();
+}
 
 std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const std::string& bin_dir) {
     const std::vector<std::string> built = built_backends(bin_dir);
@@ -174,9 +286,13 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
         } catch (const nlohmann::json::exception&) {
             throw UsageError(fmt::format("--backends: {} --describe did not answer with JSON", path));
         }
-        result.push_back({name, path, info.value("model", ""), info.value("one_thread", false),
-                          info.value("runs_wait_workload", true), info.value("multi_process", false), options.cpus});
+        BackendBinary b;
+        b.name = name, b.path = path, b.model = info.value("model", ""), b.one_thread = info.value("one_thread", false);
+        b.runs_wait = info.value("runs_wait_workload", true), b.multi_process = info.value("multi_process", false), b.cpus = options.cpus;
+        set_knobs(b, info);
+        result.push_back(std::move(b));
     }
+    check_schedules(options, result);
     for (const auto& extra : options.cpu_rows) {
         const std::string& name = extra.first;  // not a structured binding: clang 14 cannot capture one
         const std::string& cpus = extra.second;
@@ -189,9 +305,10 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
         row.name = name + "@" + cpus;
         row.cpus = cpus;
         row.cpu_row = true;
+        row.workloads = {"sum", "wait"};  // the lesson's rows: concurrent, not parallel
         result.push_back(std::move(row));
     }
-    return result;
+    return knob_rows(options, std::move(result));
 }
 
 std::vector<std::vector<std::size_t>> round_orders(std::size_t count, unsigned rounds, u64 seed) {
@@ -208,16 +325,14 @@ std::vector<std::vector<std::size_t>> round_orders(std::size_t count, unsigned r
 
 std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBinary>& backends, SweepRecord& record) {
     std::vector<Configuration> plan;
-    for (const auto& workload : o.workloads) {
-        for (u64 n : o.sizes_for(workload))
-            for (const auto& b : backends) {
-                if (workload == "wait" && !b.runs_wait) continue;
-                if (b.one_thread || (b.multi_process && !have_mpirun)) plan.push_back({&b, workload, n, 1});
-                else
-                    for (unsigned t : o.threads)
-                        if (!b.cpu_row || t > 1) plan.push_back({&b, workload, n, t});  // one thread restricted: nothing to show
-            }
-    }
+    for (const Point& point : o.points())
+        for (const auto& b : backends) {
+            if (!b.runs(point.workload)) continue;
+            if (b.one_thread || (b.multi_process && !have_mpirun)) plan.push_back({&b, point, 1});
+            else
+                for (unsigned t : o.threads_for(point.workload))
+                    if (!b.cpu_row || t > 1) plan.push_back({&b, point, t});  // one thread restricted: nothing to show
+        }
     // The first process on an idle machine runs slower (clock ramp-up, cold caches): without this
     // discarded run the first backend, usually the serial baseline, measured up to 40% slow here.
     // It is capped at 3 s (it normally takes 0.1 s): a hanging backend must not cost the timeout twice.
@@ -235,11 +350,15 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
             if (interrupted()) break;
             const Configuration& c = plan[k];
             ++done;
-            order.push_back(fmt::format("{} {} {} {}", c.backend->name, c.workload, c.n, c.threads));
+            if (round >= o.rounds_for(c.point.workload)) continue;  // --array-rounds: fewer processes for the expensive rows
+            const std::string& workload = c.point.workload;
+            order.push_back(fmt::format("{} {}{} {} {}", c.backend->name, workload, c.point.variant.empty() ? "" : "/" + c.point.variant,
+                                        c.point.n, c.threads));
             if (round > 0 && runs[k].status != Run::Status::ok) continue;  // failed once: not again
             if (std::chrono::steady_clock::now() - start > std::chrono::seconds(2))
-                fmt::print(stderr, "sumsq-compare: round {}/{} [{}/{}] {} {}{} threads={}\n", round + 1, o.rounds, done,
-                           plan.size() * o.rounds, c.backend->name, c.workload, c.workload == "sum" ? " N=" + grouped(c.n) : "", c.threads);
+                fmt::print(stderr, "sumsq-compare: round {}/{} [{}/{}] {} {}{}{} threads={}\n", round + 1, o.rounds, done,
+                           plan.size() * o.rounds, c.backend->name, workload, c.point.variant.empty() ? "" : " " + c.point.variant,
+                           workload == "wait" ? std::string() : " N=" + grouped(c.point.n), c.threads);
             const Run one = run_one(o, c);
             Run& run = runs[k];
             if (round == 0) {

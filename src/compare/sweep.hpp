@@ -1,6 +1,7 @@
 // sweep.hpp — which backend binaries to run, the configurations, and running them one by one.
 #pragma once
 
+#include "bandwidth.hpp"
 #include "load.hpp"
 #include "options.hpp"
 
@@ -12,12 +13,24 @@
 namespace sumsq::compare {
 
 struct BackendBinary {
-    std::string name, path, model;
+    std::string name, path, model;  // name: the row's label ("openmp", "openmp:dynamic", "threads/bind=close", "threads@0")
     bool one_thread = false;  // run once, at 1 thread
     bool runs_wait = true;
     bool multi_process = false;  // MPI: the threads axis is ranks (mpirun -np K), 1 thread each
     std::string cpus;            // --cpus for this row's processes (a --cpu-rows row, or --cpus); empty: as started
     bool cpu_row = false;        // an extra --cpu-rows row: name is "<backend>@<cpus>", run at 2+ threads only
+    // Rows of one backend with its knobs set (--schedules, --binds, --fills): the backend's own
+    // name, the options the row adds, and the workloads it runs (empty: every one it can).
+    std::string base;
+    std::vector<std::string> extra_args;
+    std::vector<std::string> workloads;
+    std::string schedule, bind, fill;  // the row's knob as listed ("openmp:dynamic", "close", "one"); "": the default
+    // What the backend takes (its --describe, else the documented table): --schedule kinds, --partitioner names, --bind.
+    std::vector<std::string> schedule_kinds, partitioners;
+    bool takes_bind = false;
+
+    const std::string& backend() const { return base.empty() ? name : base; }
+    bool runs(const std::string& workload) const;
 };
 
 // The backends to run: --backends (each must have its binary) or the build's list
@@ -30,7 +43,9 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
 struct Run {
     enum class Status { ok, mismatch, failed, timed_out, interrupted };
     std::string backend, workload;
-    u64 n = 0;  // sum workload
+    std::string variant;  // jobs: the order; "" elsewhere
+    std::string base, row_schedule, row_bind, row_fill;  // the row's backend and knobs (BackendBinary); "" for a plain row
+    u64 n = 0;  // sum, jobs and array workloads
     unsigned threads = 1;  // MPI: ranks
     bool processes = false;  // threads counts MPI ranks
     Status status = Status::failed;  // the first process that was not OK decides
@@ -42,6 +57,10 @@ struct Run {
     double wall_median() const;   // median of process_medians(); NaN when not measured
     double parallelism() const;   // median over processes; NaN when unknown
     double concurrency() const;   // the backends' "concurrency" field if they report one; else NaN
+    double imbalance() const;     // median over processes of "imbalance" (max / mean busy); NaN when unknown
+    double bytes_per_second() const;  // array: median over processes of "bytes_per_second"; NaN elsewhere
+    std::string schedule_name() const;  // the effective schedule the backend reported ("dynamic,1", "auto"); "" when none
+    Point point() const { return {workload, variant, n}; }
     bool oversubscribed(unsigned cpus) const { return threads > cpus; }
 };
 const char* status_text(Run::Status status);
@@ -50,6 +69,7 @@ const char* status_text(Run::Status status);
 struct SweepRecord {
     std::vector<std::vector<std::string>> order;  // per round: "backend workload n threads"
     LoadSample before, after;
+    ReadBandwidth bandwidth;  // measured before the backends when the sweep has the array workload
 };
 
 // The order of `count` configurations in each of `rounds` rounds: a fresh seeded shuffle each round.
