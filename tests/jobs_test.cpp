@@ -31,7 +31,7 @@ TEST_CASE("jobs: the sizes add up to N exactly, for every N, count, seed and ske
     REQUIRE(total(million) == 123'456'789);
 }
 
-TEST_CASE("jobs: a seed always draws the same sizes; other seeds draw others") {
+TEST_CASE("jobs: a seed always draws the same sizes, and other seeds draw others") {
     const auto a = job_sizes(1'000'000'000, {.jobs = 64, .seed = 1});
     REQUIRE(a == job_sizes(1'000'000'000, {.jobs = 64, .seed = 1}));
     REQUIRE(a != job_sizes(1'000'000'000, {.jobs = 64, .seed = 2}));

@@ -47,7 +47,7 @@ TEST_CASE("hybrid: 2 ranks x 2 threads is exact") {
 
 TEST_CASE("under mpirun, jobs (every job checked, repeated runs) and the distributed array are exact") {
     const int ranks = GENERATE(2, 3);
-    for (const std::vector<std::string> args : {std::vector<std::string>{"--workload", "jobs", "-n", "1e7", "--order", "descending"},
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"--workload", "jobs", "-n", "1e7", "--order", "descending"},
                                                 std::vector<std::string>{"--workload", "jobs", "-n", "5", "--jobs", "7"},
                                                 std::vector<std::string>{"--workload", "array", "-n", "1000003"},
                                                 std::vector<std::string>{"--workload", "array", "-n", "2", "--fill", "one"}}) {
