@@ -12,6 +12,22 @@
 #include <cstdint>
 
 namespace sumsq::range {
+namespace {
+
+// Σ over 4 vectors × 4 lanes of each lane's exact sum H·2^32 + (A − H·2^32) (portable.cpp's trick).
+__attribute__((target("avx2"))) u128 lanes_sum(const __m256i (&wrapped)[4], const __m256i (&high)[4]) noexcept {
+    alignas(32) u64 a[4][4], h[4][4];
+    for (int v = 0; v < 4; ++v) {
+        _mm256_store_si256(reinterpret_cast<__m256i*>(a[v]), wrapped[v]);
+        _mm256_store_si256(reinterpret_cast<__m256i*>(h[v]), high[v]);
+    }
+    u128 sum = 0;
+    for (int v = 0; v < 4; ++v)
+        for (int lane = 0; lane < 4; ++lane) sum += (u128{h[v][lane]} << 32) + (a[v][lane] - (h[v][lane] << 32));
+    return sum;
+}
+
+}  // namespace
 
 __attribute__((target("avx2"))) u128 avx2_sum(u64 lo, u64 hi) noexcept {
     constexpr u64 per_step = 16;  // 4 vectors × 4 lanes
@@ -32,14 +48,7 @@ __attribute__((target("avx2"))) u128 avx2_sum(u64 lo, u64 hi) noexcept {
             index[v] = _mm256_add_epi64(index[v], stride);
         }
     }
-    alignas(32) u64 a[4][4], h[4][4];
-    for (int v = 0; v < 4; ++v) {
-        _mm256_store_si256(reinterpret_cast<__m256i*>(a[v]), wrapped[v]);
-        _mm256_store_si256(reinterpret_cast<__m256i*>(h[v]), high[v]);
-    }
-    u128 sum = 0;
-    for (int v = 0; v < 4; ++v)
-        for (int lane = 0; lane < 4; ++lane) sum += (u128{h[v][lane]} << 32) + (a[v][lane] - (h[v][lane] << 32));
+    const u128 sum = lanes_sum(wrapped, high);
     return sum + portable_sum(lo + steps * per_step, hi);  // the last < 16 elements
 }
 
@@ -65,30 +74,14 @@ __attribute__((target("avx2"))) u128 avx2_array_block(const std::uint32_t* value
                                                                  _mm256_srli_epi64(odd_square, 32)));
         }
     }
-    alignas(32) u64 a[4][4], h[4][4];
-    for (int v = 0; v < 4; ++v) {
-        _mm256_store_si256(reinterpret_cast<__m256i*>(a[v]), wrapped[v]);
-        _mm256_store_si256(reinterpret_cast<__m256i*>(h[v]), high[v]);
-    }
-    u128 sum = 0;
-    for (int v = 0; v < 4; ++v)
-        for (int lane = 0; lane < 4; ++lane) sum += (u128{h[v][lane]} << 32) + (a[v][lane] - (h[v][lane] << 32));
+    const u128 sum = lanes_sum(wrapped, high);
     return sum + portable_sum_array(values, count - steps * per_step);  // the last < 32 values
 }
 
 }  // namespace
 
 u128 avx2_sum_array(const std::uint32_t* values, u64 count) noexcept {
-    const auto misalignment = reinterpret_cast<std::uintptr_t>(values) % 32;
-    u64 head = misalignment == 0 ? 0 : (32 - misalignment) / sizeof *values;
-    if (head > count) head = count;
-    u128 sum = portable_sum_array(values, head);
-    for (u64 done = head; done < count;) {
-        const u64 n = count - done < array_block ? count - done : array_block;
-        sum += avx2_array_block(values + done, n);
-        done += n;
-    }
-    return sum;
+    return sum_array_in_blocks(values, count, 32, avx2_array_block);
 }
 
 }  // namespace sumsq::range

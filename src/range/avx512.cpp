@@ -94,16 +94,7 @@ u128 array_block_sum(const std::uint32_t* values, u64 count) noexcept {
 }  // namespace
 
 u128 SUMSQ_AVX512_ARRAY_FUNCTION(const std::uint32_t* values, u64 count) noexcept {
-    const auto misalignment = reinterpret_cast<std::uintptr_t>(values) % 64;
-    u64 head = misalignment == 0 ? 0 : (64 - misalignment) / sizeof *values;
-    if (head > count) head = count;
-    u128 sum = portable_sum_array(values, head);
-    for (u64 done = head; done < count;) {
-        const u64 n = count - done < array_block ? count - done : array_block;
-        sum += array_block_sum(values + done, n);
-        done += n;
-    }
-    return sum;
+    return sum_array_in_blocks(values, count, 64, array_block_sum);
 }
 
 }  // namespace sumsq::range

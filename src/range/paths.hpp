@@ -10,6 +10,7 @@
 #include "sum_squares.hpp"
 
 #include <cstdint>
+#include <cstddef>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,12 @@ u128 portable_sum_array(const std::uint32_t* values, u64 count) noexcept;
 u128 avx2_sum_array(const std::uint32_t* values, u64 count) noexcept;
 u128 avx512_sum_array(const std::uint32_t* values, u64 count) noexcept;
 u128 avx512_emulated_sum_array(const std::uint32_t* values, u64 count) noexcept;  // tests only
+
+// Any count of values through `block`, a kernel for at most array_block values whose loads want
+// `alignment`-byte aligned values: the values before the first such boundary are summed portably,
+// then the rest in blocks of array_block. Shared by the array paths (defined in portable.cpp).
+u128 sum_array_in_blocks(const std::uint32_t* values, u64 count, std::size_t alignment,
+                         u128 (*block)(const std::uint32_t*, u64) noexcept) noexcept;
 
 // Any lo <= hi <= max_n with `path`: its fast part below 2^32, the exact loop above.
 u128 sum_with(const Path& path, u64 lo, u64 hi) noexcept;

@@ -7,6 +7,10 @@
 // Per element: one multiply, one shift, two adds — and the compiler may vectorise it.
 #include "paths.hpp"
 
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
 namespace sumsq::range {
 
 u128 portable_sum(u64 lo, u64 hi) noexcept {
@@ -22,21 +26,35 @@ u128 portable_sum(u64 lo, u64 hi) noexcept {
 
 // The array path: the same trick on stored values. A and H are exact for fewer than 2^32 terms;
 // blocks of array_block values keep every count far below that, whatever its length.
-u128 portable_sum_array(const std::uint32_t* values, u64 count) noexcept {
-    u128 sum = 0;
-    while (count > 0) {
-        const u64 n = count < array_block ? count : array_block;
-        u64 wrapped = 0, high = 0;
-        for (u64 k = 0; k < n; ++k) {
-            const u64 square = u64{values[k]} * values[k];
-            wrapped += square;
-            high += square >> 32;
-        }
-        sum += (u128{high} << 32) + (wrapped - (high << 32));
-        values += n;
-        count -= n;
+namespace {
+
+u128 portable_array_block(const std::uint32_t* values, u64 count) noexcept {
+    u64 wrapped = 0, high = 0;
+    for (u64 k = 0; k < count; ++k) {
+        const u64 square = u64{values[k]} * values[k];
+        wrapped += square;
+        high += square >> 32;
+    }
+    return (u128{high} << 32) + (wrapped - (high << 32));
+}
+
+}  // namespace
+
+u128 sum_array_in_blocks(const std::uint32_t* values, u64 count, std::size_t alignment,
+                         u128 (*block)(const std::uint32_t*, u64) noexcept) noexcept {
+    const auto misalignment = reinterpret_cast<std::uintptr_t>(values) % alignment;
+    const u64 head = std::min<u64>(count, misalignment == 0 ? 0 : (alignment - misalignment) / sizeof *values);
+    u128 sum = portable_array_block(values, head);
+    for (u64 done = head; done < count;) {
+        const u64 n = std::min(count - done, array_block);
+        sum += block(values + done, n);
+        done += n;
     }
     return sum;
+}
+
+u128 portable_sum_array(const std::uint32_t* values, u64 count) noexcept {
+    return sum_array_in_blocks(values, count, 1, portable_array_block);
 }
 
 u128 exact_loop(u64 lo, u64 hi) noexcept {
