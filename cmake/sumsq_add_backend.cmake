@@ -3,7 +3,7 @@
 #   sumsq_add_backend(<name> [SOURCE <file>] [LIBS <targets>...] [REQUIRES <variables>...])
 #
 # builds kernels/<name>.cpp (or SOURCE) into the library sumsq_kernel_<name>, links it with the
-# common harness (src/main.cpp) into build/bin/sumsq-<name>, and records <name> for the tests
+# common harness (src/driver/main.cpp) into build/bin/sumsq-<name>, and records <name> for the tests
 # (tests/CMakeLists.txt adds <name>/… tests for every recorded backend) and for sumsq-compare.
 # A backend whose REQUIRES variable is false is skipped with a message, never a build error.
 # TEST_ONLY backends get tests and a binary but are not listed for sumsq-compare's defaults.
@@ -20,7 +20,8 @@ function(sumsq_add_backend name)
   endif()
   add_library(sumsq_kernel_${name} STATIC ${arg_SOURCE})
   target_link_libraries(sumsq_kernel_${name} PUBLIC sumsq_harness ${arg_LIBS})
-  add_executable(sumsq-${name} ${PROJECT_SOURCE_DIR}/src/main.cpp)
+  target_include_directories(sumsq_kernel_${name} PUBLIC ${PROJECT_SOURCE_DIR}/kernels)  # "support/..."
+  add_executable(sumsq-${name} ${PROJECT_SOURCE_DIR}/src/driver/main.cpp)
   target_link_libraries(sumsq-${name} PRIVATE sumsq_kernel_${name})
   set_property(GLOBAL APPEND PROPERTY SUMSQ_ALL_BACKENDS ${name})
   if(NOT arg_TEST_ONLY)

@@ -1,7 +1,7 @@
 // interleaved — many tasks, one core: C++20 coroutines on a cooperative scheduler.
 //
 // Model:    concurrency without parallelism. The tasks are structured to overlap, but one thread,
-//           pinned to one CPU, runs them by turns (kernels/scheduler.hpp). A task gives up the CPU
+//           pinned to one CPU, runs them by turns (kernels/support/scheduler.hpp). A task gives up the CPU
 //           only where it says co_await.
 // Split:    elements: [0, N) in --tasks contiguous pieces (default 4); jobs: one task per job.
 //           Each task sums its elements --step at a time (default 65,536) and yields after every
@@ -15,9 +15,9 @@
 //           the threads backend gets the same overlap by blocking several OS threads.
 //           --threads other than 1 is refused: one core is the point. The backend pins its
 //           thread once, at setup (outside the timed region), so each run() finds it pinned.
-#include "backend.hpp"
-#include "scheduler.hpp"
-#include "split.hpp"
+#include "contract/backend.hpp"
+#include "support/scheduler.hpp"
+#include "contract/split.hpp"
 #include "workloads/wait_workload.hpp"
 
 #include <algorithm>

@@ -2,7 +2,7 @@
 //
 // Model:    K processes (ranks) started by `mpirun -np K`, on one machine or many; they share no
 //           memory and cooperate only by messages. Started without mpirun: one rank.
-// Split:    the units (elements, or jobs) in K contiguous slices (src/split.hpp); rank r sums
+// Split:    the units (elements, or jobs) in K contiguous slices (src/contract/split.hpp); rank r sums
 //           slice r — a static split: with jobs in descending order rank 0 gets the largest. With
 //           --threads P > 1 each rank also splits its slice over P OpenMP threads (hybrid MPI +
 //           OpenMP). An array is distributed: each rank allocates and fills only its own slice.
@@ -16,10 +16,10 @@
 //           across a network; the computation per rank shrinks as N/K. CPU time in the report is
 //           summed over all ranks, so parallelism counts every process. The wait workload is not
 //           offered: ranks share no clock-ordered log of steps.
-#include "backend.hpp"
-#include "first_exception.hpp"
-#include "omp_u128_reduction.hpp"
-#include "split.hpp"
+#include "contract/backend.hpp"
+#include "support/first_exception.hpp"
+#include "support/omp_u128_reduction.hpp"
+#include "contract/split.hpp"
 
 #include <mpi.h>
 #include <omp.h>

@@ -13,7 +13,7 @@
 // Combine:  `reduction(u128_plus : total)`: every thread adds into a private copy, initialised to
 //           0, and OpenMP adds the copies into `total` at the join. The built-in `+` reduction
 //           does not cover unsigned __int128, so a reduction is declared for it
-//           (src/omp_u128_reduction.hpp, one line): the idiom to learn for any type.
+//           (kernels/support/omp_u128_reduction.hpp, one line): the idiom to learn for any type.
 // Nested:   --nested (jobs): a large job is split inside with `taskloop`, whose tasks run on the
 //           same team: a thread that ran out of jobs picks them up while it waits at the loop's
 //           end. Nested parallel regions were the other choice; they start a new team per job
@@ -32,10 +32,10 @@
 //           threads are reused by every later region of the same size (checked by thread id).
 //           To bind the OpenMP way, run with OMP_PLACES=cores OMP_PROC_BIND=close (or spread).
 //           An exception must not leave a parallel region, so tasks capture it.
-#include "backend.hpp"
-#include "cli.hpp"
-#include "first_exception.hpp"
-#include "omp_u128_reduction.hpp"
+#include "contract/backend.hpp"
+#include "text/numbers.hpp"
+#include "support/first_exception.hpp"
+#include "support/omp_u128_reduction.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -5,7 +5,7 @@
 //           notify_all()s; the caller runs piece 0 itself, then sleeps until the last worker's
 //           notify_one() on the count of pieces still running.
 // Split:    the same as `threads`: chunks of the units dealt statically or taken dynamically from a
-//           shared counter, by --schedule (src/each_worker.hpp).
+//           shared counter, by --schedule (kernels/support/each_worker.hpp).
 // Combine:  a cache-line-padded slot per worker, added by the caller once every worker has
 //           finished. The counters' release/acquire orderings are the synchronisation: a worker
 //           sees the work published before the call counter moved; the caller sees every slot
@@ -14,9 +14,9 @@
 //           (a futex syscall when the worker is asleep; libstdc++'s wait spins briefly first). Workers
 //           sleep, never spin between calls, so an idle pool costs no CPU. An exception in a piece is
 //           captured and rethrown on the caller; the destructor stops and joins the workers.
-#include "backend.hpp"
-#include "each_worker.hpp"
-#include "first_exception.hpp"
+#include "contract/backend.hpp"
+#include "support/each_worker.hpp"
+#include "support/first_exception.hpp"
 
 #include <atomic>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // pstl — C++17 parallel algorithms: std::transform_reduce(std::execution::par, …).
 //
 // Model:    the standard library decides how to run it; libstdc++ hands par to oneTBB.
-// Split:    a counting range over pieces 0 … K−1 of the units (src/split.hpp) — for jobs one piece
+// Split:    a counting range over pieces 0 … K−1 of the units (src/contract/split.hpp) — for jobs one piece
 //           per job; for elements K pieces of [0, N), because libstdc++ hands the
 //           index range to tbb::parallel_reduce with a grain of 3 (a leaf holds at least 2 pieces),
 //           so a piece is the finest unit its work stealing can balance. K = 8 to 1024 per worker,
@@ -14,16 +14,16 @@
 // Nested:   --nested (jobs): a large job's transform is itself a transform_reduce(par) over its
 //           elements. On libstdc++ both levels are oneTBB tasks in one arena, so they compose.
 // Notice:   no thread count in the standard API. Because libstdc++ runs par on oneTBB, the call is
-//           made inside a TBB task_arena of P slots (src/tbb_workers.hpp), which then bounds it — an implementation
+//           made inside a TBB task_arena of P slots (kernels/support/tbb_workers.hpp), which then bounds it — an implementation
 //           detail, not a portable guarantee. The range must have random-access iterators: over
-//           std::views::iota the library would silently run serially (src/counting_iterator.hpp).
+//           std::views::iota the library would silently run serially (kernels/support/counting_iterator.hpp).
 //           An exception escaping an element function under a standard execution policy calls
 //           std::terminate ([algorithms.parallel.exceptions]), so tasks capture it.
-#include "backend.hpp"
-#include "counting_iterator.hpp"
-#include "first_exception.hpp"
-#include "split.hpp"
-#include "tbb_workers.hpp"
+#include "contract/backend.hpp"
+#include "support/counting_iterator.hpp"
+#include "support/first_exception.hpp"
+#include "contract/split.hpp"
+#include "support/tbb_workers.hpp"
 
 
 #include <algorithm>

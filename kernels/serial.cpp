@@ -5,7 +5,7 @@
 // Combine:  nothing to combine.
 // Notice:   every other backend is measured against this one. Its parallelism (CPU/wall) is 1.00,
 //           and in the wait workload it runs the tasks one after another (T·S·D).
-#include "backend.hpp"
+#include "contract/backend.hpp"
 
 namespace {
 

@@ -24,11 +24,11 @@
 //           It composes: the inner tasks join the one pool, and a worker with nothing left steals
 //           them — no new threads, no oversubscription.
 // Notice:   the thread count is a task_arena of P slots, created and initialised outside the timed
-//           region (src/tbb_workers.hpp); global_control lets TBB create that many workers even
+//           region (kernels/support/tbb_workers.hpp); global_control lets TBB create that many workers even
 //           past the CPU count. --bind pins each thread as it enters the arena (an observer). Default grain 1 (simple on elements: 65,536, else one task per
 //           element). An exception in a task is carried to the caller by TBB itself.
-#include "backend.hpp"
-#include "tbb_workers.hpp"
+#include "contract/backend.hpp"
+#include "support/tbb_workers.hpp"
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>

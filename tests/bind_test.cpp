@@ -1,6 +1,6 @@
-// --bind (src/bind.hpp): which CPU worker k of P belongs on, and pinning a thread there.
-#include "bind.hpp"
-#include "cpus.hpp"
+// --bind (src/contract/bind.hpp): which CPU worker k of P belongs on, and pinning a thread there.
+#include "contract/bind.hpp"
+#include "os/cpus.hpp"
 
 #include <catch2/catch.hpp>
 

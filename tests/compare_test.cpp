@@ -1,11 +1,11 @@
 // sumsq-compare end to end on tiny sweeps, its failure handling, and the --diff statistics.
-#include "analysis.hpp"
-#include "child_process.hpp"
-#include "diff.hpp"
+#include "compare/analysis/analysis.hpp"
+#include "compare/run/child_process.hpp"
+#include "compare/views/diff.hpp"
 #include "process.hpp"
-#include "report.hpp"
-#include "options.hpp"
-#include "results_file.hpp"
+#include "compare/views/report.hpp"
+#include "compare/options/options.hpp"
+#include "compare/files/results_file.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

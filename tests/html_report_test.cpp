@@ -1,5 +1,5 @@
 // index.html from a results document: sections, optional keys, escaping, inlined SVG ids.
-#include "html_report.hpp"
+#include "compare/views/html_report.hpp"
 
 #include <catch2/catch.hpp>
 

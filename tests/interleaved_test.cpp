@@ -1,8 +1,8 @@
 // interleaved only: the scheduler's guarantees and the wait workload's interleaving on one core.
-#include "backend.hpp"
+#include "contract/backend.hpp"
 #include "process.hpp"
-#include "reference.hpp"
-#include "scheduler.hpp"
+#include "contract/reference.hpp"
+#include "support/scheduler.hpp"
 #include "workloads/wait_workload.hpp"
 
 #include <catch2/catch.hpp>

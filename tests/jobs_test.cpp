@@ -1,5 +1,5 @@
 // The jobs workload's sizes (src/workloads/jobs.hpp): exact totals, reproducible draws, real tails.
-#include "reference.hpp"
+#include "contract/reference.hpp"
 #include "workloads/jobs.hpp"
 
 #include <catch2/catch.hpp>

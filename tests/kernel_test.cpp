@@ -1,8 +1,8 @@
 // Compiled once per backend (tests/CMakeLists.txt), linked with that backend's kernel: the sweep of
 // sizes × workers (× tasks and steps for task-splitting backends) against the oracle, repeatability,
 // exceptions from tasks, and the wait workload.
-#include "backend.hpp"
-#include "reference.hpp"
+#include "contract/backend.hpp"
+#include "contract/reference.hpp"
 #include "workloads/wait_workload.hpp"
 #include "workloads/jobs.hpp"
 

@@ -1,5 +1,5 @@
 // The parallelism block: planned from the fastest repetition, bounded by wall time.
-#include "measure.hpp"
+#include "driver/measure.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // The count grammar every option uses.
-#include "numbers.hpp"
+#include "text/numbers.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // The oracle (closed form), the largest N, and the shared range kernel against brute force.
-#include "numbers.hpp"
-#include "reference.hpp"
-#include "sum_squares.hpp"
+#include "text/numbers.hpp"
+#include "contract/reference.hpp"
+#include "contract/sum_squares.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 #include "process.hpp"
 
-#include "child_process.hpp"
+#include "compare/run/child_process.hpp"
 
 #include <cerrno>
 #include <chrono>

@@ -7,8 +7,8 @@
 // tested on every machine. The tests are the guard against miscompiled vector loops, so they run
 // at the optimisation level of each build.
 #include "range/paths.hpp"
-#include "reference.hpp"
-#include "sum_squares.hpp"
+#include "contract/reference.hpp"
+#include "contract/sum_squares.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // The task-span recorder (src/record/) in-process: lanes per thread, nothing lost, a full lane's
 // overflow counted, spans of tasks that run in several stretches, and the views drawn from it.
-#include "cli.hpp"
-#include "cpus.hpp"
+#include "contract/errors.hpp"
+#include "os/cpus.hpp"
 #include "record/recorder.hpp"
 #include "record/views.hpp"
 

@@ -2,13 +2,13 @@
 // best and median of --reps repetitions on 1 thread and on all threads, as a table or JSON.
 // Exit codes: 0 ok; 1 a read kernel's sum was wrong; 2 bad input (one line on stderr); 3 a runtime
 // failure (threads could not start).
-#include "bandwidth/read_bandwidth.hpp"
-#include "cli.hpp"
-#include "cpus.hpp"
-#include "environment.hpp"
-#include "memory_check.hpp"
-#include "numbers.hpp"
-#include "thread_check.hpp"
+#include "read_bandwidth.hpp"
+#include "driver/cli.hpp"
+#include "os/cpus.hpp"
+#include "driver/environment.hpp"
+#include "os/memory_check.hpp"
+#include "text/numbers.hpp"
+#include "os/thread_check.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

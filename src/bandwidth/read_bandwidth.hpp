@@ -2,7 +2,7 @@
 // by the threads that read it, a read-only reduction timed on 1 thread and on P pinned threads.
 #pragma once
 
-#include "sum_squares.hpp"
+#include "contract/sum_squares.hpp"
 
 #include <string>
 #include <vector>

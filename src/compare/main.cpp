@@ -3,15 +3,15 @@
 // Exit codes: 0 all OK; 1 a mismatch, failure or timeout (the rest still ran); 2 bad input;
 // 3 a runtime failure (e.g. --out could not be committed, stdout lost); 130 / 143 / 129 interrupted
 // by SIGINT / SIGTERM / SIGHUP (children stopped, no files written).
-#include "bandwidth.hpp"
-#include "child_process.hpp"
-#include "cli.hpp"
-#include "diff.hpp"
-#include "files.hpp"
-#include "options.hpp"
-#include "report.hpp"
-#include "stdout_check.hpp"
-#include "sweep.hpp"
+#include "compare/run/bandwidth.hpp"
+#include "compare/run/child_process.hpp"
+#include "driver/cli.hpp"
+#include "compare/views/diff.hpp"
+#include "compare/files/files.hpp"
+#include "compare/options/options.hpp"
+#include "compare/views/report.hpp"
+#include "os/stdout_check.hpp"
+#include "compare/run/sweep.hpp"
 
 #include <fmt/format.h>
 

@@ -7,7 +7,7 @@
 // values and any count, in blocks of array_block values (each block's 64-bit sums cannot overflow).
 #pragma once
 
-#include "sum_squares.hpp"
+#include "contract/sum_squares.hpp"
 
 #include <cstdint>
 #include <cstddef>

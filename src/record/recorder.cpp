@@ -1,4 +1,4 @@
-#include "record/recorder.hpp"
+#include "recorder.hpp"
 
 #include <algorithm>
 #include <array>

@@ -13,7 +13,7 @@
 // it ended on (sched_getcpu).
 #pragma once
 
-#include "sum_squares.hpp"
+#include "contract/sum_squares.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -1,5 +1,5 @@
 // timeline.cpp — the SVG timeline of recorded runs (--timeline FILE.svg and lesson.svg).
-#include "record/views.hpp"
+#include "views.hpp"
 
 #include <fmt/format.h>
 

@@ -1,5 +1,5 @@
 // trace.cpp — the Chrome Trace Event view of a recorded run, and reading it back.
-#include "record/views.hpp"
+#include "views.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,7 @@
 // lesson.svg: one drawer, two callers).
 #pragma once
 
-#include "record/recorder.hpp"
+#include "recorder.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 

@@ -1,4 +1,4 @@
-#include "workloads/jobs.hpp"
+#include "jobs.hpp"
 
 #include <algorithm>
 #include <cmath>

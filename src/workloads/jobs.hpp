@@ -12,7 +12,7 @@
 // decides how badly a static split fares.
 #pragma once
 
-#include "sum_squares.hpp"
+#include "contract/sum_squares.hpp"
 
 #include <string_view>
 #include <vector>

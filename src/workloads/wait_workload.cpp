@@ -1,6 +1,6 @@
-#include "workloads/wait_workload.hpp"
+#include "wait_workload.hpp"
 
-#include "backend.hpp"
+#include "contract/backend.hpp"
 #include "record/views.hpp"
 
 #include <thread>

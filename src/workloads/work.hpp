@@ -9,7 +9,7 @@
 // A Work is a small value (pointers and counts): copy it freely; what it points at outlives the run.
 #pragma once
 
-#include "sum_squares.hpp"
+#include "contract/sum_squares.hpp"
 
 #include <cstdint>
 #include <span>

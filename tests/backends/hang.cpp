@@ -1,6 +1,6 @@
 // hang — a test-only backend that never finishes, so the tests can prove that sumsq-compare
 // kills a backend past --timeout (and on Ctrl-C) and reports it.
-#include "backend.hpp"
+#include "contract/backend.hpp"
 
 #include <chrono>
 #include <thread>

@@ -1,6 +1,6 @@
 // wrong — a test-only backend with a deliberately wrong kernel (off by one for 2 or more units), so the
 // tests can prove that a wrong result is caught: MISMATCH, both numbers, exit code 1.
-#include "backend.hpp"
+#include "contract/backend.hpp"
 
 namespace {
 

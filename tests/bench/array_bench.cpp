@@ -3,7 +3,7 @@
 // and of sum over the index range [0, N). Every result is checked against the closed form.
 // Usage: sumsq-bench-array [N] [reps]   (run by make bench; never by ctest)
 #include "range/paths.hpp"
-#include "reference.hpp"
+#include "contract/reference.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // sumsq-bench-switch — cost of one yield + resume through the interleaved backend's scheduler
-// (kernels/scheduler.hpp, the product's code). Two tasks yield to each other M times each; the
+// (kernels/support/scheduler.hpp, the product's code). Two tasks yield to each other M times each; the
 // time per switch is the median over repetitions of wall / (2M). A benchmark, not a test.
-#include "scheduler.hpp"
+#include "support/scheduler.hpp"
 
 #include <fmt/format.h>
 

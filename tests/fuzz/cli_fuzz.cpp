@@ -1,8 +1,8 @@
 // libFuzzer target: the number grammar and the whole command line, on arbitrary bytes.
 // Nothing may crash or trip a sanitizer; bad input must surface as UsageError only; every
 // accepted count must mean what its digits say.
-#include "cli.hpp"
-#include "numbers.hpp"
+#include "driver/cli.hpp"
+#include "text/numbers.hpp"
 
 #include <cstdint>
 #include <cstdlib>

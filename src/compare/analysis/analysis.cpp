@@ -1,0 +1,336 @@
+#include "analysis.hpp"
+
+#include "driver/cli.hpp"
+#include "text/numbers.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace sumsq::compare {
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+bool measured(const Run& r) { return r.status == Run::Status::ok && !r.reports.empty(); }
+
+const Run* find_run(const std::vector<Run>& runs, const std::string& backend, const Point& point, unsigned threads) {
+    for (const Run& r : runs)
+        if (r.backend == backend && r.point() == point && r.threads == threads && measured(r)) return &r;
+    return nullptr;
+}
+const Run* find_run(const std::vector<Run>& runs, const std::string& backend, const std::string& workload, u64 n, unsigned threads) {
+    return find_run(runs, backend, Point{workload, "", n}, threads);
+}
+
+std::string plural(unsigned k, const std::string& word) { return fmt::format("{} {}{}", k, word, k == 1 ? "" : word.back() == 's' ? "es" : "s"); }
+
+std::string workers_text(const Run& r) { return r.processes ? plural(r.threads, "process") : plural(r.threads, "thread"); }
+
+std::string parallelism_text(double p) { return std::isnan(p) ? "n/a" : fmt::format("{:.2f}", p); }
+
+std::string ratio_text(double x) { return std::isnan(x) ? "n/a" : fmt::format("{:.2f}", x); }
+
+}  // namespace
+
+double median(std::vector<double> v) {
+    if (v.empty()) return nan;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+double Analysis::floor(const Point& point) const {
+    for (const NoiseFloor& f : noise)
+        if (f.point == point) return f.spread;
+    return noise_max;
+}
+
+std::string speedup_text(const ConfigStats& s, bool with_interval) {
+    if (!s.speedup) return "-";
+    if (s.indistinguishable) return "≈1.0x";
+    if (!with_interval || s.processes < 2) return fmt::format("{:.2f}x", s.speedup->mid);
+    return fmt::format("{:.2f}x [{:.2f}–{:.2f}]", s.speedup->mid, s.speedup->lo, s.speedup->hi);
+}
+
+const Run* best_run(const std::vector<Run>& runs, const Analysis& a, const std::string& backend, const Point& point) {
+    const Run* best = nullptr;
+    bool best_parallel = false;
+    for (const Run& r : runs) {
+        if (r.backend != backend || !(r.point() == point) || !measured(r)) continue;
+        const bool parallel = a.of(runs, r).workers >= 2;
+        if (!best || (parallel && !best_parallel) || (parallel == best_parallel && r.wall_median() < best->wall_median()))
+            best = &r, best_parallel = parallel;
+    }
+    return best;
+}
+
+namespace {
+
+std::string gbps(double bytes_per_second) { return fmt::format("{:.1f} GB/s", bytes_per_second / 1e9); }
+
+// Two configurations told apart: every process of `fast` beat every process of `slow`, by more than the floor.
+bool separated(const ConfigStats& fast, const ConfigStats& slow, double floor) {
+    return fast.high < slow.low && slow.median / fast.median > 1 + floor;
+}
+
+// Why a schedule with a high imbalance lost, from where the large jobs sat.
+std::string imbalance_reason(const Point& p) {
+    if (p.workload != "jobs") return "its workers' shares took unequal time";
+    if (p.variant == "descending") return "the large jobs sat together at the front, in one worker's share";
+    if (p.variant == "ascending") return "the large jobs sat together at the end, in one worker's share";
+    return "its fixed shares of the jobs gave one worker more work than the others";
+}
+
+// Per sum/jobs point with --schedules rows: the best row, against the worst schedule of the same
+// backend (or of any), with the imbalances that explain the gap.
+void schedule_findings(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, Analysis& a) {
+    if (o.schedules.empty()) return;
+    for (const Point& p : o.points()) {
+        if (p.workload != "jobs" && p.workload != "sum") continue;
+        const Run *best = nullptr, *worst = nullptr;
+        for (const BackendBinary& b : backends) {
+            if (b.name == "serial" || b.cpu_row || b.one_thread || !b.runs(p.workload)) continue;
+            const Run* r = best_run(runs, a, b.name, p);
+            if (!r || a.of(runs, *r).workers < 2 || !a.of(runs, *r).speedup) continue;
+            if (!best || r->wall_median() < best->wall_median()) best = r;
+        }
+        if (!best) continue;
+        const BackendBinary* best_row = nullptr;
+        for (const BackendBinary& b : backends)
+            if (b.name == best->backend) best_row = &b;
+        for (int pass = 0; pass < 2 && !worst; ++pass)  // the best row's own schedules first, then any schedule row
+            for (const BackendBinary& b : backends) {
+                if (b.schedule.empty() || b.name == best->backend || !b.runs(p.workload)) continue;
+                if (pass == 0 && (!best_row || b.backend() != best_row->backend())) continue;
+                const Run* r = best_run(runs, a, b.name, p);
+                if (r && a.of(runs, *r).speedup && (!worst || r->wall_median() > worst->wall_median())) worst = r;
+            }
+        if (!worst) continue;
+        const ConfigStats &bs = a.of(runs, *best), &ws = a.of(runs, *worst);
+        std::string line = fmt::format("{}: best {} {:.2f}x at {} (imbalance {}) vs {} {:.2f}x (imbalance {})", point_title(p), best->backend,
+                                       bs.speedup->mid, workers_text(*best), ratio_text(bs.imbalance), worst->backend, ws.speedup->mid,
+                                       ratio_text(ws.imbalance));
+        if (!separated(bs, ws, a.floor(p)))
+            line += "; the difference is inside the noise floor: no schedule won here.";
+        else if (!std::isnan(ws.imbalance) && ws.imbalance > 1.15 && (std::isnan(bs.imbalance) || ws.imbalance > bs.imbalance + 0.1))
+            line += fmt::format("; {}'s imbalance {:.2f}: {}.", worst->backend, ws.imbalance, imbalance_reason(p));
+        else
+            line += "; the imbalances are alike: the gap is the schedule's overhead, not its balance.";
+        a.findings.push_back(line);
+    }
+}
+
+// Per array point: bandwidth-bound when the parallelism is high but the speedup is not; the first
+// touch (--fills) and binding (--binds) rows against the plain row.
+void array_findings(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, Analysis& a) {
+    const ReadBandwidth& bw = a.record.bandwidth;
+    for (const Point& p : o.points()) {
+        if (p.workload != "array") continue;
+        const Run* best = nullptr;
+        for (const BackendBinary& b : backends) {
+            if (b.name == "serial" || b.cpu_row || b.one_thread || !b.base.empty() || !b.runs("array")) continue;
+            const Run* r = best_run(runs, a, b.name, p);
+            if (r && a.of(runs, *r).workers >= 2 && a.of(runs, *r).speedup && (!best || r->wall_median() < best->wall_median())) best = r;
+        }
+        if (!best) continue;
+        const ConfigStats& s = a.of(runs, *best);
+        const std::string ceiling = s.ceiling ? fmt::format(" = {:.0f}% of the measured all-thread ceiling ({}; one thread {})", *s.ceiling * 100,
+                                                            gbps(bw.all_threads), gbps(bw.one_thread))
+                                              : std::string(" (no ceiling measured)");
+        const std::string reading = fmt::format("{} {} read {}{}", best->backend, workers_text(*best), gbps(s.bytes_per_second), ceiling);
+        if (s.parallelism >= 1.5 && s.speedup->mid < 0.75 * s.parallelism)
+            a.findings.push_back(fmt::format("{}: bandwidth-bound — parallelism {:.2f} but speedup {:.2f}x; {}: more cores wait on the same memory.",
+                                             point_title(p), s.parallelism, s.speedup->mid, reading));
+        else
+            a.findings.push_back(fmt::format("{}: speedup {} at parallelism {}; {}.", point_title(p), speedup_text(s, true),
+                                             parallelism_text(s.parallelism), reading));
+        for (const BackendBinary& b : backends) {  // a knob row against its backend's plain row at the same threads
+            if (!b.runs("array") || (b.fill.empty() && b.bind.empty())) continue;
+            for (const Run& r : runs) {
+                if (r.backend != b.name || !(r.point() == p) || !measured(r) || r.threads < 2) continue;
+                const Run* plain = find_run(runs, b.backend(), p, r.threads);
+                if (!plain) continue;
+                const ConfigStats &ks = a.of(runs, r), &ps = a.of(runs, *plain);
+                const std::string what = b.fill.empty() ? "bound " + b.bind : "filled by " + std::string(b.fill == "one" ? "one thread" : b.fill);
+                const std::string plain_what = b.fill.empty() ? "unbound" : "filled by the workers";
+                const bool differ = separated(ks, ps, a.floor(p)) || separated(ps, ks, a.floor(p));
+                a.findings.push_back(fmt::format("{} {} at {}: {} {} vs {} {}{}", point_title(p), b.backend(), workers_text(r), what,
+                                                 gbps(ks.bytes_per_second), plain_what, gbps(ps.bytes_per_second),
+                                                 differ ? fmt::format(" ({:+.0f}% time)", (ks.median / ps.median - 1) * 100)
+                                                        : ": no difference beyond the noise floor"));
+            }
+        }
+    }
+    if (o.has_workload("array") && !bw.measured && !bw.note.empty()) a.warnings.push_back(bw.note);
+}
+
+}  // namespace
+
+Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, SweepRecord record) {
+    Analysis a;
+    a.record = std::move(record);
+    // Medians and spreads across processes.
+    for (const Run& r : runs) {
+        ConfigStats s;
+        const auto medians = r.process_medians();
+        s.processes = medians.size();
+        s.median = r.wall_median();
+        s.low = medians.empty() ? nan : *std::min_element(medians.begin(), medians.end());
+        s.high = medians.empty() ? nan : *std::max_element(medians.begin(), medians.end());
+        s.parallelism = r.parallelism();
+        s.concurrency = r.concurrency();
+        s.workers = r.threads;
+        s.imbalance = r.imbalance();
+        s.bytes_per_second = r.bytes_per_second();
+        if (a.record.bandwidth.measured && !std::isnan(s.bytes_per_second)) s.ceiling = s.bytes_per_second / a.record.bandwidth.all_threads;
+        s.schedule = r.schedule_name();
+        a.stats.push_back(s);
+    }
+    // Noise floor: serial against each backend's own 1-thread configuration of identical work
+    // (on the wait workload a one-thread backend such as interleaved overlaps its waits: not identical).
+    for (const Point& point : o.points()) {
+            const std::string& workload = point.workload;
+            const Run* serial = find_run(runs, "serial", point, 1);
+            if (!serial) continue;
+            std::optional<double> spread;
+            for (const BackendBinary& b : backends) {
+                const Run* own = b.name == "serial" || (workload == "wait" && b.one_thread) ? nullptr : find_run(runs, b.name, point, 1);
+                if (!own) continue;
+                // How far apart the two medians of identical work came out (each the median of its
+                // processes'): the process-to-process scatter itself is already in every interval.
+                const double x = serial->wall_median(), y = own->wall_median();
+                const double s = std::max(x, y) / std::min(x, y) - 1;
+                spread = std::max(spread.value_or(0.0), s);
+            }
+            if (spread) a.noise.push_back({point, *spread}), a.noise_max = std::max(a.noise_max, *spread);
+    }
+    // Speedup and efficiency intervals, scaling, and which differences clear the noise floor.
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        const Run& r = runs[k];
+        ConfigStats& s = a.stats[k];
+        if (!measured(r)) continue;
+        if (const Run* serial = find_run(runs, "serial", r.point(), 1)) {
+            const ConfigStats& base = a.stats[std::size_t(serial - runs.data())];
+            s.speedup = Interval{base.low / s.high, base.median / s.median, base.high / s.low};
+            s.efficiency = Interval{s.speedup->lo / s.workers, s.speedup->mid / s.workers, s.speedup->hi / s.workers};
+            s.indistinguishable = s.speedup->contains(1.0);
+            const double floor = a.floor(r.point());
+            // A finding needs both: every process on one side of serial's (the interval excludes 1)
+            // and a median difference larger than identical work showed (the noise floor).
+            s.ahead = s.workers >= 2 && s.speedup->lo > 1 && s.speedup->mid > 1 + floor;
+            s.behind = s.workers >= 2 && s.speedup->hi < 1 && s.speedup->mid < 1 / (1 + floor);
+        }
+        if (s.workers > 1)
+            if (const Run* own = find_run(runs, r.backend, r.point(), 1)) s.scaling = own->wall_median() / s.median;
+    }
+    // Break-even: the smallest swept N from which the backend stays ahead at every larger swept N.
+    std::vector<u64> sizes = o.has_workload("sum") ? o.sizes : std::vector<u64>{};
+    std::sort(sizes.begin(), sizes.end());
+    sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+    for (const BackendBinary& b : backends) {
+        if (b.name == "serial" || sizes.empty() || !b.runs("sum")) continue;
+        std::optional<BreakEven> from;
+        for (auto n = sizes.rbegin(); n != sizes.rend(); ++n) {
+            const Run* best = best_run(runs, a, b.name, "sum", *n);
+            if (!best || !a.of(runs, *best).ahead) break;
+            from = BreakEven{*n, best->threads};
+        }
+        a.break_even[b.name] = from;
+    }
+    // Findings: only from configurations whose interval clears the noise floor.
+    const unsigned cpus = available_cpus();
+    if (!a.noise.empty()) {
+        std::string parts;
+        for (const NoiseFloor& f : a.noise) parts += fmt::format("{}{} {:.1f}%", parts.empty() ? "" : ", ", point_title(f.point), f.spread * 100);
+        a.findings.push_back(fmt::format("noise floor: identical work differed by up to {:.1f}% between processes in this run ({}); "
+                                         "no finding is drawn from a difference inside it.", a.noise_max * 100, parts));
+    }
+    std::optional<double> best_sum;
+    std::string best_sum_where;
+    for (const BackendBinary& b : backends) {
+        if (b.name == "serial") continue;
+        std::vector<std::string> parts;
+        bool parallel_sum = false, sum_flat = false;
+        for (u64 n : sizes) {
+            const Run* r = best_run(runs, a, b.name, "sum", n);
+            if (!r) continue;
+            const ConfigStats& s = a.of(runs, *r);
+            if (!s.speedup) continue;
+            const std::string where = fmt::format("sum N={} at {}", short_count(n), workers_text(*r));
+            if (s.ahead) {
+                parts.push_back(fmt::format("{} {} (parallelism {})", where, speedup_text(s, true), parallelism_text(s.parallelism)));
+                parallel_sum = parallel_sum || s.parallelism > 1.2;
+                if (!best_sum || s.speedup->mid > *best_sum) best_sum = s.speedup->mid, best_sum_where = b.name + " " + where;
+            } else if (s.behind) {
+                parts.push_back(fmt::format("{} slower than serial, {}", where, speedup_text(s, true)));
+            } else {
+                parts.push_back(fmt::format("{} {}: no difference beyond the noise floor", where, s.indistinguishable ? "≈1.0x" : speedup_text(s, true)));
+                sum_flat = true;
+            }
+        }
+        if (o.has_workload("wait"))
+            if (const Run* r = best_run(runs, a, b.name, "wait", 0)) {
+                const ConfigStats& s = a.of(runs, *r);
+                if (s.speedup && s.speedup->lo > 1 + a.floor(Point{"wait", "", 0}))
+                {
+                    // The CPUs this configuration could use (a --cpu-rows row: fewer than the machine's).
+                    const auto allowed = r->data.is_object() && r->data.contains("cpus_allowed") && r->data["cpus_allowed"].is_array()
+                        ? static_cast<unsigned>(r->data["cpus_allowed"].size()) : cpus;
+                    parts.push_back(fmt::format("wait {} at {}{} (parallelism {})", speedup_text(s, true), workers_text(*r),
+                                                r->threads > allowed ? " on " + plural(allowed, "CPU") : "", parallelism_text(s.parallelism)));
+                }
+            }
+        if (parts.empty()) continue;
+        std::string line = b.name + ": ";
+        for (std::size_t k = 0; k < parts.size(); ++k) line += (k ? "; " : "") + parts[k];
+        const Run* wait = o.has_workload("wait") ? best_run(runs, a, b.name, "wait", 0) : nullptr;
+        const bool overlapped = wait && a.of(runs, *wait).speedup && a.of(runs, *wait).speedup->lo > 1 + a.floor(Point{"wait", "", 0});
+        if (b.one_thread && overlapped && sum_flat && a.of(runs, *wait).parallelism < 0.2)
+            line += ". Concurrent, not parallel: its waits overlap on one CPU, its computation does not speed up.";
+        else if (parallel_sum)
+            line += ". Parallel: the computation ran on several cores at once.";
+        else
+            line += ".";
+        a.findings.push_back(line);
+    }
+    if (o.has_workload("wait"))
+        if (const Run* serial = find_run(runs, "serial", "wait", 0, 1))
+            a.findings.push_back(fmt::format("wait: one task after another takes T·S·D = {} x {} x {} ms = {:.2f} s (serial measured {}); "
+                                             "overlapping the waits needs concurrency, not cores.",
+                                             o.tasks, o.steps, o.wait_ms, o.tasks * o.steps * o.wait_ms / 1e3, duration_text(serial->wall_median())));
+    if (!sizes.empty() && find_run(runs, "serial", "sum", sizes.back(), 1))
+        a.findings.push_back(best_sum ? fmt::format("sum: only parallel execution sped up the CPU-bound work (best: {}, {:.2f}x, on {}).",
+                                                    best_sum_where, *best_sum, plural(cpus, "CPU"))
+                                      : "sum: no configuration with 2 or more workers cleared the noise floor: the work is too small "
+                                        "for the overheads, or the machine is too noisy.");
+    schedule_findings(o, backends, runs, a);
+    array_findings(o, backends, runs, a);
+    // Warnings.
+    if (o.rounds < 2) a.warnings.push_back("one process per configuration: no spread across processes, every interval is a point (use --rounds 3 or more)");
+    const LoadSample& before = a.record.before;
+    const LoadSample& after = a.record.after;
+    if (before.busy > busy_warning || after.busy > busy_warning)
+        a.warnings.push_back(fmt::format("the machine was busy with other work: {:.0f}% of CPU time busy before the sweep and {:.0f}% after "
+                                         "(1-minute load average {:.2f} before, {:.2f} after): expect a wider spread",
+                                         before.busy * 100, after.busy * 100, before.load1, after.load1));
+    return a;
+}
+
+nlohmann::json findings_json(const Analysis& a) {
+    nlohmann::json noise = nlohmann::json::array();
+    for (const NoiseFloor& f : a.noise) {
+        nlohmann::json entry = {{"workload", f.point.workload}, {"spread", f.spread}};
+        if (f.point.workload != "wait") entry["n"] = f.point.n;
+        if (!f.point.variant.empty()) entry["order"] = f.point.variant;
+        noise.push_back(entry);
+    }
+    nlohmann::json break_even = nlohmann::json::object();
+    for (const auto& [backend, be] : a.break_even)
+        break_even[backend] = be ? nlohmann::json{{"n", be->n}, {"threads", be->threads}} : nlohmann::json(nullptr);
+    return {{"noise_floor", a.noise_max}, {"noise_floors", noise}, {"break_even", break_even}, {"statements", a.findings},
+            {"warnings", a.warnings}};
+}
+
+}  // namespace sumsq::compare

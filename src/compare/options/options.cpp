@@ -1,0 +1,261 @@
+#include "options.hpp"
+
+#include "driver/cli.hpp"
+#include "os/cpus.hpp"
+#include "text/numbers.hpp"
+#include "contract/reference.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <random>
+
+namespace sumsq::compare {
+namespace {
+
+std::vector<std::string> split_list(const std::string& option, const std::string& text) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t comma = text.find(',', start);
+        items.push_back(text.substr(start, comma - start));
+        if (items.back().empty()) throw UsageError(fmt::format("{}: empty list or empty item in '{}'; give a comma-separated list", option, text));
+        if (std::find(items.begin(), items.end() - 1, items.back()) != items.end() - 1)
+            throw UsageError(fmt::format("{}: '{}' is listed twice in '{}'; give each once", option, items.back(), text));
+        if (comma == std::string::npos) return items;
+        start = comma + 1;
+    }
+}
+
+template <class T>
+std::vector<T> count_list(const std::string& option, const std::string& text, u64 min, u64 max, const std::string& note = {}) {
+    std::vector<T> values;
+    for (const auto& item : split_list(option, text)) {
+        const auto value = static_cast<T>(parse_count_option(option, item, min, max, note));
+        if (std::find(values.begin(), values.end(), value) != values.end())
+            throw UsageError(fmt::format("{}: {} is listed twice in '{}' ({}); give each once", option, value, text, item));
+        values.push_back(value);
+    }
+    return values;
+}
+
+// One of `accepted`, or UsageError naming them.
+void check_choice(const std::string& option, const std::string& value, std::initializer_list<const char*> accepted) {
+    std::string names;
+    for (const char* a : accepted) {
+        if (value == a) return;
+        names += (names.empty() ? "" : ", ") + std::string(a);
+    }
+    throw UsageError(fmt::format("{}: unknown value '{}'; accepted: {}", option, value, names));
+}
+
+// --skew: a decimal such as 1.2 (digits and at most one point) in [0.1, 10], as the backends accept it.
+void check_skew(const std::string& text) {
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos &&
+                        std::count(text.begin(), text.end(), '.') <= 1 && text != ".";
+    const double value = digits ? std::strtod(text.c_str(), nullptr) : 0;
+    if (!digits || !(value >= 0.1 && value <= 10)) throw UsageError(fmt::format("--skew: '{}' is not a decimal number in 0.1..10", text));
+}
+
+// MemAvailable from /proc/meminfo in bytes; nullopt when unreadable.
+std::optional<u64> mem_available() {
+    std::ifstream in("/proc/meminfo");
+    for (std::string key; in >> key;) {
+        u64 kib = 0;
+        if (key == "MemAvailable:" && in >> kib) return kib * 1024;
+        in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+    }
+    return std::nullopt;
+}
+
+// "openmp:dynamic", "tbb:simple/1000": BACKEND:VALUE[/G]. Which backends and values exist is
+// checked against the backends themselves (resolve_backends).
+CompareOptions::ScheduleEntry parse_schedule_entry(const std::string& item) {
+    const auto colon = item.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == item.size())
+        throw UsageError(fmt::format("--schedules: '{}' is not BACKEND:VALUE (e.g. openmp:dynamic, tbb:simple/1000)", item));
+    CompareOptions::ScheduleEntry entry{item.substr(0, colon), item.substr(colon + 1), 0};
+    if (const auto slash = entry.value.find('/'); slash != std::string::npos) {
+        entry.size = parse_count_option("--schedules", entry.value.substr(slash + 1), 1, max_n, "a chunk or grain");
+        entry.value.resize(slash);
+        if (entry.value.empty()) throw UsageError(fmt::format("--schedules: '{}' is not BACKEND:VALUE/G", item));
+    }
+    return entry;
+}
+
+}  // namespace
+
+std::string CompareOptions::ScheduleEntry::label() const {
+    return size ? fmt::format("{}:{}/{}", backend, value, size) : backend + ":" + value;
+}
+
+std::string point_title(const Point& p) {
+    if (p.workload == "wait") return "wait";
+    return fmt::format("{}{} N={}", p.workload, p.variant.empty() ? "" : " (" + p.variant + ")", short_count(p.n));
+}
+
+std::vector<Point> CompareOptions::points() const {
+    std::vector<Point> list;
+    for (const auto& workload : workloads)
+        for (u64 n : sizes_for(workload)) {
+            if (workload != "jobs") list.push_back({workload, "", n});
+            else
+                for (const auto& order : orders) list.push_back({workload, order, n});
+        }
+    return list;
+}
+
+bool CompareOptions::has_workload(const std::string& workload) const {
+    return std::find(workloads.begin(), workloads.end(), workload) != workloads.end();
+}
+
+u64 CompareOptions::largest_size() const { return *std::max_element(sizes.begin(), sizes.end()); }
+
+std::vector<u64> CompareOptions::sizes_for(const std::string& workload) const {
+    if (workload == "sum") return sizes;
+    if (workload == "jobs") return job_sizes;
+    if (workload == "array") return array_sizes;
+    return {0};
+}
+
+std::optional<CompareOptions> parse_compare_options(int argc, const char* const* argv) {
+    CLI::App app{"sumsq-compare: runs every sumsq-<backend> binary as its own process over a sweep and compares them",
+                 "sumsq-compare"};
+    app.set_version_flag("--version", fmt::format("sumsq-compare {}", SUMSQ_VERSION));
+    app.get_formatter()->column_width(30);
+    std::string mpirun_args, cpus, cpu_rows;
+    std::string jobs, job_seed, skew, orders, job_sizes, array_sizes, binds, fills, array_rounds, schedules;
+    std::string backends, threads, sizes, workloads, reps, wait_reps, warmup, wait_ms, steps, tasks, timeout, rounds, seed;
+    std::vector<std::string> diff;
+    CompareOptions o;
+    app.add_option("--backends", backends, "comma-separated backends (default: all built)");
+    app.add_option("--threads", threads, "thread counts, e.g. 1,2,4 (default powers of two up to twice the CPUs; more than the CPUs is allowed and flagged)");
+    app.add_option("--sizes", sizes, "sum workload sizes N, e.g. 1e3,1e5,1e7,1e9 (default 1e7,1e9)");
+    app.add_option("--workloads", workloads, "sum,wait,jobs,array (default sum,wait)");
+    app.add_option("--job-sizes", job_sizes, "jobs workload: N, the elements of the whole batch (default 1e8)");
+    app.add_option("--jobs", jobs, "jobs workload: jobs per batch (default 64)");
+    app.add_option("--job-seed", job_seed, "jobs workload: seed of the job sizes (default 1)");
+    app.add_option("--skew", skew, "jobs workload: shape of the sizes' heavy tail, 0.1..10, smaller is more uneven (default: the backends')");
+    app.add_option("--orders", orders, "jobs workload: random,descending,ascending, each its own table (default random)");
+    app.add_option("--schedules", schedules, "rows BACKEND:VALUE[/G] on the sum and jobs workloads, e.g. openmp:dynamic,tbb:simple/1000,threads:static");
+    app.add_option("--array-sizes", array_sizes, "array workload: N stored u32 values, 4 N bytes (default 3e8)");
+    app.add_option("--binds", binds, "array workload: none,close,spread, each a row of the backends taking --bind (default none)");
+    app.add_option("--fills", fills, "array workload: workers,one (who first-touches the array), each a row (default workers)");
+    std::string array_threads, job_threads;
+    app.add_option("--job-threads", job_threads, "jobs workload: thread counts (default --threads)");
+    app.add_option("--array-threads", array_threads, "array workload: thread counts (default --threads)");
+    app.add_option("--array-rounds", array_rounds, "array workload: processes per configuration (default --rounds)");
+    app.add_option("--rounds", rounds, "independent processes per configuration, one per round in a shuffled order (default 3)");
+    app.add_option("--seed", seed, "seed of the rounds' shuffled order (default: random, printed)");
+    app.add_option("--reps", reps, "sum workload repetitions per process (default 3)");
+    app.add_option("--wait-reps", wait_reps, "wait workload repetitions per process (default 2)");
+    app.add_option("--warmup", warmup, "sum workload warm-up runs (default 1)");
+    app.add_option("--wait-ms", wait_ms, "wait workload: ms per step (default 25; --quick 10)");
+    app.add_option("--steps", steps, "wait workload: steps per task (default 3)");
+    app.add_option("--tasks", tasks, "wait workload: tasks (default 4)");
+    app.add_flag("--quick", o.quick, "a small sweep for smoke runs: sizes 1e3,1e5, threads 1,2, short waits");
+    app.add_option("--out", o.out_dir, "write results.json, results.csv and SVG plots to DIR");
+    app.add_option("--timeout", timeout, "seconds one backend run may take before it is killed (default 600)");
+    app.add_option("--hostfile", o.hostfile, "mpi: run the ranks across the hosts of this Open MPI hostfile (--map-by node)");
+    app.add_option("--mpirun-args", mpirun_args, "mpi: extra mpirun options, blank-separated, e.g. \"--mca btl tcp,self\"");
+    app.add_option("--cpus", cpus, "run every backend process on these CPUs only (e.g. 0, 0-1); passed to each as --cpus");
+    app.add_option("--cpu-rows", cpu_rows, "extra rows NAME@LIST, e.g. threads@0: backend NAME restricted to the CPUs in LIST (at 2+ threads)");
+    app.add_option("--diff", diff, "compare two results.json files (OLD NEW) instead of running")->expected(2);
+    if (!parse_arguments(app, argc, argv)) return std::nullopt;
+    auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
+    if (given("--diff")) {
+        if (diff.size() != 2) throw UsageError("--diff: takes two files, OLD.json NEW.json");
+        for (const CLI::Option* other : app.get_options())
+            if (other->count() > 0 && other->get_name() != "--diff")
+                throw UsageError(fmt::format("--diff: {} does not apply when comparing two files", other->get_name()));
+        o.diff = std::pair(diff[0], diff[1]);
+        return o;
+    }
+    if (o.quick) {
+        o.sizes = {1'000, 100'000};
+        o.threads = {1, 2};
+        o.reps = 3;
+        o.wait_reps = 2;
+        o.wait_ms = 10;
+        o.job_sizes = {100'000};
+        o.array_sizes = {1'000'000};
+    } else {
+        for (unsigned t = 1; t <= 2 * available_cpus(); t *= 2) o.threads.push_back(t);
+    }
+    if (given("--backends")) o.backends = split_list("--backends", backends);
+    if (given("--threads")) o.threads = count_list<unsigned>("--threads", threads, 1, max_threads);
+    if (given("--sizes")) o.sizes = count_list<u64>("--sizes", sizes, 0, max_n, "the largest N whose S(N) fits in 128 bits");
+    if (given("--workloads")) {
+        o.workloads = split_list("--workloads", workloads);
+        for (const auto& w : o.workloads)
+            if (w != "sum" && w != "wait" && w != "jobs" && w != "array")
+                throw UsageError(fmt::format("--workloads: unknown workload '{}'; accepted: sum, wait, jobs, array", w));
+    }
+    auto only_for = [&](const char* option, const char* workload) {
+        if (given(option) && !o.has_workload(workload)) throw UsageError(fmt::format("{}: applies to --workloads {}", option, workload));
+        return given(option);
+    };
+    if (only_for("--job-sizes", "jobs")) o.job_sizes = count_list<u64>("--job-sizes", job_sizes, 1, max_n, "the largest N whose S(N) fits in 128 bits");
+    if (only_for("--jobs", "jobs")) o.jobs = static_cast<unsigned>(parse_count_option("--jobs", jobs, 1, 1'000'000));
+    if (only_for("--job-seed", "jobs")) o.job_seed = parse_count_option("--job-seed", job_seed, 0, ~u64{0});
+    if (only_for("--skew", "jobs")) check_skew(o.skew = skew);
+    if (only_for("--orders", "jobs")) {
+        o.orders = split_list("--orders", orders);
+        for (const auto& order : o.orders) check_choice("--orders", order, {"random", "descending", "ascending"});
+    }
+    if (only_for("--array-sizes", "array")) o.array_sizes = count_list<u64>("--array-sizes", array_sizes, 1, u64{1} << 32, "2^32, a[i] = i is a u32");
+    if (only_for("--binds", "array")) {
+        o.binds = split_list("--binds", binds);
+        for (const auto& bind : o.binds) check_choice("--binds", bind, {"none", "close", "spread"});
+    }
+    if (only_for("--fills", "array")) {
+        o.fills = split_list("--fills", fills);
+        for (const auto& fill : o.fills) check_choice("--fills", fill, {"workers", "one"});
+    }
+    if (only_for("--array-rounds", "array")) o.array_rounds = static_cast<unsigned>(parse_count_option("--array-rounds", array_rounds, 1, max_reps));
+    if (only_for("--job-threads", "jobs")) o.job_threads = count_list<unsigned>("--job-threads", job_threads, 1, max_threads);
+    if (only_for("--array-threads", "array")) o.array_threads = count_list<unsigned>("--array-threads", array_threads, 1, max_threads);
+    if (given("--schedules"))
+        for (const auto& item : split_list("--schedules", schedules)) {
+            if (!o.has_workload("sum") && !o.has_workload("jobs")) throw UsageError("--schedules: applies to --workloads sum or jobs");
+            o.schedules.push_back(parse_schedule_entry(item));
+        }
+    if (o.has_workload("array")) {  // one backend process at a time holds the whole array
+        const u64 needed = 4 * *std::max_element(o.array_sizes.begin(), o.array_sizes.end());
+        const auto available = mem_available();
+        if (available && needed + (u64{256} << 20) > *available)
+            throw UsageError(fmt::format("--array-sizes: N = {} needs {} bytes (4 N) plus 256 MiB to spare; MemAvailable is {} bytes",
+                                         grouped(needed / 4), grouped(needed), grouped(*available)));
+    }
+    if (given("--reps")) o.reps = static_cast<unsigned>(parse_count_option("--reps", reps, 1, max_reps));
+    if (given("--wait-reps")) o.wait_reps = static_cast<unsigned>(parse_count_option("--wait-reps", wait_reps, 1, max_reps));
+    if (given("--warmup")) o.warmup = static_cast<unsigned>(parse_count_option("--warmup", warmup, 0, max_reps));
+    if (given("--wait-ms")) o.wait_ms = static_cast<unsigned>(parse_count_option("--wait-ms", wait_ms, 0, max_wait_ms));
+    if (given("--steps")) o.steps = static_cast<unsigned>(parse_count_option("--steps", steps, 1, max_steps));
+    if (given("--tasks")) o.tasks = static_cast<unsigned>(parse_count_option("--tasks", tasks, 1, max_tasks));
+    if (given("--rounds")) o.rounds = static_cast<unsigned>(parse_count_option("--rounds", rounds, 1, max_reps));
+    o.seed = given("--seed") ? parse_count_option("--seed", seed, 0, ~u64{0}) : std::random_device{}();
+    if (given("--timeout")) o.timeout_s = static_cast<unsigned>(parse_count_option("--timeout", timeout, 1, 86'400));
+    if (given("--hostfile")) o.hosts = read_hostfile(o.hostfile);
+    if (given("--mpirun-args")) o.mpirun_args = split_mpirun_args(mpirun_args);
+    if (given("--cpus")) {
+        parse_cpu_list("--cpus", cpus);  // validated here, before any run
+        o.cpus = cpus;
+    }
+    if (given("--cpu-rows"))
+        for (const auto& item : split_list("--cpu-rows", cpu_rows)) {
+            const auto at = item.find('@');
+            if (at == std::string::npos || at == 0)
+                throw UsageError(fmt::format("--cpu-rows: '{}' is not NAME@CPUS (e.g. threads@0)", item));
+            parse_cpu_list("--cpu-rows", item.substr(at + 1));
+            o.cpu_rows.emplace_back(item.substr(0, at), item.substr(at + 1));
+        }
+    if (given("--out") && o.out_dir.empty()) throw UsageError("--out: the directory name is empty");
+    return o;
+}
+
+}  // namespace sumsq::compare

@@ -1,0 +1,380 @@
+#include "sweep.hpp"
+
+#include "child_process.hpp"
+#include "driver/cli.hpp"
+#include "launcher.hpp"
+#include "text/numbers.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <random>
+#include <unistd.h>
+
+namespace sumsq::compare {
+namespace {
+
+// The build's list; SUMSQ_BACKEND_LIST names another (the tests' list adds the test doubles).
+std::vector<std::string> built_backends(const std::string& bin_dir) {
+    const char* override_list = std::getenv("SUMSQ_BACKEND_LIST");
+    const std::string path = override_list ? override_list : bin_dir + "/sumsq-backends.txt";
+    std::ifstream list(path);
+    if (!list) throw UsageError(fmt::format("cannot read {} (written by CMake at configure time); rebuild", path));
+    std::vector<std::string> names;
+    for (std::string line; std::getline(list, line);)
+        if (!line.empty()) names.push_back(line);
+    return names;
+}
+
+std::string first_line(const std::string& text) {
+    const auto end = text.find('\n');
+    return text.substr(0, end);
+}
+
+struct Configuration {
+    const BackendBinary* backend;
+    Point point;
+    unsigned threads;
+};
+
+const bool have_mpirun = on_path("mpirun");
+constexpr unsigned warmup_cap_s = 3;
+
+// The launcher's environment: as root, Open MPI's mpirun refuses to start without these two.
+std::vector<std::string> launcher_env(const BackendBinary& b) {
+    if (!b.multi_process || ::geteuid() != 0) return {};
+    return {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"};
+}
+
+std::vector<std::string> command(const CompareOptions& o, const Configuration& c) {
+    std::vector<std::string> args;
+    if (c.backend->multi_process) {
+        if (have_mpirun) args = mpirun_command(o, c.threads);
+        args.insert(args.end(), {c.backend->path, "--format", "json", "--threads", "1"});
+    } else {
+        args = {c.backend->path, "--format", "json"};
+        if (!c.backend->one_thread) args.insert(args.end(), {"--threads", std::to_string(c.threads)});
+    }
+    if (!c.backend->cpus.empty()) args.insert(args.end(), {"--cpus", c.backend->cpus});
+    const std::string& workload = c.point.workload;
+    if (workload != "wait") {
+        args.insert(args.end(), {"-n", std::to_string(c.point.n), "--reps", std::to_string(o.reps), "--warmup", std::to_string(o.warmup)});
+        if (workload == "jobs")
+        {
+            args.insert(args.end(), {"--workload", "jobs", "--jobs", std::to_string(o.jobs), "--seed", std::to_string(o.job_seed), "--order",
+                                     c.point.variant});
+            if (!o.skew.empty()) args.insert(args.end(), {"--skew", o.skew});
+        }
+        if (workload == "array") args.insert(args.end(), {"--workload", "array"});
+    } else {
+        args.insert(args.end(), {"--workload", "wait", "--reps", std::to_string(o.wait_reps), "--warmup", "0", "--tasks",
+                                 std::to_string(o.tasks), "--steps", std::to_string(o.steps), "--wait-ms", std::to_string(o.wait_ms)});
+    }
+    args.insert(args.end(), c.backend->extra_args.begin(), c.backend->extra_args.end());
+    return args;
+}
+
+Run run_one(const CompareOptions& o, const Configuration& c) {
+    Run run;
+    run.backend = c.backend->name;
+    run.workload = c.point.workload;
+    run.variant = c.point.variant;
+    run.base = c.backend->base, run.row_schedule = c.backend->schedule, run.row_bind = c.backend->bind, run.row_fill = c.backend->fill;
+    run.n = c.point.n;
+    run.threads = c.threads;
+    run.processes = c.backend->multi_process;
+    const ChildResult child = run_child(command(o, c), std::chrono::seconds(o.timeout_s), launcher_env(*c.backend));
+    switch (child.end) {
+    case ChildResult::End::failed_to_start:
+        run.message = describe_end(child, command(o, c).front());
+        return run;
+    case ChildResult::End::timed_out:
+        run.status = Run::Status::timed_out;
+        run.message = fmt::format("killed after the {} s timeout", o.timeout_s);
+        return run;
+    case ChildResult::End::interrupted:
+        run.status = Run::Status::interrupted;
+        run.message = "interrupted";
+        return run;
+    case ChildResult::End::exited: break;
+    }
+    try {
+        run.data = nlohmann::json::parse(child.out);
+    } catch (const nlohmann::json::exception&) {
+        run.data = nullptr;
+    }
+    if (child.exit_code == 0 && run.data.is_object() && run.data.value("ok", false)) {
+        run.status = Run::Status::ok;
+    } else if (child.exit_code == exit_mismatch && run.data.is_object()) {
+        run.status = Run::Status::mismatch;
+        run.message = first_line(child.err);
+    } else {
+        run.message = describe_end(child, c.backend->path);
+        if (c.backend->multi_process && !have_mpirun) run.message = "mpirun not found on PATH, and a lone rank failed: " + run.message;
+    }
+    if (run.status == Run::Status::ok) run.threads = run.data.value(c.backend->multi_process ? "ranks" : "threads", c.threads);
+    return run;
+}
+
+// What a backend takes: its --describe ("schedules": "static|dynamic" or a list, "takes_partitioner",
+// "takes_bind") when it says, else the documented table (docs/usage.md).
+std::vector<std::string> words(const nlohmann::json& value) {
+    std::vector<std::string> list;
+    if (value.is_array()) {
+        for (const auto& v : value)
+            if (v.is_string()) list.push_back(v.get<std::string>());
+    } else if (value.is_string()) {
+        const std::string text = value.get<std::string>();
+        for (std::size_t start = 0; start <= text.size();) {
+            const auto bar = std::min(text.find('|', start), text.size());
+            if (bar > start) list.push_back(text.substr(start, bar - start));
+            start = bar + 1;
+        }
+    }
+    return list;
+}
+
+void set_knobs(BackendBinary& b, const nlohmann::json& info) {
+    const std::string& n = b.name;
+    if (info.contains("schedules")) b.schedule_kinds = words(info["schedules"]);
+    else if (n == "openmp") b.schedule_kinds = {"static", "dynamic", "guided"};
+    else if (n == "threads" || n == "pool") b.schedule_kinds = {"static", "dynamic"};
+    if (info.value("takes_partitioner", n == "tbb")) b.partitioners = {"auto", "simple", "static", "affinity"};
+    b.takes_bind = info.value("takes_bind", n == "threads" || n == "pool" || n == "openmp" || n == "tbb" || n == "pstl");
+}
+
+void check_schedules(const CompareOptions& o, const std::vector<BackendBinary>& backends) {
+    for (const auto& entry : o.schedules) {
+        const auto b = std::find_if(backends.begin(), backends.end(), [&](const BackendBinary& x) { return x.name == entry.backend; });
+        if (b == backends.end()) throw UsageError(fmt::format("--schedules: '{}' is not among the backends of this run", entry.backend));
+        const auto& values = b->schedule_kinds.empty() ? b->partitioners : b->schedule_kinds;
+        if (values.empty())
+            throw UsageError(fmt::format("--schedules: '{}' has no scheduling knob; openmp, threads and pool take --schedule, tbb --partitioner",
+                                         entry.backend));
+        if (std::find(values.begin(), values.end(), entry.value) == values.end())
+            throw UsageError(fmt::format("--schedules: '{}' is not a {} of {}; accepted: {}", entry.value,
+                                         b->schedule_kinds.empty() ? "partitioner" : "schedule", entry.backend, fmt::join(values, ", ")));
+    }
+}
+
+// Each backend's plain row, then its --schedules rows (sum and jobs; the plain row then runs only
+// the other workloads), its --binds and --fills rows (array), then the --cpu-rows rows.
+std::vector<BackendBinary> knob_rows(const CompareOptions& o, std::vector<BackendBinary> plain) {
+    std::vector<BackendBinary> rows;
+    const bool array = o.has_workload("array");
+    for (BackendBinary& b : plain) {
+        if (b.cpu_row) continue;
+        std::vector<BackendBinary> extra;
+        for (const auto& entry : o.schedules) {
+            if (entry.backend != b.name) continue;
+            BackendBinary row = b;
+            row.name = entry.label();
+            row.base = b.name;
+            row.schedule = entry.label();
+            row.workloads = {"sum", "jobs"};
+            if (!b.schedule_kinds.empty())
+                row.extra_args = {"--schedule", entry.size ? fmt::format("{},{}", entry.value, entry.size) : entry.value};
+            else {
+                row.extra_args = {"--partitioner", entry.value};
+                if (entry.size) row.extra_args.insert(row.extra_args.end(), {"--grain", std::to_string(entry.size)});
+            }
+            extra.push_back(std::move(row));
+        }
+        if (!extra.empty()) b.workloads = {"wait", "array"};
+        for (const auto& bind : o.binds)
+            if (array && bind != "none" && b.takes_bind) {
+                BackendBinary row = b;
+                row.name = b.name + "/bind=" + bind, row.base = b.name, row.bind = bind, row.workloads = {"array"};
+                row.extra_args = {"--bind", bind};
+                extra.push_back(std::move(row));
+            }
+        for (const auto& fill : o.fills)
+            if (array && fill != "workers" && !b.one_thread) {
+                BackendBinary row = b;
+                row.name = b.name + "/fill=" + fill, row.base = b.name, row.fill = fill, row.workloads = {"array"};
+                row.extra_args = {"--fill", fill};
+                extra.push_back(std::move(row));
+            }
+        const bool plain_runs = std::any_of(o.workloads.begin(), o.workloads.end(), [&](const std::string& w) { return b.runs(w); });
+        if (plain_runs) rows.push_back(b);
+        rows.insert(rows.end(), extra.begin(), extra.end());
+    }
+    for (BackendBinary& b : plain)
+        if (b.cpu_row) rows.push_back(std::move(b));
+    return rows;
+}
+
+}  // namespace
+
+const char* status_text(Run::Status status) {
+    switch (status) {
+    case Run::Status::ok: return "OK";
+    case Run::Status::mismatch: return "MISMATCH";
+    case Run::Status::failed: return "FAILED";
+    case Run::Status::timed_out: return "TIMEOUT";
+    case Run::Status::interrupted: return "INTERRUPTED";
+    }
+    return "?";
+}
+
+namespace {
+
+double median_of(std::vector<double> v) {
+    if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+double median_field(const std::vector<nlohmann::json>& reports, const char* name) {
+    std::vector<double> values;
+    for (const auto& r : reports)
+        if (r.contains(name) && r[name].is_number()) values.push_back(r[name].get<double>());
+    return median_of(values);
+}
+
+}  // namespace
+
+std::vector<double> Run::process_medians() const {
+    std::vector<double> medians;
+    for (const auto& r : reports) medians.push_back(r["wall_seconds"]["median"].get<double>());
+    return medians;
+}
+
+double Run::wall_median() const {
+    if (status != Status::ok && status != Status::mismatch) return std::numeric_limits<double>::quiet_NaN();
+    return median_of(process_medians());
+}
+
+double Run::parallelism() const { return median_field(reports, "parallelism"); }
+double Run::concurrency() const { return median_field(reports, "concurrency"); }
+double Run::imbalance() const { return median_field(reports, "imbalance"); }
+double Run::bytes_per_second() const { return workload == "array" ? median_field(reports, "bytes_per_second") : std::numeric_limits<double>::quiet_NaN(); }
+
+std::string Run::schedule_name() const {
+    if (!data.is_object() || !data.contains("schedule") || !data["schedule"].is_object()) return {};
+    const auto& s = data["schedule"];
+    return s.contains("name") && s["name"].is_string() ? s["name"].get<std::string>() : std::string();
+}
+
+bool BackendBinary::runs(const std::string& workload) const {
+    if (workload == "wait" && !runs_wait) return false;
+    return workloads.empty() || std::find(workloads.begin(), workloads.end(), workload) != workloads.end();
+}
+
+std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const std::string& bin_dir) {
+    const std::vector<std::string> built = built_backends(bin_dir);
+    const std::vector<std::string>& names = options.backends.empty() ? built : options.backends;
+    std::vector<BackendBinary> result;
+    for (const auto& name : names) {
+        const std::string path = bin_dir + "/sumsq-" + name;
+        if (std::find(built.begin(), built.end(), name) == built.end()) {  // only what the build lists is run
+            std::string known;
+            for (const auto& b : built) known += (known.empty() ? "" : ", ") + b;
+            throw UsageError(fmt::format("--backends: unknown backend '{}'; built: {}", name, known));
+        }
+        if (::access(path.c_str(), X_OK) != 0)
+            throw UsageError(fmt::format("--backends: the binary for '{}' is missing: {} (rebuild with make build)", name, path));
+        const ChildResult describe = run_child({path, "--describe"}, std::chrono::seconds(30));
+        nlohmann::json info;
+        try {
+            info = nlohmann::json::parse(describe.out);
+        } catch (const nlohmann::json::exception&) {
+            throw UsageError(fmt::format("--backends: {} --describe did not answer with JSON", path));
+        }
+        BackendBinary b;
+        b.name = name, b.path = path, b.model = info.value("model", ""), b.one_thread = info.value("one_thread", false);
+        b.runs_wait = info.value("runs_wait_workload", true), b.multi_process = info.value("multi_process", false), b.cpus = options.cpus;
+        set_knobs(b, info);
+        result.push_back(std::move(b));
+    }
+    check_schedules(options, result);
+    for (const auto& extra : options.cpu_rows) {
+        const std::string& name = extra.first;  // not a structured binding: clang 14 cannot capture one
+        const std::string& cpus = extra.second;
+        const auto base = std::find_if(result.begin(), result.end(), [&](const BackendBinary& b) { return b.name == name && !b.cpu_row; });
+        if (base == result.end()) throw UsageError(fmt::format("--cpu-rows: '{}' is not among the backends of this run", name));
+        if (base->one_thread || base->multi_process)
+            throw UsageError(fmt::format("--cpu-rows: '{}' {}; give a backend with --threads workers", name,
+                                         base->multi_process ? "runs processes, not threads" : "runs on one thread"));
+        BackendBinary row = *base;
+        row.name = name + "@" + cpus;
+        row.cpus = cpus;
+        row.cpu_row = true;
+        row.workloads = {"sum", "wait"};  // the lesson's rows: concurrent, not parallel
+        result.push_back(std::move(row));
+    }
+    return knob_rows(options, std::move(result));
+}
+
+std::vector<std::vector<std::size_t>> round_orders(std::size_t count, unsigned rounds, u64 seed) {
+    std::mt19937_64 random(seed);
+    std::vector<std::vector<std::size_t>> orders;
+    for (unsigned r = 0; r < rounds; ++r) {
+        std::vector<std::size_t> order(count);
+        for (std::size_t k = 0; k < count; ++k) order[k] = k;
+        for (std::size_t k = count; k > 1; --k) std::swap(order[k - 1], order[random() % k]);  // Fisher-Yates, same on every library
+        orders.push_back(std::move(order));
+    }
+    return orders;
+}
+
+std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBinary>& backends, SweepRecord& record) {
+    std::vector<Configuration> plan;
+    for (const Point& point : o.points())
+        for (const auto& b : backends) {
+            if (!b.runs(point.workload)) continue;
+            if (b.one_thread || (b.multi_process && !have_mpirun)) plan.push_back({&b, point, 1});
+            else
+                for (unsigned t : o.threads_for(point.workload))
+                    if (!b.cpu_row || t > 1) plan.push_back({&b, point, t});  // one thread restricted: nothing to show
+        }
+    // The first process on an idle machine runs slower (clock ramp-up, cold caches): without this
+    // discarded run the first backend, usually the serial baseline, measured up to 40% slow here.
+    // It is capped at 3 s (it normally takes 0.1 s): a hanging backend must not cost the timeout twice.
+    if (!plan.empty() && o.has_workload("sum"))
+        run_child({backends.front().path, "-n", "1e8", "--reps", "1", "--warmup", "0", "--format", "json"},
+                  std::chrono::seconds(std::min(o.timeout_s, warmup_cap_s)));
+    record.before = sample_load();
+    std::vector<Run> runs(plan.size());
+    const auto orders = round_orders(plan.size(), o.rounds, o.seed);
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t done = 0;
+    for (unsigned round = 0; round < o.rounds && !interrupted(); ++round) {
+        auto& order = record.order.emplace_back();
+        for (std::size_t k : orders[round]) {
+            if (interrupted()) break;
+            const Configuration& c = plan[k];
+            ++done;
+            if (round >= o.rounds_for(c.point.workload)) continue;  // --array-rounds: fewer processes for the expensive rows
+            const std::string& workload = c.point.workload;
+            order.push_back(fmt::format("{} {}{} {} {}", c.backend->name, workload, c.point.variant.empty() ? "" : "/" + c.point.variant,
+                                        c.point.n, c.threads));
+            if (round > 0 && runs[k].status != Run::Status::ok) continue;  // failed once: not again
+            if (std::chrono::steady_clock::now() - start > std::chrono::seconds(2))
+                fmt::print(stderr, "sumsq-compare: round {}/{} [{}/{}] {} {}{}{} threads={}\n", round + 1, o.rounds, done,
+                           plan.size() * o.rounds, c.backend->name, workload, c.point.variant.empty() ? "" : " " + c.point.variant,
+                           workload == "wait" ? std::string() : " N=" + grouped(c.point.n), c.threads);
+            const Run one = run_one(o, c);
+            Run& run = runs[k];
+            if (round == 0) {
+                run = one;
+            } else if (one.status != Run::Status::ok) {  // the first process that failed decides
+                run.status = one.status;
+                run.message = one.message;
+            }
+            if (one.data.is_object() && one.data.contains("wall_seconds")) {
+                run.reports.push_back(one.data);
+                run.data = one.data;
+            }
+        }
+    }
+    record.after = sample_load();
+    return runs;
+}
+
+}  // namespace sumsq::compare

@@ -1,0 +1,84 @@
+// sweep.hpp — which backend binaries to run, the configurations, and running them one by one.
+#pragma once
+
+#include "bandwidth.hpp"
+#include "load.hpp"
+#include "compare/options/options.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace sumsq::compare {
+
+struct BackendBinary {
+    std::string name, path, model;  // name: the row's label ("openmp", "openmp:dynamic", "threads/bind=close", "threads@0")
+    bool one_thread = false;  // run once, at 1 thread
+    bool runs_wait = true;
+    bool multi_process = false;  // MPI: the threads axis is ranks (mpirun -np K), 1 thread each
+    std::string cpus;            // --cpus for this row's processes (a --cpu-rows row, or --cpus); empty: as started
+    bool cpu_row = false;        // an extra --cpu-rows row: name is "<backend>@<cpus>", run at 2+ threads only
+    // Rows of one backend with its knobs set (--schedules, --binds, --fills): the backend's own
+    // name, the options the row adds, and the workloads it runs (empty: every one it can).
+    std::string base;
+    std::vector<std::string> extra_args;
+    std::vector<std::string> workloads;
+    std::string schedule, bind, fill;  // the row's knob as listed ("openmp:dynamic", "close", "one"); "": the default
+    // What the backend takes (its --describe, else the documented table): --schedule kinds, --partitioner names, --bind.
+    std::vector<std::string> schedule_kinds, partitioners;
+    bool takes_bind = false;
+
+    const std::string& backend() const { return base.empty() ? name : base; }
+    bool runs(const std::string& workload) const;
+};
+
+// The backends to run: --backends (each must have its binary) or the build's list
+// (sumsq-backends.txt beside this program), then the --cpu-rows rows. Throws UsageError for an
+// unknown or missing backend.
+std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const std::string& bin_dir);
+
+// One configuration, run as one process per round. Its figure is the median of the processes'
+// medians: processes, not repetitions inside one, are the independent samples.
+struct Run {
+    enum class Status { ok, mismatch, failed, timed_out, interrupted };
+    std::string backend, workload;
+    std::string variant;  // jobs: the order; "" elsewhere
+    std::string base, row_schedule, row_bind, row_fill;  // the row's backend and knobs (BackendBinary); "" for a plain row
+    u64 n = 0;  // sum, jobs and array workloads
+    unsigned threads = 1;  // MPI: ranks
+    bool processes = false;  // threads counts MPI ranks
+    Status status = Status::failed;  // the first process that was not OK decides
+    std::string message;  // why not ok (first stderr line, or the timeout)
+    nlohmann::json data;  // the last process's own JSON report; null when it produced none
+    std::vector<nlohmann::json> reports;  // every measured process's report, in round order
+
+    std::vector<double> process_medians() const;  // each process's median wall time
+    double wall_median() const;   // median of process_medians(); NaN when not measured
+    double parallelism() const;   // median over processes; NaN when unknown
+    double concurrency() const;   // the backends' "concurrency" field if they report one; else NaN
+    double imbalance() const;     // median over processes of "imbalance" (max / mean busy); NaN when unknown
+    double bytes_per_second() const;  // array: median over processes of "bytes_per_second"; NaN elsewhere
+    std::string schedule_name() const;  // the effective schedule the backend reported ("dynamic,1", "auto"); "" when none
+    Point point() const { return {workload, variant, n}; }
+    bool oversubscribed(unsigned cpus) const { return threads > cpus; }
+};
+const char* status_text(Run::Status status);
+
+// What a sweep recorded besides its runs: each round's order and the machine's load around it.
+struct SweepRecord {
+    std::vector<std::vector<std::string>> order;  // per round: "backend workload n threads"
+    LoadSample before, after;
+    ReadBandwidth bandwidth;  // measured before the backends when the sweep has the array workload
+};
+
+// The order of `count` configurations in each of `rounds` rounds: a fresh seeded shuffle each round.
+std::vector<std::vector<std::size_t>> round_orders(std::size_t count, unsigned rounds, u64 seed);
+
+// Runs every configuration once per round, each round in its own shuffled order (options.seed), so
+// drift and background load fall on all configurations alike. A configuration that failed is not
+// run again. Progress goes to stderr once the sweep has taken more than two seconds. Stops early
+// when interrupted.
+std::vector<Run> run_sweep(const CompareOptions& options, const std::vector<BackendBinary>& backends, SweepRecord& record);
+
+}  // namespace sumsq::compare

@@ -1,0 +1,155 @@
+#include "diff.hpp"
+
+#include "compare/analysis/analysis.hpp"
+#include "compare/run/load.hpp"
+
+#include "contract/errors.hpp"
+#include "text/numbers.hpp"
+#include "compare/files/results_file.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <tuple>
+
+namespace sumsq::compare {
+namespace {
+
+// Midranks of the pooled samples; returns the rank sum of `a` and whether there were ties.
+std::pair<double, bool> rank_sum(const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<std::pair<double, int>> pooled;
+    for (double x : a) pooled.push_back({x, 0});
+    for (double x : b) pooled.push_back({x, 1});
+    std::sort(pooled.begin(), pooled.end());
+    double sum = 0;
+    bool ties = false;
+    for (std::size_t i = 0; i < pooled.size();) {
+        std::size_t j = i;
+        while (j < pooled.size() && pooled[j].first == pooled[i].first) ++j;
+        ties = ties || j - i > 1;
+        const double rank = (double(i + 1) + double(j)) / 2;
+        for (std::size_t k = i; k < j; ++k)
+            if (pooled[k].second == 0) sum += rank;
+        i = j;
+    }
+    return {sum, ties};
+}
+
+// Exact P(U <= u) under H0 for sample sizes n, m, by counting arrangements.
+double exact_cdf(std::size_t n, std::size_t m, double u) {
+    // count[i][j][k]: arrangements of i a's and j b's with U = k
+    const std::size_t max_u = n * m;
+    std::vector<std::vector<std::vector<double>>> count(n + 1, std::vector<std::vector<double>>(m + 1, std::vector<double>(max_u + 1, 0)));
+    for (std::size_t i = 0; i <= n; ++i)
+        for (std::size_t j = 0; j <= m; ++j)
+            for (std::size_t k = 0; k <= max_u; ++k) {
+                if (i == 0 || j == 0) {
+                    count[i][j][k] = k == 0 ? 1 : 0;
+                    continue;
+                }
+                // the largest element is an a (it beats all j b's) or a b
+                count[i][j][k] = (k >= j ? count[i - 1][j][k - j] : 0) + count[i][j - 1][k];
+            }
+    double total = 0, below = 0;
+    for (std::size_t k = 0; k <= max_u; ++k) {
+        total += count[n][m][k];
+        if (double(k) <= u + 1e-9) below += count[n][m][k];
+    }
+    return below / total;
+}
+
+using Key = std::tuple<std::string, std::string, u64, unsigned>;  // backend, workload (jobs: "jobs/ORDER"), N, threads
+
+// The largest busy CPU fraction recorded around a run ("load"), or -1 when the file has none.
+double busiest(const nlohmann::json& doc) {
+    double busy = -1;
+    if (doc.contains("load") && doc["load"].is_object())
+        for (const auto& [when, sample] : doc["load"].items())
+            if (sample.is_object() && sample.contains("busy_cpu_fraction") && sample["busy_cpu_fraction"].is_number())
+                busy = std::max(busy, sample["busy_cpu_fraction"].get<double>());
+    return busy;
+}
+
+std::map<Key, std::vector<double>> load(const std::string& path, double& busy) {
+    nlohmann::json doc = load_results_file(path);  // the whole schema checked: UsageError names the field
+    busy = busiest(doc);
+    std::map<Key, std::vector<double>> result;
+    for (const auto& run : doc["runs"]) {
+        if (run.value("status", "") != "OK") continue;
+        // The independent samples: one median per process. A file from before rounds has none.
+        const std::string order = run.value("order", "");
+        result[{run.value("backend", ""), run.value("workload", "") + (order.empty() ? "" : "/" + order), run.value("n", u64{0}),
+                run.value("threads", 1u)}] =
+            run.contains("process_medians") ? run["process_medians"].get<std::vector<double>>() : std::vector<double>{};
+    }
+    return result;
+}
+
+}  // namespace
+
+double mann_whitney_p(const std::vector<double>& a, const std::vector<double>& b) {
+    const std::size_t n = a.size(), m = b.size();
+    if (n == 0 || m == 0) return 1;
+    const auto [ranks, ties] = rank_sum(a, b);
+    const double u_a = ranks - double(n * (n + 1)) / 2;
+    const double u = std::min(u_a, double(n * m) - u_a);
+    if (!ties && n <= 20 && m <= 20) return std::min(1.0, 2 * exact_cdf(n, m, u));
+    const double mean = double(n * m) / 2, sd = std::sqrt(double(n * m) * double(n + m + 1) / 12);
+    const double z = (u - mean + 0.5) / sd;  // continuity correction
+    return std::min(1.0, std::erfc(-z / std::sqrt(2.0)));  // 2 * Phi(z), z <= 0
+}
+
+DiffVerdict judge(const std::vector<double>& old_times, const std::vector<double>& new_times) {
+    DiffVerdict v;
+    v.change = median(new_times) / median(old_times) - 1;
+    v.p = mann_whitney_p(old_times, new_times);
+    if (old_times.size() < min_diff_samples || new_times.size() < min_diff_samples) {
+        v.verdict = "too few";
+        return v;
+    }
+    v.verdict = v.p < 0.05 && std::abs(v.change) >= 0.05 ? (v.change < 0 ? "faster" : "slower") : "same";
+    return v;
+}
+
+int run_diff(std::ostream& out, const std::string& old_path, const std::string& new_path) {
+    double busy_old = -1, busy_new = -1;
+    const auto before = load(old_path, busy_old), after = load(new_path, busy_new);
+    fmt::print(out, "sumsq-compare --diff {} {}\n", old_path, new_path);
+    fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", "backend", "workload", "N", "threads", "old median",
+               "new median", "change", "p", "verdict");
+    std::size_t compared = 0, too_few = 0;
+    for (const auto& [key, old_times] : before) {
+        const auto found = after.find(key);
+        if (found == after.end()) continue;
+        const auto& [backend, workload, n, threads] = key;
+        if (old_times.empty() || found->second.empty()) {
+            ++too_few, ++compared;
+            fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  too few\n", backend, workload,
+                       workload != "wait" ? short_count(n) : "-", threads, "-", "-", "-", "-");
+            continue;
+        }
+        const DiffVerdict v = judge(old_times, found->second);
+        too_few += v.verdict == "too few";
+        const std::string change = std::isfinite(v.change) ? fmt::format("{:+.1f}%", v.change * 100) : "n/a";  // a zero old time
+        fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", backend, workload,
+                   workload != "wait" ? short_count(n) : "-", threads, duration_text(median(old_times)),
+                   duration_text(median(found->second)), change, v.verdict == "too few" ? "-" : fmt::format("{:.3f}", v.p), v.verdict);
+        ++compared;
+    }
+    fmt::print(out, "{} configurations in both files. A verdict other than 'same' needs p < 0.05 (two-sided Mann-Whitney U on the "
+                    "per-process medians) and a change of at least 5%.\n", compared);
+    if (std::max(busy_old, busy_new) > busy_warning)
+        fmt::print(out, "WARNING: the machine was busy with other work around these runs (up to {:.0f}% of CPU time busy in OLD, {:.0f}% in NEW): "
+                        "a change may be the machine's, not the build's.\n", busy_old * 100, busy_new * 100);
+    if (too_few)
+        fmt::print(out, "{} of them have fewer than {} processes a side: too few independent samples to call a change, so nothing is "
+                        "called for them (run both sides with --rounds {} or more).\n", too_few, min_diff_samples, min_diff_samples);
+    return 0;
+}
+
+}  // namespace sumsq::compare

@@ -1,0 +1,157 @@
+#include "report.hpp"
+
+#include "compare/analysis/analysis.hpp"
+#include "driver/cli.hpp"
+#include "driver/environment.hpp"
+#include "text/numbers.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace sumsq::compare {
+namespace {
+
+std::string parallelism_text(double p) { return std::isnan(p) ? "n/a" : fmt::format("{:.2f}", p); }
+
+// The median and how far the extreme process medians lie from it.
+std::string median_text(const ConfigStats& s) {
+    if (std::isnan(s.median)) return "-";
+    const double spread = std::max(s.high / s.median - 1, 1 - s.low / s.median);
+    return s.processes < 2 ? duration_text(s.median) : fmt::format("{} ±{:.1f}%", duration_text(s.median), spread * 100);
+}
+
+std::string efficiency_text(const ConfigStats& s) {
+    if (!s.efficiency) return "-";
+    if (s.processes < 2) return fmt::format("{:.0f}%", s.efficiency->mid * 100);
+    return fmt::format("{:.0f}% [{:.0f}–{:.0f}]", s.efficiency->mid * 100, s.efficiency->lo * 100, s.efficiency->hi * 100);
+}
+
+std::string table_title(const Point& p) {
+    if (p.workload == "wait") return "wait workload";
+    if (p.workload == "jobs")
+        return fmt::format("jobs workload, {} order, N = {} ({})", p.variant, grouped(p.n), short_count(p.n));
+    if (p.workload == "array") return fmt::format("array workload, N = {} ({}; {} bytes read per repetition)", grouped(p.n), short_count(p.n), grouped(4 * p.n));
+    return fmt::format("sum workload, N = {} ({})", grouped(p.n), short_count(p.n));
+}
+
+void print_table(std::ostream& out, const std::vector<Run>& runs, const Analysis& a, const Point& point, unsigned cpus) {
+    fmt::print(out, "\n{}\n", table_title(point));
+    bool concurrency = false, schedule = false, imbalance = false, bandwidth = false, ceiling = false;
+    std::size_t width = 12;
+    for (const Run& r : runs) {
+        if (!(r.point() == point)) continue;
+        const ConfigStats& s = a.of(runs, r);
+        concurrency = concurrency || !std::isnan(s.concurrency);
+        schedule = schedule || (!s.schedule.empty() && (point.workload == "jobs" || !r.row_schedule.empty()));
+        imbalance = imbalance || (point.workload == "jobs" && !std::isnan(s.imbalance));
+        bandwidth = bandwidth || !std::isnan(s.bytes_per_second);
+        ceiling = ceiling || s.ceiling.has_value();
+        width = std::max(width, r.backend.size());
+    }
+    // Columns the workload adds: jobs the schedule and imbalance, array bytes/s and the ceiling's fraction.
+    auto extra = [&](const std::string& sched, const std::string& imb, const std::string& gbs, const std::string& ceil) {
+        return (schedule ? fmt::format(" {:<16}", sched) : "") + (imbalance ? fmt::format(" {:>9}", imb) : "") +
+               (bandwidth ? fmt::format(" {:>8}", gbs) : "") + (ceiling ? fmt::format(" {:>7}", ceil) : "");
+    };
+    const std::string head = concurrency ? fmt::format(" {:>11}", "concurrency") : "";
+    fmt::print(out, "  {:<{}} {:>7} {:>19} {:>19} {:>15} {:>7} {:>11}{}{}  {}\n", "backend", width, "threads", "median ±spread", "speedup [interval]",
+               "efficiency", "scaling", "parallelism", head, extra("schedule", "imbalance", "GB/s", "ceiling"), "status");
+    for (const Run& r : runs) {
+        if (!(r.point() == point)) continue;
+        const ConfigStats& s = a.of(runs, r);
+        const bool ok = r.status == Run::Status::ok;
+        const std::string conc = concurrency ? fmt::format(" {:>11}", parallelism_text(s.concurrency)) : "";
+        fmt::print(out, "  {:<{}} {:>6}{} {:>19} {:>19} {:>15} {:>7} {:>11}{}{}  {}{}\n", r.backend, width,
+                   r.processes ? fmt::format("{}p", r.threads) : std::to_string(r.threads), r.oversubscribed(cpus) ? "*" : " ",
+                   ok || r.status == Run::Status::mismatch ? median_text(s) : "-", speedup_text(s, true), efficiency_text(s),
+                   s.scaling ? fmt::format("{:.2f}x", *s.scaling) : "", parallelism_text(s.parallelism), conc,
+                   extra(s.schedule.empty() ? "-" : s.schedule, parallelism_text(s.imbalance),
+                         std::isnan(s.bytes_per_second) ? "-" : fmt::format("{:.2f}", s.bytes_per_second / 1e9),
+                         s.ceiling ? fmt::format("{:.0f}%", *s.ceiling * 100) : "-"),
+                   status_text(r.status), r.message.empty() || ok ? "" : ": " + r.message);
+    }
+}
+
+}  // namespace
+
+nlohmann::json sweep_environment(const std::vector<Run>& runs) {
+    nlohmann::json env = nlohmann::json::object();
+    for (const Run& r : runs)
+        if (r.data.is_object() && r.data.contains("environment")) {
+            env = r.data["environment"];
+            break;
+        }
+    env.erase("libraries");  // per backend; kept in each run
+    for (const char* name : {"OMP_PROC_BIND", "OMP_PLACES", "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT"})
+        if (const char* value = std::getenv(name)) env["variables"][name] = value;
+    return env;
+}
+
+std::vector<std::string> environment_notes(const CompareOptions& o, const std::vector<Run>& runs, const nlohmann::json& env) {
+    std::vector<std::string> notes;
+    const unsigned cpus = available_cpus();
+    notes.push_back(fmt::format("CPU: {}, {} logical CPUs, {} available to this process", env.value("cpu_model", cpu_model()),
+                                env.value("logical_cpus", cpus), cpus));
+    bool over = false;
+    for (const Run& r : runs) over = over || r.oversubscribed(cpus);
+    if (over) notes.push_back(fmt::format("* more threads than the {} available CPUs: oversubscribed, the threads take turns", cpus));
+    if (env.value("build_type", "Release") != "Release")
+        notes.push_back(fmt::format("build type {}: timings are not representative (use make run, a Release build)", env.value("build_type", "")));
+    if (env.contains("variables"))
+        for (const auto& [name, value] : env["variables"].items())
+            if (value.is_string()) notes.push_back(fmt::format("{}={} is set", name, value.get<std::string>()));
+    if (std::any_of(runs.begin(), runs.end(), [](const Run& r) { return r.processes; }))
+        notes.push_back("Kp: K MPI processes (mpirun -np K --bind-to none), 1 thread each; CPU time summed over ranks");
+    if (const auto note = launcher_note(o)) notes.push_back(*note);
+    notes.push_back(fmt::format("each configuration ran as {} separate processes, one per round, each round in a fresh shuffled order "
+                                "(seed {}; --seed {} repeats the order)", o.rounds, o.seed, o.seed));
+    notes.push_back(fmt::format("a process reports the median of its repetitions (sum: {} after {} warm-up, wait: {}); a configuration's median is "
+                                "the median of its processes', ±spread the farthest process median from it; pools and arenas start outside the timed region",
+                                o.reps, o.warmup, o.wait_reps));
+    notes.push_back("speedup interval: [slowest serial process / fastest process of the row, fastest serial / slowest]; ≈1.0x: the interval "
+                    "contains 1.0, indistinguishable from serial");
+    return notes;
+}
+
+void print_report(std::ostream& out, const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs,
+                  const Analysis& a) {
+    const unsigned cpus = available_cpus();
+    fmt::print(out, "sumsq-compare — exact sum of squares, one process per backend, {} rounds (seed {})\n", o.rounds, o.seed);
+    for (const Point& point : o.points()) print_table(out, runs, a, point, cpus);
+
+    if (!a.break_even.empty() && o.has_workload("sum")) {
+        fmt::print(out, "\nbreak-even (smallest swept N from which the backend, with 2 or more workers, stays ahead of serial beyond the noise floor):\n");
+        for (const BackendBinary& b : backends) {
+            const auto found = a.break_even.find(b.name);
+            if (found == a.break_even.end()) continue;
+            const auto& be = found->second;
+            fmt::print(out, "  {:<16} {}\n", b.name, be ? fmt::format("N = {} ({} {})", short_count(be->n), be->threads, b.multi_process ? "processes" : "threads")
+                                                      : std::string(b.one_thread ? "never: one worker only" : "never in this sweep"));
+        }
+    }
+    if (!a.findings.empty()) {
+        fmt::print(out, "\nwhat this shows:\n");
+        for (const auto& line : a.findings) fmt::print(out, "  {}\n", line);
+    }
+    fmt::print(out, "\nenvironment:\n");
+    for (const auto& note : environment_notes(o, runs, sweep_environment(runs))) fmt::print(out, "  {}\n", note);
+    auto load = [](const LoadSample& l) {
+        return l.busy < 0 ? std::string("unknown") : fmt::format("load average {:.2f}, {:.0f}% of CPU time busy", l.load1, l.busy * 100);
+    };
+    fmt::print(out, "  machine before the sweep: {}; after: {}\n", load(a.record.before), load(a.record.after));
+    if (const ReadBandwidth& bw = a.record.bandwidth; bw.measured)
+        fmt::print(out, "  read bandwidth (sumsq-bandwidth, {} MB, best of its repetitions): one thread {:.1f} GB/s, {} threads {:.1f} GB/s: "
+                        "the array rows' ceiling\n", bw.bytes / 1'000'000, bw.one_thread / 1e9, bw.threads, bw.all_threads / 1e9);
+    if (o.has_workload("jobs"))
+        fmt::print(out, "  jobs: {} jobs per batch adding up to N (sizes seeded by --job-seed {}, skew {}); imbalance = the busiest worker's busy time / the mean\n",
+                   o.jobs, o.job_seed, o.skew.empty() ? "the backends' default" : o.skew);
+    if (o.has_workload("array") && o.rounds_for("array") != o.rounds)
+        fmt::print(out, "  array: {} process(es) per configuration (--array-rounds), not {}\n", o.rounds_for("array"), o.rounds);
+    for (const auto& warning : a.warnings) fmt::print(out, "  WARNING: {}\n", warning);
+}
+
+}  // namespace sumsq::compare

@@ -1,0 +1,235 @@
+#include "cli.hpp"
+
+#include "os/cpus.hpp"
+#include "text/numbers.hpp"
+#include "range/paths.hpp"
+#include "contract/reference.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <sched.h>
+#include <thread>
+
+namespace sumsq {
+namespace {
+
+std::string supported_paths() { return fmt::format("auto|{}", fmt::join(range::supported_names(), "|")); }
+
+template <class Enum>
+Enum parse_choice(const std::string& option, const std::string& text,
+                  const std::vector<std::pair<const char*, Enum>>& choices) {
+    std::string names;
+    for (const auto& [name, value] : choices) {
+        if (text == name) return value;
+        names += names.empty() ? name : std::string("|") + name;
+    }
+    throw UsageError(fmt::format("{}: unknown value '{}'; accepted: {}", option, text, names));
+}
+
+// A decimal like 1.2 (digits, one optional point), within [min, max].
+double parse_decimal_option(const std::string& option, const std::string& text, double min, double max) {
+    std::size_t used = 0;
+    double value = 0;
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos &&
+                        std::count(text.begin(), text.end(), '.') <= 1 && text != ".";
+    try {
+        if (digits) value = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (!digits || used != text.size() || !(value >= min && value <= max))
+        throw UsageError(fmt::format("{}: '{}' is not a decimal number in {}..{}", option, text, min, max));
+    return value;
+}
+
+}  // namespace
+
+std::string_view workload_name(Workload w) {
+    switch (w) {
+    case Workload::sum: return "sum";
+    case Workload::wait: return "wait";
+    case Workload::jobs: return "jobs";
+    case Workload::array: return "array";
+    }
+    return "?";
+}
+
+bool parse_arguments(CLI::App& app, int argc, const char* const* argv) {
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        app.exit(e);
+        return false;
+    } catch (const CLI::CallForVersion& e) {
+        app.exit(e);
+        return false;
+    } catch (const CLI::ParseError& e) {
+        std::string message = e.what();
+        if (const auto at = message.find(": 1 required"); at != std::string::npos)
+            message = message.substr(0, at) + ": a value is missing";  // e.g. "-n" at the end
+        throw UsageError(fmt::format("{} (see --help)", message));
+    }
+    return true;
+}
+
+std::optional<Options> parse_command_line(int argc, const char* const* argv, const BackendInfo& info) {
+    const std::string program = "sumsq-" + std::string(info.name);
+    CLI::App app{fmt::format("{}: exact sum of squares S(N) = sum of i*i for i in [0, N) — {}", program, info.model), program};
+    app.set_version_flag("--version", fmt::format("{} {}", program, SUMSQ_VERSION));
+    app.get_formatter()->column_width(26);
+
+    std::string n_text, threads_text, reps_text, warmup_text, format_text, workload_text;
+    std::string tasks_text, step_text, steps_text, wait_text, idle_text;
+    Options options;
+    app.add_option("-n,--n", n_text, fmt::format("N, the number of terms: 0..{} (default 10_000_000; 1e7 and 10_000_000 accepted)", grouped(max_n)));
+    app.add_option("-t,--threads", threads_text, info.thread_model == ThreadModel::one_thread
+                       ? fmt::format("workers: this backend runs on exactly 1 ({})", info.one_thread_reason)
+                       : fmt::format("workers: 1..{} (default: the {} CPUs this process may use)", max_threads, available_cpus()));
+    app.add_option("-r,--reps", reps_text, "timed repetitions: 1..1,000,000 (default 5)");
+    app.add_option("--warmup", warmup_text, "untimed runs first: 0..1,000,000 (default 1)");
+    app.add_option("--idle-ms", idle_text, "untimed sleep before each timed repetition, so its workers are asleep (cold calls): 0..60,000 ms (default 0)");
+    app.add_option("--format", format_text, "output: table|json|csv (default table)");
+    app.add_option("--workload", workload_text,
+                   "sum (CPU-bound, default), wait (wait-bound tasks), jobs (a batch of uneven jobs adding up to N elements) "
+                   "or array (the squares of N stored u32 values: memory-bound)");
+    std::string jobs_text, seed_text, skew_text, order_text, fill_text, schedule_text, partitioner_text, grain_text;
+    app.add_option("--jobs", jobs_text, fmt::format("jobs workload: number of jobs, 1..{} (default 64)", grouped(max_jobs)));
+    app.add_option("--seed", seed_text, "jobs workload: seed of the job sizes (default 1)");
+    app.add_option("--skew", skew_text, fmt::format("jobs workload: shape of the sizes' heavy tail, {}..{}; smaller is more uneven (default 2)",
+                                                    min_skew, max_skew));
+    app.add_option("--order", order_text, "jobs workload: random|descending|ascending, how the jobs are laid out (default random)");
+    app.add_option("--fill", fill_text, "array workload: who first-touches the array, workers (the sum's split, default) or one (this thread)");
+    const auto only = [&](bool takes, std::string_view owners) {
+        return takes ? std::string() : fmt::format(" [{} only]", owners);
+    };
+    app.add_option("--schedule", schedule_text,
+                   fmt::format("how units are dealt to threads: {}[,CHUNK] (default static){}",
+                               info.schedules.empty() ? "static|dynamic|guided" : info.schedules, only(!info.schedules.empty(), schedule_backends)));
+    app.add_option("--partitioner", partitioner_text,
+                   "oneTBB partitioner: auto|simple|static|affinity (default auto)" + only(info.takes_partitioner, partitioner_backends));
+    app.add_option("--grain", grain_text,
+                   "oneTBB grain: a range is not split below this many units (default 1; simple on elements 65,536)" +
+                       only(info.takes_partitioner, partitioner_backends));
+    std::string bind_text;
+    app.add_option("--bind", bind_text, "pin worker k to a CPU: none|close|spread (default none)" + only(info.takes_bind, bind_backends));
+    bool nested = false;
+    app.add_flag("--nested", nested, "jobs workload: also split each large job inside" + only(info.takes_nested, nested_backends));
+    app.add_option("--tasks", tasks_text, info.splits_into_tasks
+                       ? "tasks: wait workload default 2; sum workload default 4"
+                       : "wait workload: tasks A, B, … (default 2)");
+    if (info.splits_into_tasks)
+        app.add_option("--step", step_text, "sum workload: elements a task sums before it yields (default 65536)");
+    app.add_option("--steps", steps_text, "wait workload: steps per task (default 3)");
+    app.add_option("--wait-ms", wait_text, "wait workload: milliseconds each step waits (default 100)");
+    app.add_flag("--trace-steps", options.trace_steps, "wait workload: print 'Task A: step 0', … in execution order");
+    app.add_option("--trace", options.trace_path, "write a Chrome trace (Perfetto) of one extra, untimed run to FILE");
+    app.add_option("--timeline", options.timeline_path, "draw one extra, untimed run as an SVG timeline to FILE");
+    std::string cpus_text;
+    app.add_option("--cpus", cpus_text, "run only on these CPUs, e.g. 0 or 0-1 or 0,2 (default: as started)");
+    bool no_concurrency = false;
+    app.add_flag("--no-concurrency", no_concurrency,
+                 "do not record task spans in the timed runs (no concurrency figure; measures the recorder's cost)");
+    std::string kernel_names = "auto";
+    for (const auto& path : range::paths()) kernel_names += "|" + std::string(path.name);
+    app.add_option("--kernel", options.kernel, fmt::format("range kernel path: {} (default auto: the fastest this CPU runs, here {})",
+                                                           kernel_names, range::active().name));
+    app.add_flag("--describe", options.describe, "print this backend's name and concept as JSON and exit");
+
+    if (!parse_arguments(app, argc, argv)) return std::nullopt;
+    auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
+
+    if (given("--n")) options.n = parse_count_option("--n", n_text, 0, max_n, "the largest N whose S(N) fits in 128 bits");
+    if (given("--reps")) options.reps = static_cast<unsigned>(parse_count_option("--reps", reps_text, 1, max_reps));
+    if (given("--warmup")) options.warmup = static_cast<unsigned>(parse_count_option("--warmup", warmup_text, 0, max_reps));
+    if (given("--idle-ms")) options.idle_ms = static_cast<unsigned>(parse_count_option("--idle-ms", idle_text, 0, max_idle_ms));
+    if (given("--format"))
+        options.format = parse_choice<Format>("--format", format_text, {{"table", Format::table}, {"json", Format::json}, {"csv", Format::csv}});
+    if (given("--workload"))
+        options.workload = parse_choice<Workload>("--workload", workload_text,
+                                                  {{"sum", Workload::sum}, {"wait", Workload::wait}, {"jobs", Workload::jobs}, {"array", Workload::array}});
+    const bool wait = options.workload == Workload::wait, jobs = options.workload == Workload::jobs;
+    if (wait && !info.runs_wait_workload) throw UsageError(fmt::format("--workload: {} {}", program, info.wait_refusal));
+    for (const char* name : {"--jobs", "--seed", "--skew", "--order"})
+        if (given(name) && !jobs) throw UsageError(fmt::format("{}: applies to --workload jobs", name));
+    if (given("--jobs")) options.jobs.jobs = parse_count_option("--jobs", jobs_text, 1, max_jobs);
+    if (given("--seed")) options.jobs.seed = parse_count_option("--seed", seed_text, 0, ~u64{0});
+    if (given("--skew")) options.jobs.skew = parse_decimal_option("--skew", skew_text, min_skew, max_skew);
+    if (given("--order"))
+        options.jobs.order = parse_choice<JobOrder>("--order", order_text,
+                                                    {{"random", JobOrder::random}, {"descending", JobOrder::descending}, {"ascending", JobOrder::ascending}});
+    if (given("--fill")) {
+        if (options.workload != Workload::array) throw UsageError("--fill: applies to --workload array");
+        options.fill = parse_choice<Fill>("--fill", fill_text, {{"workers", Fill::workers}, {"one", Fill::one}});
+    }
+    // The model's own knobs: only where the backend has them (schedule.hpp).
+    const auto refuse_knob = [&](const char* name, bool takes, std::string_view owners) {
+        if (!given(name)) return false;
+        if (!takes) throw UsageError(fmt::format("{}: {} does not take it; it applies to {}", name, program, owners));
+        if (wait) throw UsageError(fmt::format("{}: applies to the sum, jobs and array workloads", name));
+        return true;
+    };
+    if (refuse_knob("--schedule", !info.schedules.empty(), schedule_backends))
+        options.backend.schedule = parse_schedule(schedule_text, info.schedules);
+    if (refuse_knob("--partitioner", info.takes_partitioner, partitioner_backends))
+        options.backend.schedule.partitioner = parse_partitioner(partitioner_text);
+    if (refuse_knob("--grain", info.takes_partitioner, partitioner_backends))
+        options.backend.schedule.grain = parse_count_option("--grain", grain_text, 1, max_n);
+    if (refuse_knob("--nested", info.takes_nested, nested_backends)) {
+        if (!jobs) throw UsageError("--nested: applies to --workload jobs");
+        options.backend.schedule.nested = true;
+    }
+    if (given("--bind")) {
+        if (!info.takes_bind)
+            throw UsageError(fmt::format("--bind: {} does not take it; it applies to {}{}", program, bind_backends,
+                                         info.multi_process ? " (MPI: mpirun --bind-to)" : ""));
+        options.backend.bind.policy = parse_choice<BindPolicy>("--bind", bind_text,
+                                                               {{"none", BindPolicy::none}, {"close", BindPolicy::close}, {"spread", BindPolicy::spread}});
+    }
+    if (options.workload == Workload::array && options.n > max_array_n)
+        throw UsageError(fmt::format("--n: {} is too large for --workload array; accepted range 0..{} (a[i] = i is a u32)",
+                                     n_text, grouped(max_array_n)));
+
+    options.record_spans = !no_concurrency;
+    if (given("--cpus")) options.cpus = parse_cpu_list("--cpus", cpus_text);
+    if (info.thread_model == ThreadModel::one_thread) {
+        options.backend.threads = 1;
+        if (given("--threads") && parse_count_option("--threads", threads_text, 1, max_threads) != 1)
+            throw UsageError(fmt::format("--threads: {} runs on exactly 1 thread ({}); got {}", program,
+                                         info.one_thread_reason, threads_text));
+    } else {
+        options.backend.threads = given("--threads")
+            ? static_cast<unsigned>(parse_count_option("--threads", threads_text, 1, max_threads))
+            : given("--cpus") ? static_cast<unsigned>(options.cpus.size()) : available_cpus();
+        options.backend.threads_given = given("--threads");
+    }
+
+    if (given("--tasks")) {
+        if (!wait && !info.splits_into_tasks)
+            throw UsageError(fmt::format("--tasks: {} splits the sum workload by --threads; --tasks applies to --workload wait", program));
+        const auto tasks = static_cast<unsigned>(parse_count_option("--tasks", tasks_text, 1, max_tasks));
+        (wait ? options.wait.tasks : options.backend.tasks) = tasks;
+    }
+    if (info.splits_into_tasks && given("--step")) {
+        if (wait) throw UsageError("--step: applies to the sum workload; the wait workload uses --steps and --wait-ms");
+        options.backend.step = parse_count_option("--step", step_text, 1, max_n);
+    }
+    for (const char* name : {"--steps", "--wait-ms", "--trace-steps"})
+        if (given(name) && !wait) throw UsageError(fmt::format("{}: applies to --workload wait", name));
+    if (given("--steps")) options.wait.steps = static_cast<unsigned>(parse_count_option("--steps", steps_text, 1, max_steps));
+    if (given("--wait-ms"))
+        options.wait.wait = std::chrono::milliseconds(parse_count_option("--wait-ms", wait_text, 0, max_wait_ms));
+    if (given("--kernel") && !range::select(options.kernel)) {
+        for (const auto& path : range::paths())
+            if (path.name == options.kernel)
+                throw UsageError(fmt::format("--kernel: this CPU cannot run the {} path; it runs: {}", options.kernel, supported_paths()));
+        throw UsageError(fmt::format("--kernel: unknown path '{}'; accepted: {}", options.kernel, kernel_names));
+    }
+    if (given("--trace") && options.trace_path.empty()) throw UsageError("--trace: the file name is empty");
+    if (given("--timeline") && options.timeline_path.empty()) throw UsageError("--timeline: the file name is empty");
+    return options;
+}
+
+}  // namespace sumsq

@@ -1,0 +1,325 @@
+// main.cpp — the harness linked into every sumsq-<backend> binary:
+// parse → set up the backend (untimed) → warm up → run and time → validate every result → report.
+#include "contract/backend.hpp"
+#include "cli.hpp"
+#include "os/cpus.hpp"
+#include "environment.hpp"
+#include "measure.hpp"
+#include "text/numbers.hpp"
+#include "os/output_file.hpp"
+#include "range/paths.hpp"
+#include "contract/reference.hpp"
+#include "report.hpp"
+#include "record/recorder.hpp"
+#include "record/views.hpp"
+#include "os/stdout_check.hpp"
+#include "os/thread_check.hpp"
+#include "workloads/wait_workload.hpp"
+#include "workloads/jobs.hpp"
+#include "os/memory_check.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <span>
+#include <iostream>
+#include <mutex>
+#include <memory>
+#include <optional>
+#include <set>
+
+namespace sumsq {
+namespace {
+
+// The chosen workload, prepared outside the timed region (job sizes; the array allocated and
+// first-touched), run() — the timed part — and check(), which validates every result exactly.
+class Runner {
+public:
+    Runner(Backend& backend, const Options& options) : backend_(backend), options_(options), wait_(options.wait) {
+        switch (options.workload) {
+        case Workload::wait: return;
+        case Workload::sum: work_ = Work::indices(options.n), expected_ = closed_form(options.n); return;
+        case Workload::jobs: prepare_jobs(); return;
+        case Workload::array: prepare_array(); return;
+        }
+    }
+
+    void run() {
+        if (options_.workload == Workload::wait) {
+            wait_.reset();
+            backend_.run_wait(wait_);
+        } else {
+            result_ = backend_.reduce(work_);
+        }
+    }
+
+    // Empty when the last run() was right, else what went wrong (with both numbers).
+    std::string check() {
+        if (options_.workload == Workload::wait) return wait_.incomplete_reason();
+        if (!last_ || *result_ != *expected_) last_ = result_;  // keep a wrong one for the report
+        std::string problem;
+        for (std::size_t j = 0; j < job_results_.size() && problem.empty(); ++j)
+            if (job_results_[j] != closed_form(job_sizes_[j]))
+                problem = fmt::format("MISMATCH in job {} of {} (n = {}): got {}, expected {}", j, job_results_.size(), job_sizes_[j],
+                                      to_decimal(job_results_[j]), to_decimal(closed_form(job_sizes_[j])));
+        std::fill(job_results_.begin(), job_results_.end(), 0);  // a job the next run skips stays 0
+        if (*result_ != *expected_)
+            return fmt::format("MISMATCH for N={}: got {}, expected {}", options_.n, to_decimal(*result_), to_decimal(*expected_));
+        return problem;
+    }
+
+    std::optional<u128> last_result() const { return last_; }
+    std::optional<u128> expected() const { return expected_; }
+    const WaitWorkload& wait() const { return wait_; }
+    const std::vector<u64>& job_sizes() const { return job_sizes_; }
+    double fill_seconds() const { return fill_seconds_; }
+
+private:
+    void prepare_jobs() {
+        job_sizes_ = sumsq::job_sizes(options_.n, options_.jobs);
+        job_results_.assign(job_sizes_.size(), 0);
+        work_ = Work::batch(job_sizes_, job_results_);
+        u128 expected = 0;
+        for (const u64 n : job_sizes_) expected += closed_form(n);  // Σ S(n_j) <= S(Σ n_j): it fits
+        expected_ = expected;
+    }
+
+    // The array a[i] = i, of which this process holds its units (all, but an MPI rank's slice),
+    // written once here: by the workers with the sum's own split (first touch puts each page
+    // where its reader runs), or by this thread alone (--fill one).
+    void prepare_array() {
+        const u64 n = options_.n;
+        check_fits("--workload array", n * sizeof(std::uint32_t));
+        const Piece local = backend_.local_units(n);
+        const u64 bytes = (local.hi - local.lo) * sizeof(std::uint32_t);
+        array_.reset(static_cast<std::uint32_t*>(bytes ? std::aligned_alloc(64, (bytes + 63) / 64 * 64) : nullptr));
+        if (bytes && !array_) throw std::runtime_error(fmt::format("could not allocate the array ({} bytes)", grouped(bytes)));
+        const std::span<std::uint32_t> window(array_.get(), local.hi - local.lo);
+        const Work fill = Work::filling(window, local.lo, n);
+        const auto begin = std::chrono::steady_clock::now();
+        if (options_.fill == Fill::workers) backend_.reduce(fill);
+        else fill.sum(local.lo, local.hi);
+        fill_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+        work_ = Work::stored(window, local.lo, n);
+        expected_ = closed_form(n);
+    }
+
+    struct Free {
+        void operator()(void* p) const { std::free(p); }
+    };
+
+    Backend& backend_;
+    const Options& options_;
+    WaitWorkload wait_;
+    Work work_ = Work::indices(0);
+    std::vector<u64> job_sizes_;
+    std::vector<u128> job_results_;
+    std::unique_ptr<std::uint32_t[], Free> array_;
+    double fill_seconds_ = 0;
+    std::optional<u128> expected_, result_, last_;
+};
+
+// One extra, untimed run with every stretch stored: what --trace, --timeline and --trace-steps
+// show. --trace-steps prints each announced step as it happens.
+struct RecordedRun {
+    record::Run run;
+    record::Figures figures;
+    std::string problem;
+};
+RecordedRun recorded_run(Runner& runner, const Options& options, const std::vector<int>& cpus_allowed) {
+    std::mutex print;
+    auto& out = options.format == Format::table ? std::cout : std::cerr;
+    if (options.trace_steps)
+        record::observe([&](const record::Stretch& s) {
+            if (s.kind != record::Kind::step) return;
+            const std::lock_guard lock(print);
+            out << fmt::format("+{:.1f} ms  {}  (thread {}, CPU {})", double(s.end_ns) / 1e6, record::stretch_label(s),
+                               s.thread + 1, s.cpu)
+                << std::endl;
+        });
+    RecordedRun r;
+    const double cpu_begin = process_cpu_seconds();
+    record::begin_run(record::Mode::stretches);
+    const auto begin = record::Clock::now();
+    runner.run();
+    const double wall = std::chrono::duration<double>(record::Clock::now() - begin).count();
+    r.run = record::end_run();
+    const double cpu = process_cpu_seconds() - cpu_begin;
+    r.problem = runner.check();
+    record::observe({});
+    r.figures = {wall, wall > 0 ? double(r.run.span_ns) / 1e9 / wall : 0, wall > 0 ? cpu / wall : 0, cpus_allowed};
+    return r;
+}
+
+// The timeline's title: what ran.
+std::string timeline_heading(const Options& o) {
+    std::string what = o.workload == Workload::wait
+        ? fmt::format("wait: {} tasks x {} steps x {} ms", o.wait.tasks, o.wait.steps, o.wait.wait.count())
+        : fmt::format("{}, N = {}", workload_name(o.workload), grouped(o.n));
+    if (o.workload == Workload::jobs)
+        what += fmt::format(" in {} jobs ({}, seed {})", o.jobs.jobs, order_name(o.jobs.order), o.jobs.seed);
+    else if (backend_info.splits_into_tasks && o.workload != Workload::wait) what += fmt::format(", {} tasks", o.backend.tasks);
+    return fmt::format("sumsq-{} -t {}{} — {}", backend_info.name, o.backend.threads,
+                       o.cpus.empty() ? "" : " --cpus " + record::cpu_list(o.cpus), what);
+}
+
+int run(int argc, char** argv) {
+    if (backend_info.process_setup) backend_info.process_setup(argc, argv);
+    const std::string program = "sumsq-" + std::string(backend_info.name);
+    std::optional<Options> parsed;
+    std::unique_ptr<OutputFile> trace_file, timeline_file;
+    std::vector<int> cpus_allowed;
+    std::unique_ptr<Backend> backend;
+    try {
+        parsed = parse_command_line(argc, argv, backend_info);
+        if (!parsed) return exit_ok;  // --help or --version
+        if (parsed->describe) {
+            const nlohmann::json description = {
+                {"backend", backend_info.name},
+                {"model", backend_info.model},
+                {"one_thread", backend_info.thread_model == ThreadModel::one_thread},
+                {"splits_into_tasks", backend_info.splits_into_tasks},
+                {"kernel_paths", range::supported_names()},
+                {"runs_wait_workload", backend_info.runs_wait_workload},
+                {"multi_process", backend_info.multi_process},
+                {"schedules", backend_info.schedules},
+                {"takes_partitioner", backend_info.takes_partitioner},
+                {"takes_nested", backend_info.takes_nested},
+                {"takes_bind", backend_info.takes_bind},
+                {"version", SUMSQ_VERSION}};
+            std::cout << description.dump() << '\n';
+            return exit_ok;
+        }
+        if (!parsed->trace_path.empty()) trace_file = std::make_unique<OutputFile>("--trace", parsed->trace_path);
+        if (!parsed->timeline_path.empty()) timeline_file = std::make_unique<OutputFile>("--timeline", parsed->timeline_path);
+        if (!parsed->cpus.empty()) restrict_to_cpus(parsed->cpus);  // before any worker exists
+        cpus_allowed = allowed_cpus();  // before a backend pins its thread (interleaved)
+        parsed->backend.bind.cpus = cpus_allowed;
+        if (const auto& b = parsed->backend.bind; b.policy != BindPolicy::none && !b.active())
+            fmt::print(std::cerr, "{}: warning: --bind {} does not apply: {}\n", program, bind_name(b.policy), b.refusal());
+        check_threads_can_start(parsed->backend.threads);  // exit 3 with one line, not a runtime's abort (pools start below)
+        backend = make_backend(parsed->backend);  // pools, arenas, thread limits: outside the timed region
+    } catch (const UsageError& e) {
+        fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
+        return exit_usage;
+    }
+    if (backend->requested_workers() != parsed->backend.threads)  // e.g. OpenMP's OMP_NUM_THREADS
+        check_threads_can_start(backend->requested_workers());
+    parsed->backend.threads = backend->workers();  // e.g. OpenMP's OMP_NUM_THREADS
+    const Options& options = *parsed;
+
+    std::optional<Runner> prepared;
+    try {
+        prepared.emplace(*backend, options);  // untimed: job sizes, the array
+    } catch (const UsageError& e) {  // e.g. the array does not fit in memory
+        fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
+        if (backend_info.process_failed) backend_info.process_failed(exit_usage);
+        return exit_usage;
+    }
+    Runner& runner = *prepared;
+    RunReport report;
+    report.info = &backend_info;
+    report.options = options;
+    std::string problem;
+    const bool wait_workload = options.workload == Workload::wait;
+    record::reserve_tasks(wait_workload ? options.wait.tasks
+                          : !backend_info.splits_into_tasks ? 0
+                          : options.workload == Workload::jobs ? options.jobs.jobs : options.backend.tasks);
+    std::optional<RecordedRun> recorded;
+    if (trace_file || timeline_file || options.trace_steps) {
+        recorded = recorded_run(runner, options, cpus_allowed);
+        problem = recorded->problem;
+    }
+    std::vector<record::Run> timed_runs;  // the spans of each timed repetition
+    const bool long_run = !wait_workload && options.n >= 2'000'000'000ull;
+    report.timing = measure(options.warmup, options.reps, [&] {
+        if (options.record_spans) record::begin_run(record::Mode::spans);
+        runner.run();
+    }, [&](unsigned done) {
+        if (options.record_spans) timed_runs.push_back(record::end_run());  // outside the timed region
+        if (const std::string error = runner.check(); problem.empty()) problem = error;
+        if (long_run) fmt::print(std::cerr, "{}: repetition {}/{} done\n", program, done, options.reps);
+    }, [&](unsigned count) { return backend->agree(count); }, std::chrono::milliseconds(options.idle_ms));
+    record::end_run();  // the parallelism block's last run: not reported
+    report.options.backend.threads = backend->workers();  // the team obtained, e.g. under OMP_THREAD_LIMIT
+    if (backend->workers() < backend->requested_workers() && backend->reports())
+        fmt::print(std::cerr, "{}: warning: asked for {} threads, the runtime gave {}\n", program, backend->requested_workers(),
+                   backend->workers());
+    report.timer_overhead_seconds = timer_overhead_seconds();
+    double span_seconds = 0;
+    for (const record::Run& run : timed_runs) span_seconds += double(run.span_ns) / 1e9;
+    {  // collective on every MPI rank: the job's CPU time, per repetition and for parallelism
+        std::vector<double> cpu = report.timing.cpu_seconds;
+        cpu.push_back(span_seconds);  // and the job's task spans
+        cpu.push_back(report.timing.parallelism_cpu_seconds);
+        backend->combine_cpu_seconds(cpu);
+        report.timing.parallelism_cpu_seconds = cpu.back();
+        cpu.pop_back();
+        span_seconds = cpu.back();
+        cpu.pop_back();
+        report.timing.cpu_seconds = cpu;
+    }
+
+    if (!backend->reports()) return exit_ok;  // other MPI ranks: rank 0 validates and reports
+    if (options.record_spans && !timed_runs.empty()) {
+        double wall = 0;
+        for (double w : report.timing.wall_seconds) wall += w;
+        report.concurrency = wall > 0 ? span_seconds / wall : 0;
+        report.workers = timed_runs.back().workers;
+        report.imbalance = timed_runs.back().imbalance();
+    }
+    std::set<int> seen;
+    for (const record::Run& run : timed_runs) seen.insert(run.cpus.begin(), run.cpus.end());
+    if (recorded) {
+        seen.insert(recorded->run.cpus.begin(), recorded->run.cpus.end());
+        const std::string name(backend_info.name);
+        if (trace_file) {
+            trace_file->commit(record::trace_document(recorded->run, recorded->figures, name).dump() + "\n");
+            report.trace_file = trace_file->path();
+        }
+        if (timeline_file) {
+            timeline_file->commit(record::timeline_svg(timeline_heading(options), {{"", recorded->run.stretches, recorded->figures}}));
+            report.timeline_file = timeline_file->path();
+        }
+    }
+    report.cpus_seen.assign(seen.begin(), seen.end());
+    report.cpus_allowed = cpus_allowed;
+
+    report.result = runner.last_result();
+    report.expected = runner.expected();
+    report.steps = runner.wait().order();
+    report.job_sizes = runner.job_sizes();
+    report.fill_seconds = runner.fill_seconds();
+    report.ok = problem.empty();
+    report.problem = problem;
+    report.environment = environment(*backend);
+    report.processes = backend->processes();
+
+    switch (options.format) {
+    case Format::table: print_table(std::cout, report); break;
+    case Format::json: std::cout << to_json(report).dump(2) << '\n'; break;
+    case Format::csv: print_csv(std::cout, report); break;
+    }
+    if (!report.ok) {
+        fmt::print(std::cerr, "{}: {}\n", program, problem);
+        return exit_mismatch;
+    }
+    return exit_ok;
+}
+
+}  // namespace
+}  // namespace sumsq
+
+int main(int argc, char** argv) {
+    sumsq::guard_standard_streams();
+    const std::string program = "sumsq-" + std::string(sumsq::backend_info.name);
+    try {
+        return sumsq::check_stdout(program, sumsq::run(argc, argv));
+    } catch (const std::exception& e) {
+        fmt::print(std::cerr, "{}: error: {}\n", program, sumsq::one_line(e.what()));
+        if (sumsq::backend_info.process_failed) sumsq::backend_info.process_failed(sumsq::exit_runtime);
+        return sumsq::exit_runtime;
+    }
+}

@@ -1,0 +1,217 @@
+#include "report.hpp"
+
+#include "text/numbers.hpp"
+#include "record/views.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <cstdint>
+
+
+namespace sumsq {
+namespace {
+
+bool is_wait(const RunReport& r) { return r.options.workload == Workload::wait; }
+
+// Elements summed per repetition (sum, jobs, array) or steps run (wait).
+double work_items(const RunReport& r) {
+    return is_wait(r) ? double(r.options.wait.tasks) * r.options.wait.steps : double(r.options.n);
+}
+
+double largest_job_share(const RunReport& r) {
+    if (r.job_sizes.empty() || r.options.n == 0) return 0;
+    return double(*std::max_element(r.job_sizes.begin(), r.job_sizes.end())) / double(r.options.n);
+}
+
+double bytes_per_second(const RunReport& r) {
+    const double wall = r.timing.wall().median;
+    return wall > 0 ? double(r.options.n) * sizeof(std::uint32_t) / wall : 0;
+}
+
+// The effective schedule, defaults made explicit (schedule.hpp): `name` is the short label.
+nlohmann::json schedule_json(const RunReport& r) {
+    const BackendInfo& info = *r.info;
+    const Schedule& s = r.options.backend.schedule;
+    const bool jobs = r.options.workload == Workload::jobs;
+    const u64 count = jobs ? r.options.jobs.jobs : r.options.n;
+    const u64 default_chunk = jobs ? 1 : Work::default_element_chunk;
+    nlohmann::json j = {{"kind", nullptr}, {"chunk", nullptr}, {"partitioner", nullptr}, {"grain", nullptr}, {"nested", s.nested}};
+    if (!info.schedules.empty()) {
+        j["kind"] = schedule_kind_name(s.kind);
+        j["chunk"] = effective_chunk(s, count, r.options.backend.threads, default_chunk);
+        j["name"] = s.chunk ? fmt::format("{},{}", schedule_kind_name(s.kind), s.chunk) : std::string(schedule_kind_name(s.kind));
+    } else if (info.takes_partitioner) {
+        j["kind"] = "work-stealing";
+        j["partitioner"] = partitioner_name(s.partitioner);
+        j["grain"] = effective_grain(s, default_chunk);
+        j["name"] = s.grain ? fmt::format("{},grain={}", partitioner_name(s.partitioner), s.grain) : std::string(partitioner_name(s.partitioner));
+    } else {
+        j["kind"] = j["name"] = info.fixed_schedule;
+    }
+    return j;
+}
+
+nlohmann::json concurrency_json(const RunReport& r) {
+    return r.concurrency ? nlohmann::json(*r.concurrency) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::json to_json(const RunReport& r) {
+    const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
+    nlohmann::json j = {
+        {"backend", r.info->name},
+        {"model", r.info->model},
+        {"workload", workload_name(r.options.workload)},
+        {"threads", r.options.backend.threads},
+        {"ok", r.ok},
+        {"reps", r.options.reps},
+        {"warmup", r.options.warmup},
+        {"idle_ms", r.options.idle_ms},
+        {"wall_seconds", {{"median", wall.median}, {"min", wall.min}, {"max", wall.max}, {"all", r.timing.wall_seconds}}},
+        {"cpu_seconds", {{"median", cpu.median}, {"min", cpu.min}, {"max", cpu.max}, {"all", r.timing.cpu_seconds}}},
+        {"concurrency", concurrency_json(r)},
+        {"parallelism", r.timing.parallelism()},
+        {"cpus_allowed", r.cpus_allowed},
+        {"cpus_seen", r.cpus_seen},
+        {"parallelism_wall_seconds", r.timing.parallelism_wall_seconds},
+        {"timer_overhead_seconds", r.timer_overhead_seconds},
+        {"environment", r.environment},
+    };
+    if (!is_wait(r)) {
+        j["n"] = r.options.n;
+        j["result"] = to_decimal(*r.result);
+        j["expected"] = to_decimal(*r.expected);
+        j["elements_per_second"] = wall.median > 0 ? work_items(r) / wall.median : 0.0;
+        j["schedule"] = schedule_json(r);
+        if (r.info->splits_into_tasks && r.options.workload != Workload::jobs)
+            j["tasks"] = r.options.backend.tasks, j["step"] = r.options.backend.step;
+        if (r.info->splits_into_tasks && r.options.workload == Workload::jobs) j["step"] = r.options.backend.step;
+    }
+    if (r.options.workload == Workload::jobs) {
+        const JobsPlan& plan = r.options.jobs;
+        j["jobs"] = plan.jobs, j["seed"] = plan.seed, j["skew"] = plan.skew, j["order"] = order_name(plan.order);
+        j["largest_job_share"] = largest_job_share(r);
+        if (r.job_sizes.size() <= 10'000) j["job_sizes"] = r.job_sizes;
+    } else if (r.options.workload == Workload::array) {
+        j["bytes_per_second"] = bytes_per_second(r);
+        j["fill"] = r.options.fill == Fill::workers ? "workers" : "one";
+        j["fill_seconds"] = r.fill_seconds;
+    } else if (is_wait(r)) {
+        j["tasks"] = r.options.wait.tasks;
+        j["steps"] = r.options.wait.steps;
+        j["wait_ms"] = r.options.wait.wait.count();
+        j["serial_seconds"] = double(r.options.wait.tasks) * r.options.wait.steps * r.options.wait.wait.count() / 1e3;
+        nlohmann::json order = nlohmann::json::array();
+        for (const auto& step : r.steps) order.push_back(WaitWorkload::step_line(step));
+        j["step_order"] = std::move(order);
+    }
+    if (r.info->takes_bind) {
+        const Binding& b = r.options.backend.bind;
+        j["bind"] = {{"policy", bind_name(b.policy)}, {"applied", b.active()},
+                     {"reason", b.policy == BindPolicy::none || b.active() ? nlohmann::json(nullptr) : nlohmann::json(b.refusal())}};
+    }
+    if (r.info->multi_process) j["ranks"] = r.processes, j["threads_per_rank"] = r.options.backend.threads;
+    if (!r.problem.empty()) j["problem"] = r.problem;
+    if (!r.trace_file.empty()) j["trace_file"] = r.trace_file;
+    if (!r.timeline_file.empty()) j["timeline_file"] = r.timeline_file;
+    if (r.concurrency) {
+        nlohmann::json workers = nlohmann::json::array();
+        for (const auto& w : r.workers)
+            workers.push_back({{"thread", w.thread + 1}, {"busy_seconds", double(w.busy_ns) / 1e9}, {"tasks", w.tasks}, {"cpus", w.cpus}});
+        j["workers"] = std::move(workers);
+        j["imbalance"] = r.imbalance;
+    }
+    return j;
+}
+
+void print_table(std::ostream& out, const RunReport& r) {
+    const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
+    fmt::print(out, "sumsq-{} — {}\n", r.info->name, r.info->model);
+    if (r.options.workload == Workload::sum) {
+        fmt::print(out, "  workload     sum of i*i for i in [0, N)\n");
+        fmt::print(out, "  N            {}\n", grouped(r.options.n));
+    } else if (r.options.workload == Workload::jobs) {
+        const JobsPlan& plan = r.options.jobs;
+        fmt::print(out, "  workload     jobs: {} jobs, job j sums i*i over [0, n_j); the n_j add up to N\n", plan.jobs);
+        fmt::print(out, "  N            {}  ({} order, seed {}, skew {}; the largest job is {:.1f}% of N)\n", grouped(r.options.n),
+                   order_name(plan.order), plan.seed, plan.skew, 100 * largest_job_share(r));
+    } else if (r.options.workload == Workload::array) {
+        fmt::print(out, "  workload     array: sum of a[i]*a[i] over a stored array a[i] = i of N u32 values\n");
+        fmt::print(out, "  N            {}  ({} bytes, written by {} in {}, untimed)\n", grouped(r.options.n), grouped(4 * r.options.n),
+                   r.options.fill == Fill::workers ? "the workers" : "one thread", duration_text(r.fill_seconds));
+    } else {
+        const auto& p = r.options.wait;
+        fmt::print(out, "  workload     wait: {} tasks x {} steps x {} ms (one after another: {})\n", p.tasks, p.steps,
+                   p.wait.count(), duration_text(double(p.tasks) * p.steps * double(p.wait.count()) / 1e3));
+    }
+    if (r.info->multi_process) fmt::print(out, "  ranks        {} (MPI processes)\n", r.processes);
+    fmt::print(out, "  threads      {}{}", r.options.backend.threads, r.info->multi_process ? " per rank" : "");
+    if (r.info->splits_into_tasks && !is_wait(r))
+        fmt::print(out, " (tasks {}, step {})", r.options.workload == Workload::jobs ? r.options.jobs.jobs : r.options.backend.tasks,
+                   grouped(r.options.backend.step));
+    fmt::print(out, "\n");
+    if (!is_wait(r)) {
+        const nlohmann::json s = schedule_json(r);
+        std::string detail;
+        if (!s["chunk"].is_null()) {
+            const u64 chunk = s["chunk"].get<u64>();
+            detail = fmt::format(" (chunks of {} {}{})", grouped(chunk), r.options.workload == Workload::jobs ? "job" : "element", chunk == 1 ? "" : "s");
+        }
+        if (!s["grain"].is_null()) detail = fmt::format(" (grain {})", grouped(s["grain"].get<u64>()));
+        fmt::print(out, "  schedule     {}{}{}\n", s["name"].get<std::string>(), detail, s["nested"].get<bool>() ? ", large jobs split inside (--nested)" : "");
+    }
+    if (!is_wait(r) && r.environment.contains("range_kernel"))
+        fmt::print(out, "  kernel path  {}\n", r.environment["range_kernel"].get<std::string>());
+    if (r.result) {
+        fmt::print(out, "  result       {}\n", to_decimal(*r.result));
+        fmt::print(out, "  expected     {}   {}\n", to_decimal(*r.expected), r.ok ? "OK" : "MISMATCH");
+    } else {
+        fmt::print(out, "  steps        {}\n", r.ok ? "OK: every task completed every step in order" : "INCOMPLETE: " + r.problem);
+    }
+    fmt::print(out, "  CPUs         seen {} (allowed {})", record::cpu_list(r.cpus_seen), record::cpu_list(r.cpus_allowed));
+    if (const Binding& b = r.options.backend.bind; b.policy != BindPolicy::none)
+        fmt::print(out, "; --bind {}: {}", bind_name(b.policy), b.active() ? "each worker pinned to one CPU" : "not applied, " + b.refusal());
+    fmt::print(out, "\n");
+    fmt::print(out, "  wall         median {}  (min {}, max {}; {} reps after {} warm-up)\n", duration_text(wall.median),
+               duration_text(wall.min), duration_text(wall.max), r.options.reps, r.options.warmup);
+    fmt::print(out, "  CPU          median {}\n", duration_text(cpu.median));
+    if (r.concurrency)
+        fmt::print(out, "  concurrency  {:.2f}  (Σ task spans / wall time: tasks in progress, running or waiting)\n", *r.concurrency);
+    fmt::print(out, "  parallelism  {:.2f}  (CPU time / wall time over {}: CPUs busy)\n", r.timing.parallelism(),
+               duration_text(r.timing.parallelism_wall_seconds));
+    if (r.concurrency && !r.workers.empty()) {
+        std::vector<std::string> busy;
+        for (const auto& w : r.workers) busy.push_back(fmt::format("{} ({} task{})", duration_text(double(w.busy_ns) / 1e9), w.tasks, w.tasks == 1 ? "" : "s"));
+        fmt::print(out, "  busy         {}; imbalance {:.2f} (max / mean, last repetition)\n", fmt::join(busy, ", "), r.imbalance);
+    }
+    if (!is_wait(r) && wall.median > 0 && r.options.n > 0)
+        fmt::print(out, "  throughput   {:.3g} elements/s  ({:.3f} ns/element){}\n", work_items(r) / wall.median,
+                   wall.median * 1e9 / double(r.options.n),
+                   r.options.workload == Workload::array ? fmt::format("; {:.2f} GB/s read", bytes_per_second(r) / 1e9) : "");
+    fmt::print(out, "  timer cost   {} per timed region\n", duration_text(r.timer_overhead_seconds));
+    if (!r.trace_file.empty()) fmt::print(out, "  trace        {}\n", r.trace_file);
+    if (!r.timeline_file.empty()) fmt::print(out, "  timeline     {}\n", r.timeline_file);
+}
+
+void print_csv(std::ostream& out, const RunReport& r) {
+    const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
+    const bool sum = !is_wait(r);
+    fmt::print(out, "backend,workload,n,threads,tasks,result,expected,ok,wall_median_s,wall_min_s,wall_max_s,"
+                    "cpu_median_s,parallelism,items_per_second,concurrency,imbalance,schedule,bytes_per_second\n");
+    fmt::print(out, "{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{:.6g},{},{},{},{}\n", r.info->name,
+               workload_name(r.options.workload), sum ? std::to_string(r.options.n) : "",
+               r.options.backend.threads,
+               sum ? (r.info->splits_into_tasks ? std::to_string(r.options.backend.tasks) : "") : std::to_string(r.options.wait.tasks),
+               sum ? to_decimal(*r.result) : "", sum ? to_decimal(*r.expected) : "", r.ok ? "true" : "false",
+               wall.median, wall.min, wall.max, cpu.median,
+               fmt::format("{:.4f}", r.timing.parallelism()),
+               wall.median > 0 ? work_items(r) / wall.median : 0.0,
+               r.concurrency ? fmt::format("{:.4f}", *r.concurrency) : "", r.concurrency ? fmt::format("{:.4f}", r.imbalance) : "",
+               sum ? schedule_json(r)["name"].get<std::string>() : "",
+               r.options.workload == Workload::array ? fmt::format("{:.6g}", bytes_per_second(r)) : "");
+}
+
+}  // namespace sumsq

@@ -1,0 +1,44 @@
+// report.hpp — one run's outcome, printed as a human table, JSON (schema in docs/json.md) or CSV.
+#pragma once
+
+#include "contract/backend.hpp"
+#include "cli.hpp"
+#include "measure.hpp"
+#include "record/recorder.hpp"
+#include "workloads/wait_workload.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace sumsq {
+
+struct RunReport {
+    const BackendInfo* info = nullptr;
+    Options options;
+    std::optional<u128> result, expected;  // sum workload
+    std::vector<WaitWorkload::StepRecord> steps;  // wait workload: one repetition's order
+    bool ok = false;
+    std::string problem;  // why not ok
+    Timing timing;
+    double timer_overhead_seconds = 0;
+    nlohmann::json environment;
+    std::string trace_file;  // written trace, if any
+    std::string timeline_file;  // written timeline, if any
+    std::optional<double> concurrency;  // Σ task spans / wall over the timed repetitions
+    std::vector<record::Worker> workers;  // the last timed repetition's
+    double imbalance = 0;
+    std::vector<int> cpus_allowed, cpus_seen;
+    unsigned processes = 1;  // MPI ranks
+    std::vector<u64> job_sizes;  // jobs workload
+    double fill_seconds = 0;     // array workload: writing it (first touch), untimed
+};
+
+nlohmann::json to_json(const RunReport& report);
+void print_table(std::ostream& out, const RunReport& report);
+void print_csv(std::ostream& out, const RunReport& report);
+
+}  // namespace sumsq
