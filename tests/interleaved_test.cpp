@@ -32,6 +32,11 @@ Task sleeper(Scheduler& s, std::vector<std::string>& log, std::string name, int 
     log.push_back(name);
 }
 
+Task sleeper_until(Scheduler& s, std::vector<std::string>& log, std::string name, Scheduler::Clock::time_point due) {
+    co_await s.sleep_until(due);
+    log.push_back(name);
+}
+
 Task failing(Scheduler& s, int after) {
     for (int k = 0; k < after; ++k) co_await s.yield();
     throw std::runtime_error("task failed on purpose");
@@ -49,7 +54,7 @@ TEST_CASE("scheduler: yield interleaves tasks in FIFO order") {
     REQUIRE(log == std::vector<std::string>{"A0", "B0", "C0", "A1", "B1", "A2", "B2"});
 }
 
-TEST_CASE("scheduler: sleepers wake in deadline order, ties in the order they slept") {
+TEST_CASE("scheduler: sleepers wake in deadline order") {
     std::vector<std::string> log;
     Scheduler s;
     s.spawn(sleeper(s, log, "late", 30));
@@ -58,6 +63,18 @@ TEST_CASE("scheduler: sleepers wake in deadline order, ties in the order they sl
     s.spawn(sleeper(s, log, "now", 0));
     s.run();
     REQUIRE(log == std::vector<std::string>{"now", "early", "middle", "late"});
+}
+
+TEST_CASE("scheduler: sleepers with the same deadline wake in the order they went to sleep") {
+    // Equal time_points: only the timer's sequence number can order them (a heap alone would not).
+    std::vector<std::string> log;
+    Scheduler s;
+    const auto tie = Scheduler::Clock::now() + std::chrono::milliseconds(10);
+    const auto before = tie - std::chrono::milliseconds(5);
+    for (const char* name : {"t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8"}) s.spawn(sleeper_until(s, log, name, tie));
+    s.spawn(sleeper_until(s, log, "before", before));
+    s.run();
+    REQUIRE(log == std::vector<std::string>{"before", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8"});
 }
 
 TEST_CASE("scheduler: an exception in a task reaches run() and the other tasks are destroyed") {

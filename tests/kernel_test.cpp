@@ -53,11 +53,12 @@ TEST_CASE("sum sweep: sizes x workers equal the oracle") {
     }
 }
 
-TEST_CASE("sum: ranges crossing 2^32 are exact") {
-    // Large N makes each worker's chunk cross 2^32 only at huge sizes; here the whole run stays
-    // affordable and checks the top of the 32-bit range through the backend's own split.
+TEST_CASE("sum: N past 2^32, so the last worker's piece crosses 2^32, is exact") {
+    // Indices above 2^32 square past 2^64: the range kernel must carry into 128 bits there, on
+    // whichever path the CPU runs. N = 2^32 + 2^21 at 2 workers puts 2^32 inside the second piece
+    // (one worker: inside its only piece); about 0.5 s of CPU on a vector path.
     const auto backend = make_backend({.threads = worker_counts().back() > 1 ? 2u : 1u});
-    const u64 n = 3'000'000;
+    const u64 n = (u64{1} << 32) + (u64{1} << 21);
     REQUIRE(backend->sum_squares(n) == closed_form(n));
 }
 

@@ -109,8 +109,9 @@ public:
         return Awaiter{*this};
     }
 
-    // Suspends the current task until `duration` has passed; others run meanwhile.
-    auto sleep_for(Clock::duration duration) {
+    // Suspends the current task until `due`; others run meanwhile. Tasks sleeping until the same
+    // instant wake in the order they went to sleep.
+    auto sleep_until(Clock::time_point due) {
         struct Awaiter {
             Scheduler& s;
             Clock::time_point due;
@@ -118,8 +119,11 @@ public:
             void await_suspend(Task::Handle h) const { s.timers_.push({due, s.timer_sequence_++, h}); }
             void await_resume() const noexcept {}
         };
-        return Awaiter{*this, Clock::now() + duration};
+        return Awaiter{*this, due};
     }
+
+    // Suspends the current task until `duration` has passed.
+    auto sleep_for(Clock::duration duration) { return sleep_until(Clock::now() + duration); }
 
     // Runs until every task is done, on this thread pinned to the CPU it is on (restored after).
     // A task's exception ends the run: the remaining tasks are destroyed and it is rethrown here.

@@ -120,7 +120,7 @@ nlohmann::json to_json(const RunReport& r) {
     if (r.concurrency) {
         nlohmann::json workers = nlohmann::json::array();
         for (const auto& w : r.workers)
-            workers.push_back({{"thread", w.thread + 1}, {"busy_seconds", double(w.busy_ns) / 1e9}, {"tasks", w.tasks}, {"cpus", w.cpus}});
+            workers.push_back({{"thread", w.thread + 1}, {"os_thread", w.os_thread}, {"busy_seconds", double(w.busy_ns) / 1e9}, {"tasks", w.tasks}, {"cpus", w.cpus}});
         j["workers"] = std::move(workers);
         j["imbalance"] = r.imbalance;
     }
