@@ -170,7 +170,7 @@ TEST_CASE("out: a directory of the user's files is refused before the sweep, nam
     CHECK(names_in(scratch.dir) == std::vector<std::string>{"v"});  // no staging directory, no lock
 }
 
-TEST_CASE("out: its own directory, listed in its manifest, is replaced; a file added or changed there is refused, named") {
+TEST_CASE("out: its own directory, listed in its manifest, is replaced, and a file added or changed there is refused by name") {
     Scratch scratch("out-manifest");
     const fs::path out = scratch.dir / "out";
     fs::create_directories(out);  // an empty directory may be used
@@ -247,7 +247,7 @@ TEST_CASE("out: '.', '..', '/', the current directory and a directory holding it
     CHECK(names_in(scratch.dir) == std::vector<std::string>{"here"});
 }
 
-TEST_CASE("staging: a directory whose lock a live process holds survives another run; one whose holder died is removed") {
+TEST_CASE("staging: a directory whose lock a live process holds survives another run, and one whose holder died is removed") {
     Scratch scratch("out-lock");
     const fs::path live = scratch.dir / ".sumsq-out-Live01", live_lock = scratch.dir / ".sumsq-out-Live01.lock";
     const fs::path old_format = scratch.dir / ".sumsq-out-99999999-abcdef";  // 0.1.0's, no lock: never guessed at
