@@ -227,7 +227,62 @@ TEST_CASE("out: its own directory, listed in its manifest, is replaced, and a fi
         change.undo();
         CHECK(contents(out) == ours);
     }
+    // A file put there during the run (here by a gnuplot stand-in, after the sweep) is found before the swap.
+    const fs::path intruder = scratch.dir / "intruder";
+    { std::ofstream(intruder) << "#!/bin/sh\necho mine > '" << (out / "late.txt").string() << "'\n"; }
+    fs::permissions(intruder, fs::perms::owner_all);
+    const auto late = run_process(compare, with(tiny, {"--out", out.string()}), {"SUMSQ_GNUPLOT=" + intruder.string()});
+    INFO(late.err);
+    CHECK(late.exit_code == 3);
+    CHECK_THAT(late.err, Catch::Contains("changed during the run: it now holds 'late.txt', which sumsq-compare did not write"));
+    CHECK(read(out / "late.txt") == "mine\n");
+    fs::remove(out / "late.txt");
+    fs::remove(intruder);
+    CHECK(contents(out) == ours);
     CHECK(names_in(scratch.dir) == std::vector<std::string>{"out"});
+}
+
+TEST_CASE("manifest: bad manifests make a directory not replaceable, each with its reason") {
+    Scratch scratch("out-badmanifest");
+    const fs::path dir = scratch.dir / "out";
+    fs::create_directories(dir);
+    std::ofstream(dir / "results.json") << "{}\n";
+    const std::string sha = sumsq::compare::sha256_hex("{}\n"), zeros(64, '0');
+    auto listing = [](const std::string& entries) { return R"({"tool": "sumsq-compare", "version": "0.1.0", "files": [)" + entries + "]}"; };
+    auto entry = [](const std::string& name, const std::string& bytes, const std::string& digest) {
+        return R"({"name": ")" + name + R"(", "bytes": )" + bytes + R"(, "sha256": ")" + digest + R"("})";
+    };
+    const auto [text, expected] = GENERATE_COPY(table<std::string, std::string>({
+        {"", "it does not parse as JSON"},
+        {"{\"tool\": \"sumsq-compare\", \"files\": [", "it does not parse as JSON"},
+        {"[]", "its \"tool\" is not \"sumsq-compare\""},
+        {R"({"tool": "sumsq-bench", "files": []})", "its \"tool\" is not \"sumsq-compare\""},
+        {R"({"tool": "sumsq-compare"})", "it has no \"files\" list"},
+        {R"({"tool": "sumsq-compare", "files": {}})", "it has no \"files\" list"},
+        {listing("1"), "an entry of \"files\" is not"},
+        {listing(entry("../results.json", "3", sha)), "an entry of \"files\" is not"},
+        {listing(entry("/etc/passwd", "3", sha)), "an entry of \"files\" is not"},
+        {listing(entry(".sumsq-manifest.json", "3", sha)), "an entry of \"files\" is not"},
+        {listing(entry("results.json", "-3", sha)), "an entry of \"files\" is not"},
+        {listing(entry("results.json", "3.5", sha)), "an entry of \"files\" is not"},
+        {listing(entry("results.json", "3", "abc")), "an entry of \"files\" is not"},
+        {listing(entry("results.json", "3", sha) + "," + entry("results.json", "3", sha)), "it lists 'results.json' twice"},
+        {listing(entry("results.json", "3", zeros)), "holds 'results.json', which is not the file sumsq-compare wrote there"},
+        {listing(entry("results.json", "4", sha)), "holds 'results.json', which is not the file sumsq-compare wrote there"},
+        {listing(entry("index.html", "3", sha)), "holds 'results.json', which sumsq-compare did not write"},
+        {listing(entry("results.json", "3", sha)) + std::string(2 << 20, ' '), "(File too large)"},
+        {listing(entry("results.json", "3", sha)), ""},  // the one that is ours
+    }));
+    std::ofstream(dir / sumsq::compare::manifest_name, std::ios::binary) << text;
+    const std::string reason = sumsq::compare::not_replaceable_reason(dir.string());
+    INFO(text.substr(0, 200) << " -> " << reason);
+    if (expected.empty()) CHECK(reason.empty());
+    else CHECK_THAT(reason, Catch::Contains(expected));
+    // Not a regular file: a directory or a link (even to a good manifest) is not one sumsq-compare wrote.
+    fs::remove(dir / sumsq::compare::manifest_name);
+    std::ofstream(scratch.dir / "good.json") << listing(entry("results.json", "3", sha));
+    fs::create_symlink(scratch.dir / "good.json", dir / sumsq::compare::manifest_name);
+    CHECK_THAT(sumsq::compare::not_replaceable_reason(dir.string()), Catch::Contains("(it is not a regular file)"));
 }
 
 TEST_CASE("out: '.', '..', '/', the current directory and a directory holding it are refused before the sweep") {

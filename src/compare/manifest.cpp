@@ -69,7 +69,10 @@ std::optional<std::map<std::string, Listed>> parse_manifest(const std::string& t
             problem = "an entry of \"files\" is not {\"name\", \"bytes\", \"sha256\"}";
             return std::nullopt;
         }
-        files[f["name"].get<std::string>()] = {f["bytes"].get<unsigned long long>(), f["sha256"].get<std::string>()};
+        if (!files.emplace(f["name"].get<std::string>(), Listed{f["bytes"].get<unsigned long long>(), f["sha256"].get<std::string>()}).second) {
+            problem = "it lists '" + f["name"].get<std::string>() + "' twice";
+            return std::nullopt;
+        }
     }
     return files;
 }
