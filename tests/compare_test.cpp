@@ -179,7 +179,8 @@ TEST_CASE("lesson.svg: eight timelines, {wait, sum} x {serial, interleaved, thre
     CHECK_THAT(svg, Catch::Contains(">Task D<"));  // interleaved sum: four tasks
     // The span exports are read, never left in the output.
     for (const auto& e : fs::directory_iterator(out)) {
-        const bool export_left = e.path().extension() == ".json" && e.path().filename() != "results.json";
+        const bool export_left = e.path().extension() == ".json" && e.path().filename() != "results.json" &&
+                                 e.path().filename() != ".sumsq-manifest.json";
         CHECK(!export_left);
     }
     // Without all three backends there is no lesson.
@@ -285,7 +286,8 @@ TEST_CASE("bad input: exit 2, one line, no output directory left behind") {
         {{"--backends", "wrong"}, "--backends: unknown backend 'wrong'"},
         {{"--backends", "se\nrial"}, "--backends: unknown backend 'se\\nrial'"},
         {{"--out", dangling}, "is a symlink to"},
-        {{"--out", not_ours}, "which sumsq-compare did not write"},
+        {{"--out", not_ours}, "holds files but no .sumsq-manifest.json"},
+        {{"--out", "."}, "--out: '.' names no directory of its own"},
     }));
     auto full = args;
     if (std::find(args.begin(), args.end(), "--out") == args.end() && std::find(args.begin(), args.end(), "--diff") == args.end())
@@ -428,7 +430,7 @@ TEST_CASE("out: on a nearly full filesystem: the old directory stays byte-identi
     const auto first = run_process(compare, with(small, {"--out", out.string()}));
     REQUIRE(first.exit_code == 0);
     const auto before = contents(out);
-    REQUIRE(before.size() == 6);  // results.json, results.csv, three plots, index.html
+    REQUIRE(before.size() == 7);  // results.json, results.csv, three plots, index.html, the manifest
     // Leave 24 KB: enough for the JSON and CSV, not for the plots.
     struct statvfs info{};
     REQUIRE(::statvfs(disk.dir.c_str(), &info) == 0);
@@ -468,9 +470,16 @@ TEST_CASE("out: through a symlink onto another filesystem is staged there, and a
 
 TEST_CASE("out: holds one run's files: plots skipped the second time leave no old SVGs beside new results") {
     Scratch scratch("compare-allnew");
-    const fs::path out = scratch.dir / "out";
-    fs::create_directories(out);
-    for (const char* svg : {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg"}) std::ofstream(out / svg) << "<svg></svg>\n";
+    const fs::path out = scratch.dir / "out", fake = scratch.dir / "fake-gnuplot";
+    {
+        std::ofstream script(fake);
+        script << "#!/bin/sh\nfor f in speedup_vs_threads.svg time_vs_n.svg workload_matrix.svg; do echo '<svg></svg>' > $f; done\n";
+    }
+    fs::permissions(fake, fs::perms::owner_all);
+    REQUIRE(run_process(compare, {"--backends", "serial", "--quick", "--workloads", "sum", "--out", out.string()}, {"SUMSQ_GNUPLOT=" + fake.string()})
+                .exit_code == 0);
+    REQUIRE(fs::exists(out / "time_vs_n.svg"));
+    fs::remove(fake);
     const auto r = run_process(compare, {"--backends", "serial", "--quick", "--workloads", "sum", "--out", out.string()},
                                {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
     REQUIRE(r.exit_code == 0);
@@ -479,7 +488,7 @@ TEST_CASE("out: holds one run's files: plots skipped the second time leave no ol
     std::vector<std::string> files;
     for (const auto& e : fs::directory_iterator(out)) files.push_back(e.path().filename().string());
     std::sort(files.begin(), files.end());
-    CHECK(files == std::vector<std::string>{"index.html", "results.csv", "results.json"});
+    CHECK(files == std::vector<std::string>{".sumsq-manifest.json", "index.html", "results.csv", "results.json"});
 }
 
 TEST_CASE("Ctrl-C during the plot step exits 130 and commits nothing") {
@@ -511,22 +520,6 @@ TEST_CASE("out: a directory named like an option (-name) gets its plots") {
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("plots drawn"));
     CHECK(fs::exists(scratch.dir / "-name" / "workload_matrix.svg"));
-}
-
-TEST_CASE("staging directories of dead runs are removed by the next run") {
-    Scratch scratch("compare-stale");
-    const int dead = sumsq::test::start_process("/bin/true", {});
-    REQUIRE(sumsq::test::wait_process(dead) == 0);
-    const fs::path stale = scratch.dir / (".sumsq-out-" + std::to_string(dead) + "-abcdef"),
-                   alive = scratch.dir / (".sumsq-out-" + std::to_string(::getpid()) + "-abcdef");
-    fs::create_directories(stale);
-    fs::create_directories(alive);
-    std::ofstream(stale / "results.json") << "{";
-    const auto r = run_process(compare, {"--backends", "serial", "--quick", "--workloads", "sum", "--out", (scratch.dir / "out").string()},
-                               {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
-    REQUIRE(r.exit_code == 0);
-    CHECK_FALSE(fs::exists(stale));
-    CHECK(fs::exists(alive));  // a live run's staging is left alone
 }
 
 TEST_CASE("a backend dies with sumsq-compare, even when sumsq-compare is killed with SIGKILL") {

@@ -1,8 +1,10 @@
 // sumsq-compare — runs every sumsq-<backend> binary as its own process over a sweep of threads,
 // sizes and workloads, validates every result, and reports how the models compare and why.
 // Exit codes: 0 all OK; 1 a mismatch, failure or timeout (the rest still ran); 2 bad input;
-// 3 a runtime failure (e.g. --out could not be committed, stdout lost); 130 / 143 / 129 interrupted
-// by SIGINT / SIGTERM / SIGHUP (children stopped, no files written).
+// 3 a runtime failure (e.g. --out could not be committed, stdout lost, a file past ulimit -f, no file
+// descriptor left); 130 / 143 / 129 interrupted by SIGINT / SIGTERM / SIGHUP (children stopped, no
+// files written). A run that fails commits none of its files: --out is committed last, after the
+// report and the file list reached stdout.
 #include "compare/run/bandwidth.hpp"
 #include "compare/run/child_process.hpp"
 #include "driver/cli.hpp"
@@ -30,7 +32,7 @@ std::string program_dir() {
 int run(int argc, char** argv) {
     using namespace sumsq;
     using namespace sumsq::compare;
-    install_interrupt_handlers();
+    install_signal_handlers();
     std::optional<CompareOptions> options;
     std::vector<BackendBinary> backends;
     std::unique_ptr<OutputDir> out;
@@ -44,6 +46,7 @@ int run(int argc, char** argv) {
         fmt::print(stderr, "sumsq-compare: {}\n", one_line(e.what()));
         return exit_usage;
     }
+    if (!stdout_usable("sumsq-compare")) return exit_runtime;  // before the sweep: its report would be lost
 
     SweepRecord record;
     if (options->has_workload("array")) record.bandwidth = measure_read_bandwidth(program_dir(), options->timeout_s);  // before any backend
@@ -58,9 +61,11 @@ int run(int argc, char** argv) {
     if (out) {
         const std::string plots = write_results(*out, *options, backends, runs, analysis);
         if (interrupted()) return stop();  // e.g. during the plots: nothing is committed
-        const std::vector<std::string> paths = out->commit();
+        const std::vector<std::string> paths = out->seal();
         fmt::print("\nfiles ({}):\n", plots);
         for (const auto& path : paths) fmt::print("  {}\n", path);
+        if (check_stdout("sumsq-compare", exit_ok) != exit_ok) return exit_runtime;  // the report was lost: commit nothing
+        out->commit();
     }
     std::size_t bad = 0;
     for (const Run& r : runs) bad += r.status != Run::Status::ok;

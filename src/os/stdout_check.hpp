@@ -11,9 +11,16 @@ namespace sumsq {
 // takes its number) and remembers whether stdout was closed.
 void guard_standard_streams();
 
-// Call on the way out: flushes stdout and checks it. On a failed write (or a stdout closed at
-// start) prints "<program>: error: writing standard output failed: <reason>" and returns 3;
-// otherwise returns `code`.
+// Call before the work: false, after printing the line check_stdout prints, when stdout is lost
+// already — closed at start, /dev/full, or a pipe or socket whose reader has gone — so nothing is
+// computed (or committed) for a report nobody can read. A reader that goes later is caught by
+// check_stdout.
+bool stdout_usable(std::string_view program);
+
+// Flushes stdout and checks it: also before committing files, so a run whose report was lost
+// commits none. On a failed write (or a stdout closed at start) prints "<program>: error: writing
+// standard output failed: <reason>" once and returns 3 (this call and every later one); otherwise
+// returns `code`.
 int check_stdout(std::string_view program, int code);
 
 }  // namespace sumsq

@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -35,6 +36,9 @@ std::string draw_plots(OutputDir& out, const CompareOptions& o, const std::vecto
     out.write("plots.gp", plot_script(o, backends, runs, analysis));
     const std::string staging = out.staged("");
     const ChildResult drawn = run_child({"/bin/sh", "-c", "cd \"$0\" && exec \"$1\" plots.gp", staging, gnuplot}, std::chrono::seconds(60));
+    if (drawn.signal == SIGXFSZ)  // past ulimit -f: a write failure of the run, not a missing plot
+        throw std::runtime_error(fmt::format("--out: gnuplot was stopped writing the plots: {} (SIGXFSZ); '{}' was left as it was",
+                                             std::strerror(EFBIG), out.dir()));
     if (drawn.end != ChildResult::End::exited || drawn.exit_code != 0) {
         for (const char* svg : {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg"}) fs::remove(out.staged(svg));
         // gnuplot's message is the line naming the script line; it starts with a blank line and the echoed command

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <stdexcept>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -41,14 +42,20 @@ void kill_group(pid_t pid) {
 
 }  // namespace
 
-void install_interrupt_handlers() {
-    if (::pipe2(interrupt_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return;
+void install_signal_handlers() {
+    if (::pipe2(interrupt_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        throw std::runtime_error(fmt::format("cannot set up the interrupt handling: {}", std::strerror(errno)));
     struct sigaction action{};
     action.sa_handler = on_signal;
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
     ::sigaction(SIGHUP, &action, nullptr);
+    struct sigaction ignore{};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    ::sigaction(SIGPIPE, &ignore, nullptr);  // a lost stdout: write() fails with EPIPE, check_stdout says so
+    ::sigaction(SIGXFSZ, &ignore, nullptr);  // past ulimit -f: write() fails with EFBIG, the writer says so
 }
 
 bool interrupted() { return interrupt_signal.load() != 0; }
@@ -77,6 +84,11 @@ std::string describe_end(const ChildResult& result, const std::string& program) 
     return said.empty() ? fmt::format("exit code {}", result.exit_code) : fmt::format("exit code {}: {}", result.exit_code, said);
 }
 
+bool out_of_resources(const ChildResult& result) {
+    const int e = result.start_error;
+    return result.end == ChildResult::End::failed_to_start && (e == EMFILE || e == ENFILE || e == EAGAIN || e == ENOMEM);
+}
+
 bool on_path(const std::string& program) {
     if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
     const char* path = std::getenv("PATH");
@@ -97,8 +109,12 @@ ChildResult run_child(const std::vector<std::string>& argv, std::chrono::millise
     ChildResult result;
     result.end = ChildResult::End::failed_to_start;
     int out_pipe[2], err_pipe[2];
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0) return result;
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) {  // e.g. EMFILE under ulimit -n: reported as the reason
+        result.start_error = errno;
+        return result;
+    }
     if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+        result.start_error = errno;
         ::close(out_pipe[0]), ::close(out_pipe[1]);
         return result;
     }
@@ -127,7 +143,7 @@ ChildResult run_child(const std::vector<std::string>& argv, std::chrono::millise
         if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
         struct sigaction defaults{};
         defaults.sa_handler = SIG_DFL;
-        for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::sigaction(signal, &defaults, nullptr);
+        for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ}) ::sigaction(signal, &defaults, nullptr);
         sigset_t none;
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -9,11 +9,14 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <random>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace sumsq::compare {
@@ -24,6 +27,7 @@ std::vector<std::string> built_backends(const std::string& bin_dir) {
     const char* override_list = std::getenv("SUMSQ_BACKEND_LIST");
     const std::string path = override_list ? override_list : bin_dir + "/sumsq-backends.txt";
     std::ifstream list(path);
+    if (!list && errno != ENOENT) throw std::runtime_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));  // e.g. EMFILE
     if (!list) throw UsageError(fmt::format("cannot read {} (written by CMake at configure time); rebuild", path));
     std::vector<std::string> names;
     for (std::string line; std::getline(list, line);)
@@ -92,6 +96,7 @@ Run run_one(const CompareOptions& o, const Configuration& c) {
     switch (child.end) {
     case ChildResult::End::failed_to_start:
         run.message = describe_end(child, command(o, c).front());
+        if (out_of_resources(child)) throw std::runtime_error(run.message);  // every later run would fail the same way
         return run;
     case ChildResult::End::timed_out:
         run.status = Run::Status::timed_out;
@@ -280,6 +285,8 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
         if (::access(path.c_str(), X_OK) != 0)
             throw UsageError(fmt::format("--backends: the binary for '{}' is missing: {} (rebuild with make build)", name, path));
         const ChildResult describe = run_child({path, "--describe"}, std::chrono::seconds(30));
+        if (describe.end != ChildResult::End::exited || describe.exit_code != 0)  // e.g. no pipe under ulimit -n: a runtime failure
+            throw std::runtime_error(fmt::format("--backends: asking {} --describe failed: {}", path, describe_end(describe, "sumsq-" + name)));
         nlohmann::json info;
         try {
             info = nlohmann::json::parse(describe.out);
