@@ -100,6 +100,7 @@ public:
             partial[k].value = sum;  // written once
         };
 
+        // Start thread_k(1) … thread_k(P − 1) on new threads, run thread_k(0) here, join them all.
         start_and_join(thread_k);
 
         for (std::size_t b = 0; b < large.size(); ++b) {  // --nested: each large job's result, for validation
@@ -107,7 +108,7 @@ public:
             for (unsigned k = 0; k < workers_; ++k) job += share[k * large.size() + b];
             work.keep(large[b], job);
         }
-        // Combine, after the join: the caller adds the slots.
+        // Combine, after the join: the caller adds the slots, one per thread.
         u128 total = 0;
         for (const Padded<u128>& slot : partial) total += slot.value;
         return total;
