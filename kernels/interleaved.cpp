@@ -1,18 +1,33 @@
 // interleaved — many tasks, one core: C++20 coroutines on a cooperative scheduler.
 //
 // Model:    concurrency without parallelism. The tasks are structured to overlap, but one thread,
-//           pinned to one CPU, runs them by turns (kernels/support/scheduler.hpp). A task gives up the CPU
-//           only where it says co_await.
+//           pinned to one CPU, runs them by turns (kernels/support/scheduler.hpp). A task gives up
+//           the CPU only where it says co_await.
+// Idiom:    the textbook form, one element per turn:
+//
+//               Task sum_piece(Scheduler& scheduler, u64 lo, u64 hi, u128& partial) {
+//                   for (u64 i = lo; i < hi; ++i) {
+//                       partial += u128{i} * i;
+//                       co_await scheduler.yield();             // let the next task run
+//                   }
+//               }
+//               for (k …) scheduler.spawn(sum_piece(scheduler, lo_k, hi_k, partial[k]));
+//               scheduler.run();                                // then add the partials
+//
+//           sum_piece() below yields after a step of --step elements instead, each step one
+//           work.sum(lo, end) summed by the vector kernel (src/range/): the step is the
+//           optimisation (a yield per element would cost more than the element), not the idiom.
 // Split:    elements: [0, N) in --tasks contiguous pieces (default 4); jobs: one task per job.
 //           Each task sums its elements --step at a time (default 65,536) and yields after every
 //           step, so the tasks' progress interleaves: A's first step, B's first step, …, A's
 //           second step, … (round robin: a long job shares the core with the short ones).
 // Combine:  each task adds into its own partial; no locks are needed because no two tasks ever
 //           run at the same time. After run() returns, the partials are added.
-// Notice:   measured parallelism is ≈1.00 on the sum workload: interleaving adds no CPU, so the
-//           time matches serial (a yield costs nanoseconds). On the wait workload the tasks'
-//           waits overlap on one core — T·S·D of waiting takes S·D — at parallelism ≈0, while
-//           the threads backend gets the same overlap by blocking several OS threads.
+// Notice:   parallelism (CPU time / wall time) is ≈1 on the sum workload: interleaving adds no CPU,
+//           so the time matches serial (a yield + resume costs nanoseconds: docs/benchmarks.md).
+//           On the wait workload the tasks' waits overlap on one core — T·S·D of waiting takes
+//           S·D — at parallelism ≈0, while the threads backend gets the same overlap by blocking
+//           several OS threads.
 //           --threads other than 1 is refused: one core is the point. The backend pins its
 //           thread once, at setup (outside the timed region), so each run() finds it pinned.
 #include "contract/backend.hpp"

@@ -2,14 +2,25 @@
 //
 // Model:    K processes (ranks) started by `mpirun -np K`, on one machine or many; they share no
 //           memory and cooperate only by messages. Started without mpirun: one rank.
-// Split:    the units (elements, or jobs) in K contiguous slices (src/contract/split.hpp); rank r sums
-//           slice r — a static split: with jobs in descending order rank 0 gets the largest. With
-//           --threads P > 1 each rank also splits its slice over P OpenMP threads (hybrid MPI +
-//           OpenMP). An array is distributed: each rank allocates and fills only its own slice.
-// Combine:  MPI_Reduce to rank 0 (for jobs, each job's result too, for per-job validation). MPI has no 128-bit integer type, so a partial travels as a
-//           derived datatype of two contiguous 64-bit words (the u128's memory), and a
-//           user-defined commutative operation adds them as u128 — carries included, which two
-//           separate MPI_SUMs on the halves would lose. Rank 0 validates and prints; the other
+// Idiom:    the textbook form, one element at a time on each rank:
+//
+//               u128 mine = 0, total = 0;
+//               for (u64 i = rank; i < n; i += ranks) mine += u128{i} * i;
+//               MPI_Reduce(&mine, &total, 1, u128_type, u128_add, 0, MPI_COMM_WORLD);  // on rank 0
+//
+//           reduce() below gives each rank one contiguous slice instead, summed by one
+//           work.sum(lo, hi) — the vector kernel (src/range/) — or by P OpenMP threads: the
+//           slices are the optimisation, not the idiom.
+// Split:    the units (elements, or jobs) in K contiguous slices (src/contract/split.hpp); rank r
+//           sums slice r — a static split: with jobs in descending order rank 0 gets the largest.
+//           With --threads P > 1 each rank also splits its slice over P OpenMP threads (hybrid
+//           MPI + OpenMP). An array is distributed: each rank allocates and fills only its own
+//           slice.
+// Combine:  MPI_Reduce to rank 0 (for jobs, each job's result too, for per-job validation). MPI
+//           has no 128-bit integer type, so a partial travels as a derived datatype of two
+//           contiguous 64-bit words (the u128's memory), and a user-defined commutative operation
+//           adds them as u128 — carries included, which two separate MPI_SUMs on the halves would
+//           lose. Rank 0 validates and prints; the other
 //           ranks print nothing (their output is silenced at start-up) and exit with rank 0's code
 //           on bad input, after reporting nothing.
 // Notice:   the reduction is a tree of log2(K) message steps: microseconds on one machine, more

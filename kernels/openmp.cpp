@@ -2,14 +2,27 @@
 //
 // Model:    a pool of threads (libgomp) created once and reused; the pragma forks the loop over
 //           the pool and joins at its end.
-// Split:    the loop runs over chunks of the units (elements, or jobs) and `schedule` decides who
-//           runs which: static (default) deals them out before the loop starts — without CHUNK one
-//           contiguous chunk per thread, no balancing and none needed when units cost the same;
-//           dynamic hands the next chunk to whichever thread is free (balances uneven work, one
-//           shared counter update per chunk); guided hands out big chunks first, then smaller
-//           ones. --schedule KIND[,CHUNK] picks it at run time: the loop says schedule(runtime)
-//           and omp_set_schedule() sets the kind. CHUNK counts units; each loop iteration is one
-//           chunk, so a chunk of elements is one call of the vector kernel.
+// Idiom:    the textbook form, one element per iteration:
+//
+//               u128 sum = 0;
+//               #pragma omp parallel for reduction(u128_plus : sum)
+//               for (u64 i = 0; i < n; ++i) sum += u128{i} * i;
+//
+//           reduce() below runs the same loop over chunks instead of elements, one chunk per
+//           iteration, each a work.sum(lo, hi) that the vector kernel sums (src/range/):
+//
+//               #pragma omp for schedule(runtime)
+//               for (u64 c = 0; c < chunks; ++c) total += work.sum(c * chunk, min(n, (c + 1) * chunk));
+//
+//           The chunking is the optimisation, not the idiom. The `parallel for` is written as
+//           `parallel` + `for` only so that one thread can record the team size before the loop.
+// Split:    `schedule` decides who runs which chunk: static (default) deals them out before the
+//           loop starts — without CHUNK one contiguous chunk per thread, no balancing and none
+//           needed when units cost the same; dynamic hands the next chunk to whichever thread is
+//           free (balances uneven work, one shared counter update per chunk); guided hands out big
+//           chunks first, then smaller ones. --schedule KIND[,CHUNK] picks it at run time: the
+//           loop says schedule(runtime) and omp_set_schedule() sets the kind. CHUNK counts units
+//           (elements, or jobs).
 // Combine:  `reduction(u128_plus : total)`: every thread adds into a private copy, initialised to
 //           0, and OpenMP adds the copies into `total` at the join. The built-in `+` reduction
 //           does not cover unsigned __int128, so a reduction is declared for it
@@ -19,17 +32,17 @@
 //           end. Nested parallel regions were the other choice; they start a new team per job
 //           (P × P threads on P CPUs, and thread start-up per region) — tasks compose, teams do not.
 //           num_tasks(8 per thread), not one task per chunk: with thousands of queued tasks libgomp
-//           ran them on the thread that made them (measured: imbalance 1.81, no gain at all).
+//           runs them on the thread that made them, which balances nothing (docs/benchmarks.md).
 // Notice:   threads: --threads wins; without it OMP_NUM_THREADS (checked: a bad value is an
 //           error, not a silent default); else the CPUs this process may use. The team size is
 //           set here, outside the timed region. After a region the pool's threads spin for a
 //           while before sleeping (OMP_WAIT_POLICY): that shows as CPU time, hence parallelism.
-//           The team can be smaller than asked (OMP_THREAD_LIMIT, nested limits): each region
-//           reads omp_get_num_threads() and that is what is reported.
+//           The team can be smaller than asked (OMP_THREAD_LIMIT, nested limits): one thread of
+//           each region records omp_get_num_threads(), and that is what is reported.
 //           --bind close|spread pins each team thread in an untimed first region, by hand:
 //           libgomp reads OMP_PROC_BIND and OMP_PLACES once, when it loads, and a proc_bind clause
-//           without them pins nothing (measured: both threads kept the mask 0,1); the team's
-//           threads are reused by every later region of the same size (checked by thread id).
+//           without them pins nothing (docs/benchmarks.md); the team's threads are reused by every
+//           later region of the same size (checked by thread id).
 //           To bind the OpenMP way, run with OMP_PLACES=cores OMP_PROC_BIND=close (or spread).
 //           An exception must not leave a parallel region, so tasks capture it.
 #include "contract/backend.hpp"
@@ -65,11 +78,14 @@ public:
         omp_set_schedule(kind(schedule_.kind), 1);  // 1 iteration = 1 chunk of `chunk` units
         const bool nested = schedule_.nested && work.has_jobs();
         u128 total = 0;
-#pragma omp parallel for schedule(runtime) num_threads(threads_) reduction(u128_plus : total)
-        for (u64 c = 0; c < chunks; ++c) {
-            const u64 lo = c * chunk, hi = std::min(count, lo + chunk);
-            total += nested ? jobs_split_inside(work, lo, hi) : work.sum(lo, hi);
-            obtained_.store(static_cast<unsigned>(omp_get_num_threads()), std::memory_order_relaxed);
+#pragma omp parallel num_threads(threads_) reduction(u128_plus : total)
+        {
+            record_team_size();
+#pragma omp for schedule(runtime)
+            for (u64 c = 0; c < chunks; ++c) {
+                const u64 lo = c * chunk, hi = std::min(count, lo + chunk);
+                total += nested ? jobs_split_inside(work, lo, hi) : work.sum(lo, hi);
+            }
         }
         return total;
     }
@@ -77,10 +93,11 @@ public:
     // One task at a time per thread, handed out as threads become free.
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
         sumsq::FirstException failure;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
-        for (std::size_t k = 0; k < count; ++k) {
-            obtained_.store(static_cast<unsigned>(omp_get_num_threads()), std::memory_order_relaxed);
-            failure.capture([&] { task(k); });
+#pragma omp parallel num_threads(threads_)
+        {
+            record_team_size();
+#pragma omp for schedule(dynamic, 1)
+            for (std::size_t k = 0; k < count; ++k) failure.capture([&] { task(k); });
         }
         failure.rethrow();
     }
@@ -94,6 +111,13 @@ public:
     sumsq::Versions runtime_versions() const override { return {{"OpenMP", std::to_string(_OPENMP)}}; }
 
 private:
+    // Called by every thread of a region, before its loop: the primary thread alone records the
+    // team size the region got (once per region; no barrier, no shared write per chunk).
+    void record_team_size() {
+#pragma omp masked
+        obtained_.store(static_cast<unsigned>(omp_get_num_threads()), std::memory_order_relaxed);
+    }
+
     // Jobs [lo, hi); each large one as a taskloop over chunks of its elements.
     static u128 jobs_split_inside(const sumsq::Work& work, u64 lo, u64 hi) {
         u128 total = 0;
@@ -123,7 +147,7 @@ private:
 
     int threads_;
     sumsq::Schedule schedule_;
-    std::atomic<unsigned> obtained_{0};  // the team size the last region ran with
+    std::atomic<unsigned> obtained_{0};  // the team size the last region ran with (read after it)
 };
 
 // --threads, else OMP_NUM_THREADS (its first entry), else the default from the command line.

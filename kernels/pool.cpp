@@ -4,8 +4,24 @@
 //           std::atomic::wait on a call counter. A call publishes the work, bumps the counter and
 //           notify_all()s; the caller runs piece 0 itself, then sleeps until the last worker's
 //           notify_one() on the count of pieces still running.
-// Split:    the same as `threads`: chunks of the units dealt statically or taken dynamically from a
-//           shared counter, by --schedule (kernels/support/each_worker.hpp).
+// Idiom:    the textbook form, one element at a time: `threads`' loop, but the team outlives the
+//           call, so start becomes a wake-up and join a wait on a counter:
+//
+//               body = [&](unsigned k) {                        // what worker k runs this call
+//                   u128 s = 0;
+//                   for (u64 i = k; i < n; i += P) s += u128{i} * i;
+//                   slot[k].value = s;                          // written once
+//               };
+//               running = P - 1; calls.fetch_add(1); calls.notify_all();   // "start": wake
+//               body(0);
+//               while (running != 0) running.wait(...);         // "join": the last one notifies
+//               for (const auto& s : slot) sum += s.value;      // combine
+//
+//           What runs is `threads`' reduce() on chunks of units, unchanged: the chunking is the
+//           optimisation, not the idiom.
+// Split:    `threads`' own (kernels/threads.cpp, which this file includes for its class Threads):
+//           chunks of the units dealt statically or taken dynamically from a shared counter, by
+//           --schedule; --nested and --bind as there. Only start_and_join() is replaced.
 // Combine:  a cache-line-padded slot per worker, added by the caller once every worker has
 //           finished. The counters' release/acquire orderings are the synchronisation: a worker
 //           sees the work published before the call counter moved; the caller sees every slot
@@ -14,8 +30,10 @@
 //           (a futex syscall when the worker is asleep; libstdc++'s wait spins briefly first). Workers
 //           sleep, never spin between calls, so an idle pool costs no CPU. An exception in a piece is
 //           captured and rethrown on the caller; the destructor stops and joins the workers.
+#define SUMSQ_THREADS_CLASS_ONLY  // threads.cpp without its registration
+#include "threads.cpp"            // class Threads: the split, run_tasks and the combine
+
 #include "contract/backend.hpp"
-#include "support/each_worker.hpp"
 #include "support/first_exception.hpp"
 
 #include <atomic>
@@ -25,10 +43,10 @@
 
 namespace {
 
-class Pool final : public sumsq::EachWorkerBackend {
+class Pool final : public Threads {
 public:
     Pool(unsigned threads, const sumsq::Schedule& schedule, const sumsq::Binding& bind)
-        : EachWorkerBackend(threads, schedule, bind) {
+        : Threads(threads, schedule, bind) {
         workers_started_.reserve(threads - 1);
         try {
             for (unsigned k = 1; k < threads; ++k) workers_started_.emplace_back([this, k] { work(k); });
@@ -42,7 +60,9 @@ public:
     Pool& operator=(const Pool&) = delete;
 
 private:
-    void on_each_worker(const std::function<void(unsigned)>& body) override {
+    // "Start": wake the workers for body(1) … body(P − 1); body(0) here. "Join": sleep until the
+    // running count reaches zero; then the first exception is rethrown here.
+    void start_and_join(const std::function<void(unsigned)>& body) override {
         sumsq::FirstException failure;
         body_ = &body;
         failure_ = &failure;

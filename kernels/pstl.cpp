@@ -1,24 +1,33 @@
 // pstl — C++17 parallel algorithms: std::transform_reduce(std::execution::par, …).
 //
 // Model:    the standard library decides how to run it; libstdc++ hands par to oneTBB.
-// Split:    a counting range over pieces 0 … K−1 of the units (src/contract/split.hpp) — for jobs one piece
-//           per job; for elements K pieces of [0, N), because libstdc++ hands the
-//           index range to tbb::parallel_reduce with a grain of 3 (a leaf holds at least 2 pieces),
-//           so a piece is the finest unit its work stealing can balance. K = 8 to 1024 per worker,
+// Idiom:    the textbook form, one element per call of the transform:
+//
+//               u128 sum = std::transform_reduce(std::execution::par,
+//                                                CountingIterator(0), CountingIterator(n), u128{0},
+//                                                std::plus<u128>{}, [](u64 i) { return u128{i} * i; });
+//
+//           parallel_sum() below counts over pieces instead of elements: the transform turns piece
+//           k into work.sum(lo, hi), summed by the vector kernel (src/range/). The pieces are the
+//           optimisation, not the idiom.
+// Split:    a counting range over pieces 0 … K−1 of the units (src/contract/split.hpp) — for jobs
+//           one piece per job; for elements K pieces of [0, N), because libstdc++ hands the index
+//           range to tbb::parallel_reduce with a grain of 3 (a leaf holds at least 2 pieces), so a
+//           piece is the finest unit its work stealing can balance. K = 8 to 1024 per worker,
 //           pieces of 64 Ki elements or more: with only 8 per worker, a worker that starts late or
-//           is preempted leaves the other a tail of up to 1/8P of N (measured: 2-thread medians
-//           erratic at N = 1e9, up to 0.625 N on one thread); finer pieces let the other one take
-//           over. K = P would be worse still: at P = 2 the range of 2 is below the grain and runs on
-//           one thread.
+//           is preempted leaves the other a tail of up to 1/8P of N; finer pieces let the other
+//           one take over (docs/benchmarks.md, "pstl at 2 threads"). K = P would be worse still: at
+//           P = 2 the range of 2 is below the grain and runs on one thread.
 // Combine:  transform turns a piece index into that piece's exact sum; reduce adds with std::plus.
 // Nested:   --nested (jobs): a large job's transform is itself a transform_reduce(par) over its
 //           elements. On libstdc++ both levels are oneTBB tasks in one arena, so they compose.
 // Notice:   no thread count in the standard API. Because libstdc++ runs par on oneTBB, the call is
-//           made inside a TBB task_arena of P slots (kernels/support/tbb_workers.hpp), which then bounds it — an implementation
-//           detail, not a portable guarantee. The range must have random-access iterators: over
-//           std::views::iota the library would silently run serially (kernels/support/counting_iterator.hpp).
-//           An exception escaping an element function under a standard execution policy calls
-//           std::terminate ([algorithms.parallel.exceptions]), so tasks capture it.
+//           made inside a TBB task_arena of P slots (kernels/support/tbb_workers.hpp), which then
+//           bounds it — an implementation detail, not a portable guarantee. The range must have
+//           random-access iterators: over std::views::iota the library would silently run serially
+//           (kernels/support/counting_iterator.hpp). An exception escaping an element function
+//           under a standard execution policy calls std::terminate
+//           ([algorithms.parallel.exceptions]), so tasks capture it.
 #include "contract/backend.hpp"
 #include "support/counting_iterator.hpp"
 #include "support/first_exception.hpp"

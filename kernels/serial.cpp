@@ -1,6 +1,14 @@
 // serial — the baseline: one thread sums every unit in one piece.
 //
 // Model:    none; plain sequential code.
+// Idiom:    the textbook form, one element at a time:
+//
+//               u128 sum = 0;
+//               for (u64 i = 0; i < n; ++i) sum += u128{i} * i;
+//
+//           reduce() below hands the whole range to one work.sum(0, n): the same loop, run by the
+//           vector kernel (src/range/) that every backend shares — the per-element work is not
+//           what the kernels compare.
 // Split:    no split: all units (elements, or jobs) are a single piece, in order.
 // Combine:  nothing to combine.
 // Notice:   every other backend is measured against this one. Its parallelism (CPU/wall) is 1.00,

@@ -1,15 +1,30 @@
 // tbb — oneTBB parallel_reduce over a blocked_range: work-stealing tasks.
 //
 // Model:    tasks on a pool of worker threads; idle workers steal work from busy ones.
+// Idiom:    the textbook form, one element at a time in each leaf:
+//
+//               u128 sum = tbb::parallel_reduce(
+//                   tbb::blocked_range<u64>(0, n), u128{0},
+//                   [](const tbb::blocked_range<u64>& r, u128 partial) {
+//                       for (u64 i = r.begin(); i != r.end(); ++i) partial += u128{i} * i;
+//                       return partial;
+//                   },
+//                   std::plus<u128>{});
+//
+//           parallel_sum() below is the same call; its leaf hands the whole subrange to one
+//           work.sum(r.begin(), r.end()), summed by the vector kernel (src/range/), and the range
+//           is of units (elements, or jobs), with a grain and a partitioner: the optimisation,
+//           not the idiom.
 // Split:    blocked_range<u64>(0, units, grain) is split recursively in halves, never below the
 //           grain, as far as the partitioner decides (--partitioner): auto (default) splits into a
 //           few pieces per worker and more where stealing happens; simple splits down to the grain
 //           (as many tasks as the grain allows: the grain is then the knob); static deals equal
 //           pieces to the workers up front, like OpenMP's static; affinity is auto that remembers
-//           which worker ran which piece and replays it on the next call (cache reuse).
+//           which worker ran which piece and replays it on the next call (cache reuse). Each
+//           partitioner is a type of its own: with_partitioner() turns the value into the call.
 // Combine:  each leaf sums its subrange into a running partial; partials are added pairwise as the
-//           split tree joins. The lambda form below replaces a body class with a splitting
-//           constructor and join():
+//           split tree joins. The lambda form replaces a body class with a splitting constructor
+//           and join():
 //
 //               struct Body {
 //                   u128 sum = 0;
@@ -24,9 +39,10 @@
 //           It composes: the inner tasks join the one pool, and a worker with nothing left steals
 //           them — no new threads, no oversubscription.
 // Notice:   the thread count is a task_arena of P slots, created and initialised outside the timed
-//           region (kernels/support/tbb_workers.hpp); global_control lets TBB create that many workers even
-//           past the CPU count. --bind pins each thread as it enters the arena (an observer). Default grain 1 (simple on elements: 65,536, else one task per
-//           element). An exception in a task is carried to the caller by TBB itself.
+//           region (kernels/support/tbb_workers.hpp); global_control lets TBB create that many
+//           workers even past the CPU count. --bind pins each thread as it enters the arena (an
+//           observer). Default grain 1 (simple on elements: 65,536, else one task per element).
+//           An exception in a task is carried to the caller by TBB itself.
 #include "contract/backend.hpp"
 #include "support/tbb_workers.hpp"
 
@@ -68,14 +84,22 @@ private:
                 partial += work.worth_splitting(j) ? work.keep(j, parallel_sum(work.job(j), Partitioner::auto_)) : work.sum(j, j + 1);
             return partial;
         };
-        const std::plus<u128> join;
+        return with_partitioner(partitioner, [&](auto&& tbb_partitioner) {
+            return tbb::parallel_reduce(units, u128{0}, body, std::plus<u128>{}, tbb_partitioner);
+        });
+    }
+
+    // Calls call(p) with the oneTBB partitioner object that `partitioner` names: each partitioner
+    // is its own type, so the value picks the type here, once.
+    template <class Call>
+    u128 with_partitioner(Partitioner partitioner, Call&& call) {
         switch (partitioner) {
-        case Partitioner::auto_: return tbb::parallel_reduce(units, u128{0}, body, join, tbb::auto_partitioner{});
-        case Partitioner::simple: return tbb::parallel_reduce(units, u128{0}, body, join, tbb::simple_partitioner{});
-        case Partitioner::static_: return tbb::parallel_reduce(units, u128{0}, body, join, tbb::static_partitioner{});
-        case Partitioner::affinity: return tbb::parallel_reduce(units, u128{0}, body, join, affinity_);
+        case Partitioner::simple: return call(tbb::simple_partitioner{});
+        case Partitioner::static_: return call(tbb::static_partitioner{});
+        case Partitioner::affinity: return call(affinity_);  // a member: it remembers across calls
+        case Partitioner::auto_: break;
         }
-        return 0;
+        return call(tbb::auto_partitioner{});
     }
 
     sumsq::Schedule schedule_;

@@ -1,49 +1,156 @@
 // threads — std::thread by hand: split, start, join, combine.
 //
 // Model:    P operating-system threads on every call: the calling thread and P − 1 started and
-//           joined by this code (the caller works too instead of idling in join()).
-// Split:    the units (elements, or jobs) in chunks, by --schedule (kernels/support/each_worker.hpp, shared
-//           with `pool`): static (default) deals worker k chunks k, k + P, … — one contiguous piece
-//           each without CHUNK; dynamic lets each worker take the next free chunk from a shared
-//           atomic counter: what a runtime's dynamic schedule does for you, written out.
-// Combine:  each thread writes its partial sum to its own cache-line-padded slot; after join() the
-//           caller adds the slots. No locks and no atomics: join() is the synchronisation that
-//           makes the slots visible to the caller.
-// Notice:   --bind pins each thread with sched_setaffinity as it starts (src/contract/bind.hpp): a new
-//           thread every call, so a system call every call. Starting and joining threads costs tens of microseconds per call: compare with `pool`
-//           (the same split on threads started once) and the pools of OpenMP and oneTBB at small
-//           N. An exception on a thread would call std::terminate, so each thread captures it and
-//           the caller rethrows it after join().
+//           joined here (the caller works too instead of idling in join()).
+// Idiom:    the textbook form, one element at a time (thread k takes every P-th element):
+//
+//               std::vector<Padded<u128>> slot(P);              // one partial per thread
+//               {
+//                   std::vector<std::jthread> team;
+//                   for (unsigned k = 0; k < P; ++k)            // split and start
+//                       team.emplace_back([&, k] {
+//                           u128 s = 0;
+//                           for (u64 i = k; i < n; i += P) s += u128{i} * i;
+//                           slot[k].value = s;                  // written once
+//                       });
+//               }                                               // join: each jthread at its end
+//               u128 sum = 0;
+//               for (const auto& s : slot) sum += s.value;      // combine, after the join
+//
+//           reduce() below runs the same four steps on chunks of units (elements, or jobs): a
+//           chunk of elements is one work.sum(lo, hi), summed by the vector kernel (src/range/),
+//           instead of P-strided single elements. The chunking is the optimisation, not the idiom.
+// Split:    --schedule static|dynamic[,CHUNK]. static (default) deals thread k chunks k, k + P,
+//           k + 2P, … — decided before anyone starts; without CHUNK one contiguous chunk each (the
+//           fastest for even work). dynamic lets each thread take the next chunk nobody has taken
+//           from one shared atomic counter, until none is left: a thread that drew cheap chunks
+//           takes more (balances uneven work, at one atomic increment per chunk) — what a
+//           runtime's dynamic schedule does for you, written out.
+//           --nested (jobs): a thread cannot hand half of its job to an idle one without a shared
+//           queue of tasks — the thing a runtime provides — so by hand the large jobs are set
+//           aside: each thread does its chunks of the small jobs, then 1/P of every large job.
+// Combine:  each thread sums into a local and writes it once to its own cache-line-padded slot;
+//           after the join the caller adds the slots. No locks and no atomics: join() is the
+//           synchronisation that makes the slots visible to the caller.
+// Notice:   --bind pins each thread with sched_setaffinity as it starts (src/contract/bind.hpp):
+//           new threads every call, so a system call every call. Starting and joining threads is
+//           this backend's cost per call: compare with `pool` (this split and combine on threads
+//           started once: pool.cpp includes this file and replaces start_and_join()) and the
+//           pools of OpenMP and oneTBB at small N (docs/benchmarks.md). An exception on a thread
+//           would call std::terminate, so each thread captures it and the caller rethrows it
+//           after the join.
 #include "contract/backend.hpp"
-#include "support/each_worker.hpp"
 #include "support/first_exception.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <functional>
 #include <thread>
 #include <vector>
 
 namespace {
 
-class Threads final : public sumsq::EachWorkerBackend {
-public:
-    using EachWorkerBackend::EachWorkerBackend;
+using sumsq::u128;
+using sumsq::u64;
 
-private:
-    // Runs body(0) here and body(1) … body(P − 1) on new threads, joins them, rethrows the first
-    // exception.
-    void on_each_worker(const std::function<void(unsigned)>& body) override {
+// One partial per cache line. Unpadded, neighbouring u128 slots share a line and every write by one
+// core invalidates it for the others ("false sharing"); each thread writes once here, so it costs
+// little, but it is the habit to learn.
+template <class T>
+struct alignas(64) Padded {
+    T value{};
+};
+
+class Threads : public sumsq::Backend {
+public:
+    Threads(unsigned threads, const sumsq::Schedule& schedule, const sumsq::Binding& bind)
+        : workers_(threads), schedule_(schedule), bind_(bind) {}
+
+    u128 reduce(const sumsq::Work& work) final {
+        // Split: the units in chunks; the schedule decides which thread sums which chunk.
+        const u64 count = work.count(), chunk = sumsq::effective_chunk(schedule_, count, workers_, work.default_chunk());
+        const u64 chunks = (count + chunk - 1) / chunk;
+        std::atomic<u64> next{0};  // dynamic: the first chunk nobody has taken
+        const bool nested = schedule_.nested && work.has_jobs();
+        std::vector<u64> large;  // --nested: the jobs split inside, set aside from the chunks
+        if (nested)
+            for (u64 j = 0; j < count; ++j)
+                if (work.worth_splitting(j)) large.push_back(j);
+        std::vector<u128> share(workers_ * large.size());  // thread k's share of large job b: [k·B + b]
+        std::vector<Padded<u128>> partial(workers_);        // thread k's partial, alone in its line
+
+        const auto thread_k = [&](unsigned k) {
+            bind_.pin(k, workers_);  // --bind: thread k on its CPU
+            u128 sum = 0;
+            const auto add_chunk = [&](u64 c) {
+                const u64 lo = c * chunk, hi = std::min(count, lo + chunk);
+                if (!nested) return void(sum += work.sum(lo, hi));
+                for (u64 j = lo; j < hi; ++j)
+                    if (!work.worth_splitting(j)) sum += work.sum(j, j + 1);
+            };
+            if (schedule_.kind == sumsq::ScheduleKind::dynamic)
+                for (u64 c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) add_chunk(c);
+            else  // static: chunks k, k + P, …
+                for (u64 c = k; c < chunks; c += workers_) add_chunk(c);
+            for (std::size_t b = 0; b < large.size(); ++b) {  // --nested: 1/P of every large job
+                const sumsq::Work job = work.job(large[b]);
+                const auto [lo, hi] = sumsq::piece(job.count(), workers_, k);
+                sum += share[k * large.size() + b] = job.sum(lo, hi);
+            }
+            partial[k].value = sum;  // written once
+        };
+
+        // Start thread_k(1) … thread_k(P − 1) on new threads, run thread_k(0) here, join them all.
+        start_and_join(thread_k);
+
+        for (std::size_t b = 0; b < large.size(); ++b) {  // --nested: each large job's result, for validation
+            u128 job = 0;
+            for (unsigned k = 0; k < workers_; ++k) job += share[k * large.size() + b];
+            work.keep(large[b], job);
+        }
+        // Combine, after the join: the caller adds the slots, one per thread.
+        u128 total = 0;
+        for (const Padded<u128>& slot : partial) total += slot.value;
+        return total;
+    }
+
+    // Thread k runs tasks k, k + P, k + 2P, …
+    void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) final {
+        start_and_join([&](unsigned k) {
+            bind_.pin(k, workers_);
+            for (std::size_t t = k; t < count; t += workers_) task(t);
+        });
+    }
+
+    unsigned workers() const final { return workers_; }
+
+protected:
+    // Start: body(1) … body(P − 1) on new threads, body(0) on this one. Join: wait for them all,
+    // then rethrow the first exception a body threw, here on the caller.
+    virtual void start_and_join(const std::function<void(unsigned)>& body) {
         sumsq::FirstException failure;
-        std::vector<std::jthread> threads;  // jthread joins in its destructor
-        threads.reserve(workers_ - 1);
-        for (unsigned k = 1; k < workers_; ++k)
-            threads.emplace_back([&failure, &body, k] { failure.capture([&] { body(k); }); });
-        failure.capture([&] { body(0); });
-        threads.clear();  // join all
+        {
+            std::vector<std::jthread> team;
+            team.reserve(workers_ - 1);
+            for (unsigned k = 1; k < workers_; ++k)
+                team.emplace_back([&failure, &body, k] { failure.capture([&] { body(k); }); });
+            failure.capture([&] { body(0); });
+        }  // join: each jthread joins as it goes
         failure.rethrow();
     }
+
+    const unsigned workers_;
+
+private:
+    const sumsq::Schedule schedule_;
+    const sumsq::Binding bind_;
 };
 
 }  // namespace
 
+// pool.cpp includes this file for the class Threads, with SUMSQ_THREADS_CLASS_ONLY, and registers
+// itself instead.
+#ifndef SUMSQ_THREADS_CLASS_ONLY
 const sumsq::BackendInfo sumsq::backend_info{
     .name = "threads",
     .model = "std::thread: split in P pieces, start, join, combine by hand",
@@ -55,3 +162,4 @@ const sumsq::BackendInfo sumsq::backend_info{
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
     return std::make_unique<Threads>(config.threads, config.schedule, config.bind);
 }
+#endif
