@@ -1,15 +1,20 @@
 #include "stdout_check.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <iostream>
+#include <poll.h>
+#include <stdexcept>
+#include <string>
 #include <unistd.h>
 
 namespace sumsq {
 namespace {
 bool stdout_closed = false;
+bool failure_reported = false;
 }
 
 void guard_standard_streams() {
@@ -22,9 +27,20 @@ void guard_standard_streams() {
             ::close(null);
         }
     }
+    ::signal(SIGPIPE, SIG_IGN);
+    ::signal(SIGXFSZ, SIG_IGN);
+}
+
+void check_stdout_writable() {
+    auto fail = [](int error) { return std::runtime_error(std::string("writing standard output failed: ") + std::strerror(error)); };
+    if (stdout_closed) throw fail(EBADF);
+    if (::write(STDOUT_FILENO, "", 0) < 0) throw fail(errno);  // a device that refuses writes, an fd open for reading
+    pollfd out{STDOUT_FILENO, POLLOUT, 0};
+    if (::poll(&out, 1, 0) == 1 && (out.revents & (POLLERR | POLLHUP)) != 0) throw fail(EPIPE);  // the reader has gone
 }
 
 int check_stdout(std::string_view program, int code) {
+    if (failure_reported) return exit_runtime;
     errno = 0;
     std::cout.flush();
     const bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
@@ -32,6 +48,7 @@ int check_stdout(std::string_view program, int code) {
     const int error = stdout_closed ? EBADF : errno;
     std::fprintf(stderr, "%.*s: error: writing standard output failed: %s\n", static_cast<int>(program.size()), program.data(),
                  error ? std::strerror(error) : "write error");
+    failure_reported = true;
     return exit_runtime;
 }
 
