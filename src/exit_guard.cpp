@@ -3,6 +3,7 @@
 #include "output_file.hpp"
 #include "stdout_check.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -31,59 +32,68 @@ struct Window {
 std::mutex windows_mutex;
 std::vector<Window> windows;
 
-// What the innermost holding window has kept of stderr: its first line that says something.
-std::string first_held_line() {
-    if (windows.empty() || windows.back().saved_stderr < 0) return {};
-    std::string text(4096, '\0');
-    const ssize_t n = ::pread(STDERR_FILENO, text.data(), text.size(), 0);
-    text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-    std::size_t at = 0;
-    while (at < text.size()) {
-        std::size_t end = text.find('\n', at);
-        if (end == std::string::npos) end = text.size();
-        std::string line = text.substr(at, end - at);
+// What the innermost holding window has kept of stderr: its first line that says something
+// (not a banner rule), copied into `line`. No allocation: this runs when memory may be gone.
+void first_held_line(char* line, std::size_t size) {
+    line[0] = '\0';
+    if (windows.empty() || windows.back().saved_stderr < 0) return;
+    static char text[4096];
+    const ssize_t n = ::pread(STDERR_FILENO, text, sizeof text - 1, 0);
+    if (n <= 0) return;
+    text[n] = '\0';
+    for (char* at = text; *at;) {
+        char* end = std::strchr(at, '\n');
+        if (end) *end = '\0';
+        if (at[std::strspn(at, "-= \t\r")] != '\0') {
+            std::snprintf(line, size, "%s", at);
+            return;
+        }
+        if (!end) return;
         at = end + 1;
-        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-        if (line.find_first_not_of("-= \t") != std::string::npos) return line;  // not a banner rule
     }
-    return {};
 }
 
 // Ends the process for a failure the harness did not catch: one line on the real stderr, no
 // temporary left, exit 3. Any thread; a second one to get here waits for the first to finish.
-[[noreturn]] void end_with(const std::string& what) {
+// No allocation and no exception: it may run because memory ran out.
+[[noreturn]] void end_with(const char* what) noexcept {
     if (ending.test_and_set()) {
         for (;;) ::pause();
     }
     remove_temporary_files();
-    std::string line = program_name + ": error: ";
+    static char held[1024], line[2048];
+    const char* failure = "";
     {
         const std::lock_guard lock(windows_mutex);
-        const std::string held = first_held_line();
-        const std::string failure = windows.empty() ? std::string() : windows.back().failure;
-        if (!failure.empty()) line += failure + ": ";
-        line += held.empty() ? what : held;
+        first_held_line(held, sizeof held);
+        if (!windows.empty()) failure = windows.back().failure.c_str();
         for (const Window& w : windows)  // the outermost that held back stderr kept the real one
             if (w.saved_stderr >= 0) {
                 ::dup2(w.saved_stderr, STDERR_FILENO);
                 break;
             }
     }
-    for (char& c : line)
-        if (c == '\n' || c == '\r') c = ' ';
-    line += '\n';
-    [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, line.data(), line.size());
+    int n = std::snprintf(line, sizeof line - 1, "%s: error: %s%s%s", program_name.c_str(), failure, *failure ? ": " : "",
+                          held[0] ? held : what);
+    n = n < 0 ? 0 : std::min(n, static_cast<int>(sizeof line) - 2);
+    for (int k = 0; k < n; ++k)
+        if (line[k] == '\n' || line[k] == '\r') line[k] = ' ';
+    line[n] = '\n';
+    [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, line, static_cast<std::size_t>(n) + 1);
     ::_exit(exit_runtime);
 }
 
 void on_unexpected_exit(int status, void*) {
     if (decided.load()) return;
-    end_with("a runtime library ended the process (exit " + std::to_string(status) + ") before the run was reported");
+    static char what[128];
+    std::snprintf(what, sizeof what, "a runtime library ended the process (exit %d) before the run was reported", status);
+    end_with(what);
 }
 
-[[noreturn]] void on_terminate() {
-    std::string what = "std::terminate was called";
-    if (const std::exception_ptr thrown = std::current_exception()) {
+[[noreturn]] void on_terminate() noexcept {
+    const char* what = "std::terminate was called";
+    const std::exception_ptr thrown = std::current_exception();  // kept alive: what() points into it
+    if (thrown) {
         try {
             std::rethrow_exception(thrown);
         } catch (const std::exception& e) {
