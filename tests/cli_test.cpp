@@ -133,6 +133,8 @@ TEST_CASE("bad input: exit 2 and one line naming the option") {
         {{"--bogus\nline"}, "--bogus\\nline"},
         {{"--timeline", ""}, "--timeline: the file name is empty"},
         {{"--timeline", "/tmp"}, "--timeline: cannot write '/tmp': it is a directory"},
+        {{"--trace", "/tmp/sumsq-one-file.out", "--timeline", "/tmp/./sumsq-one-file.out"},
+         "--timeline: '/tmp/./sumsq-one-file.out' is the same file as --trace '/tmp/sumsq-one-file.out'"},
         {{"--cpus", ""}, "--cpus: '' is not a CPU list"},
         {{"--cpus", "a"}, "--cpus: 'a' is not a CPU list"},
         {{"--cpus", "0,"}, "--cpus: '0,' is not a CPU list"},
