@@ -75,9 +75,7 @@ std::string one_line(std::string_view text) {
 }
 
 unsigned available_cpus() {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (::sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<unsigned>(CPU_COUNT(&set));
+    if (const auto cpus = allowed_cpus(); !cpus.empty()) return static_cast<unsigned>(cpus.size());  // as started (cpus.hpp)
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
