@@ -1,5 +1,6 @@
 #include "report.hpp"
 
+#include "csv.hpp"
 #include "numbers.hpp"
 #include "record/views.hpp"
 
@@ -198,20 +199,21 @@ void print_table(std::ostream& out, const RunReport& r) {
 
 void print_csv(std::ostream& out, const RunReport& r) {
     const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
-    const bool sum = !is_wait(r);
-    fmt::print(out, "backend,workload,n,threads,tasks,result,expected,ok,wall_median_s,wall_min_s,wall_max_s,"
-                    "cpu_median_s,parallelism,items_per_second,concurrency,imbalance,schedule,bytes_per_second\n");
-    fmt::print(out, "{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{:.6g},{},{},{},{}\n", r.info->name,
-               workload_name(r.options.workload), sum ? std::to_string(r.options.n) : "",
-               r.options.backend.threads,
-               sum ? (r.info->splits_into_tasks ? std::to_string(r.options.backend.tasks) : "") : std::to_string(r.options.wait.tasks),
-               sum ? to_decimal(*r.result) : "", sum ? to_decimal(*r.expected) : "", r.ok ? "true" : "false",
-               wall.median, wall.min, wall.max, cpu.median,
-               fmt::format("{:.4f}", r.timing.parallelism()),
-               wall.median > 0 ? work_items(r) / wall.median : 0.0,
-               r.concurrency ? fmt::format("{:.4f}", *r.concurrency) : "", r.concurrency ? fmt::format("{:.4f}", r.imbalance) : "",
-               sum ? schedule_json(r)["name"].get<std::string>() : "",
-               r.options.workload == Workload::array ? fmt::format("{:.6g}", bytes_per_second(r)) : "");
+    const bool sum = !is_wait(r), ranks = r.info->multi_process;
+    out << csv_row({"backend", "workload", "n", "threads", "tasks", "result", "expected", "ok", "wall_median_s", "wall_min_s", "wall_max_s",
+                    "cpu_median_s", "parallelism", "items_per_second", "concurrency", "imbalance", "schedule", "bytes_per_second",
+                    "ranks", "threads_per_rank"});
+    out << csv_row({std::string(r.info->name), std::string(workload_name(r.options.workload)), sum ? std::to_string(r.options.n) : "",
+                    std::to_string(r.options.backend.threads),
+                    sum ? (r.info->splits_into_tasks ? std::to_string(r.options.backend.tasks) : "") : std::to_string(r.options.wait.tasks),
+                    sum ? to_decimal(*r.result) : "", sum ? to_decimal(*r.expected) : "", r.ok ? "true" : "false",
+                    fmt::format("{:.9g}", wall.median), fmt::format("{:.9g}", wall.min), fmt::format("{:.9g}", wall.max),
+                    fmt::format("{:.9g}", cpu.median), fmt::format("{:.4f}", r.timing.parallelism()),
+                    fmt::format("{:.6g}", wall.median > 0 ? work_items(r) / wall.median : 0.0),
+                    r.concurrency ? fmt::format("{:.4f}", *r.concurrency) : "", r.concurrency ? fmt::format("{:.4f}", r.imbalance) : "",
+                    sum ? schedule_json(r)["name"].get<std::string>() : "",
+                    r.options.workload == Workload::array ? fmt::format("{:.6g}", bytes_per_second(r)) : "",
+                    ranks ? std::to_string(r.processes) : "", ranks ? std::to_string(r.options.backend.threads) : ""});
 }
 
 }  // namespace sumsq

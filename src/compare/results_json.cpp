@@ -1,4 +1,5 @@
 #include "cli.hpp"
+#include "csv.hpp"
 #include "launcher.hpp"
 #include "report.hpp"
 #include "views.hpp"
@@ -13,14 +14,6 @@ namespace {
 nlohmann::json number(double x) { return std::isnan(x) ? nlohmann::json(nullptr) : nlohmann::json(x); }
 
 std::string csv_number(double x) { return std::isnan(x) ? "" : fmt::format("{:.6g}", x); }
-
-// A CSV field: quoted when it holds a comma or a quote ("dynamic,1").
-std::string csv_text(const std::string& text) {
-    if (text.find_first_of(",\"") == std::string::npos) return text;
-    std::string quoted = "\"";
-    for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-}
 
 std::vector<std::string> schedule_labels(const CompareOptions& o) {
     std::vector<std::string> labels;
@@ -89,18 +82,18 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
 
 std::string results_csv(const std::vector<Run>& runs, const Analysis& a) {
     const unsigned cpus = available_cpus();
-    std::string text = "backend,workload,n,threads,status,rounds,wall_median_s,wall_min_process_s,wall_max_process_s,parallelism,"
-                       "speedup,speedup_lo,speedup_hi,efficiency,efficiency_lo,efficiency_hi,oversubscribed,order,schedule,imbalance,"
-                       "bytes_per_second,ceiling_fraction\n";
+    std::string text = csv_row({"backend", "workload", "n", "threads", "status", "rounds", "wall_median_s", "wall_min_process_s",
+                                "wall_max_process_s", "parallelism", "speedup", "speedup_lo", "speedup_hi", "efficiency", "efficiency_lo",
+                                "efficiency_hi", "oversubscribed", "order", "schedule", "imbalance", "bytes_per_second", "ceiling_fraction"});
     for (const Run& r : runs) {
         const ConfigStats& s = a.of(runs, r);
-        auto interval = [](const std::optional<Interval>& i) {
-            return i ? fmt::format("{:.6g},{:.6g},{:.6g}", i->mid, i->lo, i->hi) : std::string(",,");
-        };
-        text += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.backend, r.workload, r.workload != "wait" ? std::to_string(r.n) : "",
-                            r.threads, status_text(r.status), s.processes, csv_number(s.median), csv_number(s.low), csv_number(s.high),
-                            csv_number(s.parallelism), interval(s.speedup), interval(s.efficiency), r.oversubscribed(cpus) ? "true" : "false",
-                            r.variant, csv_text(s.schedule), csv_number(s.imbalance), csv_number(s.bytes_per_second), s.ceiling ? csv_number(*s.ceiling) : "");
+        auto interval = [](const std::optional<Interval>& i, double Interval::*part) { return i ? csv_number((*i).*part) : std::string(); };
+        text += csv_row({r.backend, r.workload, r.workload != "wait" ? std::to_string(r.n) : "", std::to_string(r.threads), status_text(r.status),
+                         std::to_string(s.processes), csv_number(s.median), csv_number(s.low), csv_number(s.high), csv_number(s.parallelism),
+                         interval(s.speedup, &Interval::mid), interval(s.speedup, &Interval::lo), interval(s.speedup, &Interval::hi),
+                         interval(s.efficiency, &Interval::mid), interval(s.efficiency, &Interval::lo), interval(s.efficiency, &Interval::hi),
+                         r.oversubscribed(cpus) ? "true" : "false", r.variant, s.schedule, csv_number(s.imbalance), csv_number(s.bytes_per_second),
+                         s.ceiling ? csv_number(*s.ceiling) : ""});
     }
     return text;
 }
