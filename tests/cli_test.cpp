@@ -67,6 +67,7 @@ TEST_CASE("bad input: exit 2 and one line naming the option") {
         {{"-n", "1e14"}, "--n: 1e14 is too large"},
         {{"-n", "99999999999999999999999"}, "--n: 99999999999999999999999 is too large"},
         {{"-n", "1e400"}, "--n: 1e400 is too large"},
+        {{"-n", "1e1_0"}, "--n: '1e1_0' is not a whole number"},
         {{"-n"}, "--n: a value is missing"},
         {{"--n"}, "--n: a value is missing"},
         {{"-n", "5", "-n", "6"}, "--n"},
@@ -289,7 +290,7 @@ TEST_CASE("every accepted spelling of N means the same N") {
 
 TEST_CASE("edge N are exact") {
     const auto [n, sum] = GENERATE(table<std::string, std::string>({{"0", "0"}, {"1", "0"}, {"2", "1"}, {"3", "5"},
-                                                                     {"1001", "333833500"}}));
+                                                                     {"1001", "333833500"}, {"0e99999999999999999999", "0"}}));
     const auto json = run_json({"-n", n});
     REQUIRE(json["result"] == sum);
     REQUIRE(json["expected"] == sum);
