@@ -74,6 +74,10 @@ bool parse_arguments(CLI::App& app, int argc, const char* const* argv);
 u64 parse_count_option(const std::string& option, const std::string& text, u64 min, u64 max,
                        const std::string& max_note = {});
 
+// The one "applies to" message, for an option given with a workload it does not apply to:
+// "--tasks: applies to the sum, array and wait workloads, not jobs" (`given`: what was asked instead).
+std::string not_applicable(std::string_view option, const std::vector<std::string_view>& workloads, std::string_view given);
+
 // `text` as one printable line: newlines, tabs and other control characters escaped (\n, \t, \xHH).
 // Applied where an error message is printed, so arguments echoed in it cannot break the line.
 std::string one_line(std::string_view text);
