@@ -3,6 +3,7 @@
 #include "backend.hpp"
 #include "cli.hpp"
 #include "cpus.hpp"
+#include "disturbance.hpp"
 #include "environment.hpp"
 #include "measure.hpp"
 #include "numbers.hpp"
@@ -172,6 +173,7 @@ int run(int argc, char** argv) {
     std::unique_ptr<OutputFile> trace_file, timeline_file;
     std::vector<int> cpus_allowed;
     std::unique_ptr<Backend> backend;
+    std::string refused;  // this process's bad input
     try {
         parsed = parse_command_line(argc, argv, backend_info);
         if (!parsed) return exit_ok;  // --help or --version
@@ -202,7 +204,11 @@ int run(int argc, char** argv) {
         check_threads_can_start(parsed->backend.threads);  // exit 3 with one line, not a runtime's abort (pools start below)
         backend = make_backend(parsed->backend);  // pools, arenas, thread limits: outside the timed region
     } catch (const UsageError& e) {
-        fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
+        refused = one_line(e.what());
+    }
+    if (backend_info.agree_on_input) refused = backend_info.agree_on_input(refused);  // MPI: every rank, before any other collective
+    if (!refused.empty()) {
+        fmt::print(std::cerr, "{}: {}\n", program, refused);
         return exit_usage;
     }
     if (backend->requested_workers() != parsed->backend.threads)  // e.g. OpenMP's OMP_NUM_THREADS
@@ -244,6 +250,7 @@ int run(int argc, char** argv) {
     }, [&](unsigned count) { return backend->agree(count); }, std::chrono::milliseconds(options.idle_ms));
     record::end_run();  // the parallelism block's last run: not reported
     report.options.backend.threads = backend->workers();  // the team obtained, e.g. under OMP_THREAD_LIMIT
+    report.threads_requested = backend->requested_workers();
     if (backend->workers() < backend->requested_workers() && backend->reports())
         fmt::print(std::cerr, "{}: warning: asked for {} threads, the runtime gave {}\n", program, backend->requested_workers(),
                    backend->workers());
@@ -263,6 +270,8 @@ int run(int argc, char** argv) {
     }
 
     if (!backend->reports()) return exit_ok;  // other MPI ranks: rank 0 validates and reports
+    if (const std::string disturbed = disturbance_warning(report.timing, options.workload != Workload::wait); !disturbed.empty())
+        fmt::print(std::cerr, "{}: warning: {}\n", program, disturbed);
     if (options.record_spans && !timed_runs.empty()) {
         double wall = 0;
         for (double w : report.timing.wall_seconds) wall += w;

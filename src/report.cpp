@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include "csv.hpp"
+#include "disturbance.hpp"
 #include "numbers.hpp"
 #include "record/views.hpp"
 
@@ -67,6 +68,7 @@ nlohmann::json to_json(const RunReport& r) {
         {"model", r.info->model},
         {"workload", workload_name(r.options.workload)},
         {"threads", r.options.backend.threads},
+        {"threads_requested", r.threads_requested ? r.threads_requested : r.options.backend.threads},
         {"ok", r.ok},
         {"reps", r.options.reps},
         {"warmup", r.options.warmup},
@@ -78,6 +80,7 @@ nlohmann::json to_json(const RunReport& r) {
         {"cpus_allowed", r.cpus_allowed},
         {"cpus_seen", r.cpus_seen},
         {"parallelism_wall_seconds", r.timing.parallelism_wall_seconds},
+        {"disturbed", disturbed_json(r.timing, !is_wait(r))},
         {"timer_overhead_seconds", r.timer_overhead_seconds},
         {"environment", r.environment},
     };
@@ -93,7 +96,8 @@ nlohmann::json to_json(const RunReport& r) {
     }
     if (r.options.workload == Workload::jobs) {
         const JobsPlan& plan = r.options.jobs;
-        j["jobs"] = plan.jobs, j["seed"] = plan.seed, j["skew"] = plan.skew, j["order"] = order_name(plan.order);
+        j["jobs"] = plan.jobs, j["skew"] = plan.skew, j["order"] = order_name(plan.order);
+        j["seed"] = std::to_string(plan.seed);  // a u64: a string, like result (JSON numbers lose digits past 2^53)
         j["largest_job_share"] = largest_job_share(r);
         if (r.job_sizes.size() <= 10'000) j["job_sizes"] = r.job_sizes;
     } else if (r.options.workload == Workload::array) {

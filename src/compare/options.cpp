@@ -257,7 +257,13 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
             const auto at = item.find('@');
             if (at == std::string::npos || at == 0)
                 throw UsageError(fmt::format("--cpu-rows: '{}' is not NAME@CPUS (e.g. threads@0)", item));
-            parse_cpu_list("--cpu-rows", item.substr(at + 1));
+            const std::vector<int> row = parse_cpu_list("--cpu-rows", item.substr(at + 1));
+            if (!o.cpus.empty()) {  // a row restricts further, never beyond --cpus
+                const std::vector<int> all = parse_cpu_list("--cpus", o.cpus);
+                for (const int cpu : row)
+                    if (std::find(all.begin(), all.end(), cpu) == all.end())
+                        throw UsageError(fmt::format("--cpu-rows: {} runs on CPU {}, outside --cpus {}; give rows inside --cpus", item, cpu, o.cpus));
+            }
             o.cpu_rows.emplace_back(item.substr(0, at), item.substr(at + 1));
         }
     if (given("--out") && o.out_dir.empty()) throw UsageError("--out: the directory name is empty");

@@ -117,7 +117,11 @@ Run run_one(const CompareOptions& o, const Configuration& c) {
         run.message = describe_end(child, c.backend->path);
         if (c.backend->multi_process && !have_mpirun) run.message = "mpirun not found on PATH, and a lone rank failed: " + run.message;
     }
-    if (run.status == Run::Status::ok) run.threads = run.data.value(c.backend->multi_process ? "ranks" : "threads", c.threads);
+    // The row stays keyed by what it asked for; what the backend got is kept beside it (and flagged).
+    if (run.status == Run::Status::ok) {
+        const char* field = c.backend->multi_process ? "ranks" : "threads";
+        if (run.data.contains(field) && run.data[field].is_number_unsigned()) run.obtained = run.data[field].get<unsigned>();
+    }
     return run;
 }
 
@@ -261,6 +265,11 @@ std::string Run::schedule_name() const {
     return s.contains("name") && s["name"].is_string() ? s["name"].get<std::string>() : std::string();
 }
 
+std::string Run::workers_note() const {
+    if (!short_of_workers()) return {};
+    return fmt::format("asked {} {}, got {}", threads, processes ? "processes" : "threads", obtained);
+}
+
 bool BackendBinary::runs(const std::string& workload) const {
     if (workload == "wait" && !runs_wait) return false;
     return workloads.empty() || std::find(workloads.begin(), workloads.end(), workload) != workloads.end();
@@ -366,6 +375,8 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
             } else if (one.status != Run::Status::ok) {  // the first process that failed decides
                 run.status = one.status;
                 run.message = one.message;
+            } else if (one.obtained && (!run.obtained || one.obtained < run.obtained)) {
+                run.obtained = one.obtained;  // the fewest workers any process got
             }
             if (one.data.is_object() && one.data.contains("wall_seconds")) {
                 run.reports.push_back(one.data);
