@@ -11,7 +11,7 @@ std::vector<DisturbedRepetition> disturbed_repetitions(const Timing& timing, boo
     if (!cpu_bound) return disturbed;
     for (std::size_t k = 0; k < timing.wall_seconds.size() && k < timing.cpu_seconds.size(); ++k) {
         const double wall = timing.wall_seconds[k], cpu = timing.cpu_seconds[k];
-        if (wall >= disturbance_min_seconds && cpu < disturbed_parallelism * wall)
+        if (wall >= disturbance_min_seconds && cpu >= disturbance_min_cpu_seconds && cpu < disturbed_parallelism * wall)
             disturbed.push_back({static_cast<unsigned>(k + 1), wall, cpu});
     }
     return disturbed;

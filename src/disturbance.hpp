@@ -6,9 +6,10 @@
 // repetition, so the process's CPU time is at least about its wall time, whatever the worker
 // count (P workers: between wall and P x wall). A repetition lasting at least
 // disturbance_min_seconds whose CPU time is below disturbed_parallelism x its wall time is
-// disturbed. Shorter repetitions are not judged (thread start-up and hand-offs are a visible share
-// of them, and the process clock credits other threads' time only at scheduler ticks), nor is the
-// wait workload (it waits by design). What it cannot see: a P-worker run that lost some of its CPUs
+// disturbed. Not judged: repetitions shorter than that or computing for less than
+// disturbance_min_cpu_seconds (there thread start-up and hand-offs, a worker waiting to be woken,
+// are most of the time, and the process clock credits other threads' time only at scheduler
+// ticks), and the wait workload (it waits by design). What it cannot see: a P-worker run that lost some of its CPUs
 // but kept one (that looks like imbalance), and one MPI rank stopped while the others spin.
 #pragma once
 
@@ -23,6 +24,7 @@ namespace sumsq {
 
 inline constexpr double disturbed_parallelism = 0.8;
 inline constexpr double disturbance_min_seconds = 0.05;
+inline constexpr double disturbance_min_cpu_seconds = 0.01;
 
 struct DisturbedRepetition {
     unsigned repetition = 0;  // 1-based, in timed order
