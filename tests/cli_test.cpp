@@ -515,8 +515,12 @@ TEST_CASE("stdout: a full or closed standard output exits 3 with one line on std
         INFO((target.empty() ? "closed" : target) << " --format " << format);
         const auto r = sumsq::test::run_with_stdout(binary, {"-n", "1000", "-r", "1", "--format", format}, target);
         CHECK(r.exit_code == 3);
-        CHECK(lines(r.err).size() == 1);
-        CHECK_THAT(r.err, Catch::Contains("writing standard output failed"));
+        // One line for the failure; before it only warnings the run printed (a loaded machine can
+        // make it a disturbed run: src/disturbance.hpp).
+        const auto said = lines(r.err);
+        REQUIRE_FALSE(said.empty());
+        CHECK_THAT(said.back(), Catch::Contains("writing standard output failed"));
+        for (std::size_t k = 0; k + 1 < said.size(); ++k) CHECK_THAT(said[k], Catch::StartsWith("sumsq-" SUMSQ_BACKEND_NAME ": warning: "));
     }
 }
 

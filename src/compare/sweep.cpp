@@ -36,6 +36,19 @@ std::string first_line(const std::string& text) {
     return text.substr(0, end);
 }
 
+// A backend's stderr without its warning lines ("sumsq-x: warning: …", e.g. a disturbed run),
+// so that the line that says why it failed is the one reported.
+std::string without_warnings(const std::string& err) {
+    std::string kept;
+    for (std::size_t start = 0; start < err.size();) {
+        const std::size_t end = std::min(err.find('\n', start), err.size());
+        const std::string line = err.substr(start, end - start);
+        if (!(line.rfind("sumsq-", 0) == 0 && line.find(": warning: ") != std::string::npos)) kept += line + "\n";
+        start = end + 1;
+    }
+    return kept;
+}
+
 struct Configuration {
     const BackendBinary* backend;
     Point point;
@@ -112,9 +125,11 @@ Run run_one(const CompareOptions& o, const Configuration& c) {
         run.status = Run::Status::ok;
     } else if (child.exit_code == exit_mismatch && run.data.is_object()) {
         run.status = Run::Status::mismatch;
-        run.message = first_line(child.err);
+        run.message = first_line(without_warnings(child.err));
     } else {
-        run.message = describe_end(child, c.backend->path);
+        ChildResult said = child;
+        said.err = without_warnings(child.err);
+        run.message = describe_end(said, c.backend->path);
         if (c.backend->multi_process && !have_mpirun) run.message = "mpirun not found on PATH, and a lone rank failed: " + run.message;
     }
     // The row stays keyed by what it asked for; what the backend got is kept beside it (and flagged).
