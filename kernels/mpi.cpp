@@ -21,8 +21,8 @@
 //           contiguous 64-bit words (the u128's memory), and a user-defined commutative operation
 //           adds them as u128 — carries included, which two separate MPI_SUMs on the halves would
 //           lose. Rank 0 validates and prints; the other
-//           ranks print nothing (their output is silenced at start-up) and exit with rank 0's code
-//           on bad input, after reporting nothing.
+//           ranks print nothing (their output is silenced at start-up). Bad input, even on one rank
+//           only, ends every rank with exit 2, the first failing rank's message printed by rank 0.
 // Notice:   the reduction is a tree of log2(K) message steps: microseconds on one machine, more
 //           across a network; the computation per rank shrinks as N/K. CPU time in the report is
 //           summed over all ranks, so parallelism counts every process. The wait workload is not
@@ -100,6 +100,27 @@ void setup_process(int& argc, char**& argv) {
     ::dup2(null, STDOUT_FILENO);
     ::dup2(null, STDERR_FILENO);
     ::close(null);
+}
+
+// Bad input can differ between ranks: mpirun binds each rank to its own core, so --cpus 1 is bad on
+// rank 0 only. Before any other collective every rank learns whether all are fine; if one is not,
+// the first failing rank's message goes to every rank (rank 0 prints it) and all exit 2 together,
+// instead of one leaving while the others wait for it in a collective forever.
+std::string agree_on_input(const std::string& problem) {
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (!initialized) return problem;  // started without a launcher: MPI starts with the backend, one rank
+    int rank = 0, ranks = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    int first = problem.empty() ? ranks : rank;  // the lowest rank with bad input; ranks: none
+    MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (first == ranks) return {};
+    int length = rank == first ? static_cast<int>(problem.size()) : 0;
+    MPI_Bcast(&length, 1, MPI_INT, first, MPI_COMM_WORLD);
+    std::string message = rank == first ? problem : std::string(static_cast<std::size_t>(length), ' ');
+    MPI_Bcast(message.data(), length, MPI_CHAR, first, MPI_COMM_WORLD);
+    return first == 0 ? message : "rank " + std::to_string(first) + ": " + message;
 }
 
 // A runtime error on one rank: the others may be waiting in a collective, so end the whole job.
@@ -221,6 +242,7 @@ const sumsq::BackendInfo sumsq::backend_info{
     .fixed_schedule = "blocks",
     .process_setup = setup_process,
     .process_failed = abort_job,
+    .agree_on_input = agree_on_input,
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {

@@ -2,6 +2,8 @@
 #include "compare/analysis/analysis.hpp"
 #include "compare/run/child_process.hpp"
 #include "compare/views/diff.hpp"
+#include "driver/cli.hpp"
+#include "os/cpus.hpp"
 #include "process.hpp"
 #include "compare/views/report.hpp"
 #include "compare/options/options.hpp"
@@ -16,10 +18,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <sstream>
@@ -80,7 +84,8 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
     REQUIRE(json.contains("environment"));
     REQUIRE(json["environment"].contains("cpu_model"));
     REQUIRE(json["runs"].size() >= 4);
-    REQUIRE(json["sweep"]["seed"] == 7);
+    REQUIRE(json["sweep"]["seed"] == "7");  // u64 values are strings
+    REQUIRE(json["sweep"]["job_seed"] == "1");
     REQUIRE(json["sweep"]["rounds"] == 2);
     REQUIRE(json["sweep"]["order"].size() == 2);
     REQUIRE(json["sweep"]["order"][0].size() == json["runs"].size());
@@ -106,7 +111,7 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
     std::getline(csv_file, header);
     REQUIRE(header == "backend,workload,n,threads,status,rounds,wall_median_s,wall_min_process_s,wall_max_process_s,parallelism,"
                       "speedup,speedup_lo,speedup_hi,efficiency,efficiency_lo,efficiency_hi,oversubscribed,order,schedule,imbalance,"
-                      "bytes_per_second,ceiling_fraction");
+                      "bytes_per_second,ceiling_fraction,threads_obtained");
     if (sumsq::compare::on_path("gnuplot")) {
         for (const char* svg : {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg"}) {
             INFO(svg);
@@ -136,6 +141,23 @@ TEST_CASE("cpu rows: threads@0 is an extra row of threads on one CPU, at 2 threa
         CHECK(row["result"] == row["expected"]);
     }
     CHECK(restricted_threads == std::vector<unsigned>{2});  // one thread on one CPU shows nothing new
+    CHECK(json["sweep"]["cpu_rows"] == nlohmann::json::array({"threads@0"}));  // both options recorded
+    CHECK(json["sweep"]["cpus"].is_null());
+}
+
+TEST_CASE("cpu rows: a row outside --cpus is refused before the sweep (it would run where --cpus forbids)") {
+    if (sumsq::available_cpus() < 2) {
+        WARN("skipped: needs 2 CPUs for a --cpu-rows list outside --cpus");
+        return;
+    }
+    const auto cpus = sumsq::allowed_cpus();
+    const std::string inside = std::to_string(cpus[0]), outside = std::to_string(cpus[1]);
+    const auto r = run_process(compare, {"--backends", "serial,threads", "--cpus", inside, "--cpu-rows", "threads@" + outside});
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(lines(r.err).size() == 1);
+    CHECK_THAT(r.err, Catch::Contains("--cpu-rows: threads@" + outside + " runs on CPU " + outside + ", outside --cpus " + inside));
 }
 
 TEST_CASE("cpus and cpu rows: bad input exits 2 with one line") {
@@ -246,9 +268,15 @@ TEST_CASE("bad input: exit 2, one line, no output directory left behind") {
         {{"--schedules", "serial:static"}, "--schedules: 'serial' has no scheduling knob"},
         {{"--schedules", "nosuch:static"}, "--schedules: 'nosuch' is not among the backends of this run"},
         {{"--schedules", "threads:dynamic/x"}, "--schedules: 'x' is not a whole number"},
-        {{"--schedules", "threads:static", "--workloads", "wait"}, "--schedules: applies to --workloads sum or jobs"},
+        {{"--schedules", "threads:static", "--workloads", "wait"}, "--schedules: applies to the sum and jobs workloads, not --workloads wait"},
+        {{"--workloads", "wait", "--sizes", "1e3"}, "--sizes: applies to the sum workload, not --workloads wait"},
+        {{"--workloads", "sum", "--wait-ms", "5", "--tasks", "3"}, "--wait-ms: applies to the wait workload, not --workloads sum"},
+        {{"--workloads", "sum", "--tasks", "3"}, "--tasks: applies to the wait workload, not --workloads sum"},
+        {{"--workloads", "wait", "--reps", "3"}, "--reps: applies to the sum, jobs and array workloads, not --workloads wait"},
+        {{"--workloads", "jobs", "--cpu-rows", "threads@0"}, "--cpu-rows: applies to the sum and wait workloads, not --workloads jobs"},
+        {{"--workloads", "sum,wait", "--fills", "one"}, "--fills: applies to the array workload, not --workloads sum,wait"},
         {{"--workloads", "jobs", "--orders", "sideways"}, "--orders: unknown value 'sideways'; accepted: random, descending, ascending"},
-        {{"--orders", "random"}, "--orders: applies to --workloads jobs"},
+        {{"--orders", "random"}, "--orders: applies to the jobs workload, not --workloads sum,wait"},
         {{"--workloads", "jobs", "--skew", "0"}, "--skew: '0' is not a decimal number in 0.1..10"},
         {{"--workloads", "array", "--binds", "tight"}, "--binds: unknown value 'tight'"},
         {{"--workloads", "array", "--fills", "none"}, "--fills: unknown value 'none'"},
@@ -909,4 +937,101 @@ TEST_CASE("options: jobs and array points, schedule entries with /G") {
     CHECK(o->schedules[0].label() == "tbb:simple/1000");
     CHECK(o->schedules[0].size == 1000);
     CHECK(o->schedules[1].label() == "openmp:dynamic");
+}
+
+TEST_CASE("diff: a directory, FIFO, device or oversized file is refused before it is read, naming it") {
+    Scratch scratch("compare-diffkinds");
+    const fs::path good = scratch.dir / "good.json", fifo = scratch.dir / "fifo", big = scratch.dir / "big.json";
+    std::ofstream(good) << R"({"runs":[]})";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);  // no writer: reading it would block forever
+    { std::ofstream(big) << " "; }
+    fs::resize_file(big, sumsq::compare::max_results_bytes + 1);  // sparse: costs no disk
+    const std::string fifo_path = fifo.string(), dir_path = scratch.dir.string(), big_path = big.string(), good_path = good.string();
+    const auto [path, expected] = GENERATE_COPY(table<std::string, std::string>({
+        {"/dev/zero", "--diff: '/dev/zero' is a character device"},  // was: read until bad_alloc (15.7 GB, 78 s)
+        {fifo_path, "' is a FIFO"},
+        {dir_path, "' is a directory"},                 // was: exit 3 "basic_filebuf::underflow"
+        {big_path, "' is larger than 64 MiB"},
+    }));
+    for (const bool first : {true, false}) {
+        INFO(path << (first ? " as OLD" : " as NEW"));
+        const std::vector<std::string> args{"--diff", first ? path : good_path, first ? good_path : path};
+        const auto r = run_process(compare, args);
+        INFO(r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(lines(r.err).size() == 1);
+        CHECK_THAT(r.err, Catch::Contains(path) && Catch::Contains(expected));
+    }
+}
+
+TEST_CASE("diff: hand-edited files: absurd values and repeated keys exit 2 naming the field, never read as something else") {
+    Scratch scratch("compare-diffedit");
+    const std::string run = R"("backend":"tbb","workload":"sum","status":"OK")";
+    const auto [doc, expected] = GENERATE_COPY(table<std::string, std::string>({
+        {R"({"runs":[{)" + run + R"(,"n":1000,"threads":4294967297,"process_medians":[1,1,1,1]}]})",
+         "runs[0].threads: is not a whole number in 1..4,096"},  // was read as 1 and merged with the 1-thread row
+        {R"({"runs":[{)" + run + R"(,"n":18446744073709551615,"threads":2,"process_medians":[1,1,1,1]}]})",
+         "runs[0].n: is not a whole number in 0..10,069,012,961,345"},
+        {R"({"runs":[{"backend":"tbb","workload":"array","status":"OK","n":4294967297,"threads":2,"process_medians":[1,1,1,1]}]})",
+         "runs[0].n: is not a whole number in 0..4,294,967,296"},
+        {R"({"runs":[{)" + run + R"(,"n":1000,"threads":2,"process_medians":[1e308,1e308,1e308,1e308]}]})",
+         "runs[0].process_medians[0]: is not a number of seconds in 0..86,400"},  // was "inf s" and "slower"
+        {R"({"load":{"before":{"busy_cpu_fraction":1e300}},"runs":[]})", "load.before.busy_cpu_fraction: is not a fraction in 0..1"},
+        {R"({"runs":[],"runs":[{)" + run + R"(,"n":1000,"threads":2,"process_medians":[1,1,1,1]}]})",
+         "the key \"runs\" appears twice in one object"},  // was: the last one kept
+        {R"({"runs":[{)" + run + R"(,"n":1000,"n":5,"threads":2,"process_medians":[1,1,1,1]}]})", "the key \"n\" appears twice"},
+        {R"({"sweep":{"seed":18446744073709552000},"runs":[]})", "sweep.seed: is not a seed"},  // a double: digits already lost
+        {R"({"runs":[{)" + run + R"(,"n":1000,"threads":2,"seed":"-1","process_medians":[1,1,1,1]}]})", "runs[0].seed: is not a seed"},
+    }));
+    const fs::path good = scratch.dir / "good.json", bad = scratch.dir / "bad.json";
+    std::ofstream(good) << R"({"runs":[]})";
+    std::ofstream(bad) << doc;
+    const auto r = run_process(compare, {"--diff", good.string(), bad.string()});
+    INFO(doc << "\n" << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(lines(r.err).size() == 1);
+    CHECK_THAT(r.err, Catch::Contains(bad.string()) && Catch::Contains(expected));
+}
+
+TEST_CASE("diff: seeds as strings or exact numbers are read, names with ESC or newlines are printed escaped") {
+    Scratch scratch("compare-diffnames");
+    const fs::path a = scratch.dir / "a.json", b = scratch.dir / "b.json";
+    const std::string runs = R"("runs":[{"backend":"x\u001b[31m\ny","workload":"sum","n":10,"threads":1,"status":"OK","process_medians":[1,1,1,1]}])";
+    std::ofstream(a) << R"({"sweep":{"seed":"18446744073709551615","job_seed":"1"},)" << runs << "}";
+    std::ofstream(b) << R"({"sweep":{"seed":18446744073709551615,"job_seed":7},)" << runs << "}";  // older files: numbers
+    const auto r = run_process(compare, {"--diff", a.string(), b.string()});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("x\\x1b[31m\\ny"));
+    CHECK(r.out.find('\x1b') == std::string::npos);
+    CHECK(lines(r.out).size() == 4);  // heading, column names, one row (its newline escaped), the summary
+}
+
+TEST_CASE("threads asked for and obtained: OMP_THREAD_LIMIT=1 keeps the 2-thread row apart and says so") {
+    if (!fs::exists(bin + "/sumsq-openmp")) {
+        WARN("skipped: sumsq-openmp is not built");
+        return;
+    }
+    Scratch scratch("compare-threadlimit");
+    const auto out = scratch.dir / "out";
+    const auto r = run_process(compare, {"--backends", "openmp", "--workloads", "sum", "--sizes", "1e3", "--threads", "1,2", "--rounds", "1",
+                                         "--reps", "1", "--warmup", "0", "--out", out.string()},
+                               {"OMP_THREAD_LIMIT=1", "SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("OK: asked 2 threads, got 1"));
+    CHECK_THAT(r.out, Catch::Contains("WARNING: openmp sum N=1e3 at 2 threads: asked 2 threads, got 1"));
+    std::ifstream file(out / "results.json");
+    const auto json = nlohmann::json::parse(file);
+    std::map<unsigned, nlohmann::json> by_threads;
+    for (const auto& run : json["runs"]) by_threads[run["threads"].get<unsigned>()] = run["threads_obtained"];
+    REQUIRE(by_threads.size() == 2);  // was: two rows both called "openmp 1"
+    CHECK(by_threads[1] == 1);
+    CHECK(by_threads[2] == 1);
+    const auto diff = run_process(compare, {"--diff", (out / "results.json").string(), (out / "results.json").string()});
+    REQUIRE(diff.exit_code == 0);
+    const auto rows = lines(diff.out);
+    CHECK(std::count_if(rows.begin(), rows.end(), [](const std::string& l) { return l.rfind("  openmp", 0) == 0; }) == 2);  // not merged
 }

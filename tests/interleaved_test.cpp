@@ -149,7 +149,7 @@ TEST_CASE("bad input for the interleaved backend exits 2 with one line") {
         {{"--tasks", "0"}, "--tasks: 0 is too small"},
         {{"--step", "0"}, "--step: 0 is too small"},
         {{"--step", "-3"}, "--step: -3 is negative"},
-        {{"--workload", "wait", "--step", "5"}, "--step: applies to the sum workload"},
+        {{"--workload", "wait", "--step", "5"}, "--step: applies to the sum, jobs and array workloads, not wait"},
     }));
     const auto r = test::run_process(SUMSQ_BINARY, args);
     REQUIRE(r.exit_code == 2);

@@ -19,6 +19,17 @@ sumsq::test::ProcessResult mpirun(int ranks, std::vector<std::string> args) {
     return run_process(SUMSQ_MPIEXEC, full, root_ok);
 }
 
+// mpirun with one command line per rank (MPMD: "-np 1 A : -np 1 B"), rank r running per_rank[r].
+sumsq::test::ProcessResult mpirun_each(const std::vector<std::vector<std::string>>& per_rank) {
+    std::vector<std::string> full{"-q", "--oversubscribe", "--bind-to", "none"};
+    for (std::size_t r = 0; r < per_rank.size(); ++r) {
+        if (r > 0) full.push_back(":");
+        full.insert(full.end(), {"-np", "1", SUMSQ_BINARY});
+        full.insert(full.end(), per_rank[r].begin(), per_rank[r].end());
+    }
+    return run_process(SUMSQ_MPIEXEC, full, root_ok);
+}
+
 }  // namespace
 
 TEST_CASE("under mpirun with 1, 2 and 3 ranks, edge N are exact") {
@@ -93,4 +104,32 @@ TEST_CASE("too few file descriptors for MPI_Init: exit 3 and one line, not Open 
     const auto raised = run_process("/bin/sh", {"-c", "ulimit -S -n 20 && exec \"$0\" -n 1e6 -r 1 --warmup 0", SUMSQ_BINARY});
     INFO(raised.err);
     CHECK(raised.exit_code == 0);
+}
+
+TEST_CASE("bad input on one rank only (--cpus under mpirun's per-core binding): every rank exits 2 at once, one message") {
+    // What mpirun's default binding does to `--cpus 1` (valid on the rank bound to core 1 only),
+    // made deterministic: one rank gets a CPU no process has. Before, the good rank waited in its
+    // first collective for the one that had left, and the job hung.
+    const std::vector<std::string> good{"-n", "1e6", "-t", "1", "-r", "1"};
+    std::vector<std::string> bad = good;
+    bad.insert(bad.end(), {"--cpus", "99999"});
+    const int bad_rank = GENERATE(0, 1);
+    INFO("bad input on rank " << bad_rank);
+    const auto r = bad_rank == 0 ? mpirun_each({bad, good, good}) : mpirun_each({good, bad, good});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 2);  // a hang would end in run_process's time limit (-1)
+    REQUIRE(r.out.empty());
+    REQUIRE(lines(r.err).size() == 1);
+    REQUIRE_THAT(r.err, Catch::StartsWith(bad_rank == 0 ? "sumsq-mpi: --cpus: CPU 99999 is not available"
+                                                        : "sumsq-mpi: rank 1: --cpus: CPU 99999 is not available"));
+}
+
+TEST_CASE("CSV under mpirun: threads is per rank, beside ranks and threads_per_rank") {
+    const auto r = mpirun(3, {"-n", "1e6", "-t", "1", "-r", "1", "--format", "csv"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto rows = lines(r.out);
+    REQUIRE(rows.size() == 2);
+    REQUIRE_THAT(rows[0], Catch::EndsWith(",bytes_per_second,ranks,threads_per_rank"));
+    REQUIRE_THAT(rows[1], Catch::StartsWith("mpi,sum,1000000,1,") && Catch::EndsWith(",3,1"));
 }

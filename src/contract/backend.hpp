@@ -46,6 +46,12 @@ struct BackendInfo {
     void (*process_setup)(int& argc, char**& argv) = nullptr;
     // Called when the run fails with an error (exit code 3), e.g. to abort an MPI job; may be null.
     void (*process_failed)(int exit_code) = nullptr;
+    // Called on every process once its options are checked and its backend set up, with its own
+    // verdict ("": fine, else the one-line message of its bad input); returns the job's: "" when
+    // every process is fine, else the message of one that is not, and then every process exits 2.
+    // For processes whose input can differ (mpirun binds each rank to its own core, so --cpus 1 is
+    // bad on one rank only), this is their first collective. May be null (one process: its own).
+    std::string (*agree_on_input)(const std::string& problem) = nullptr;
 };
 
 struct BackendConfig {

@@ -45,7 +45,38 @@ double parse_decimal_option(const std::string& option, const std::string& text, 
     return value;
 }
 
+// Which workloads each workload-specific option applies to: the one rule, checked once per command
+// line. An option given with a workload it does not apply to is refused, never ignored. (The knobs
+// --schedule, --partitioner, --grain, --nested and --bind are first refused on backends without them.)
+std::vector<std::pair<const char*, std::vector<Workload>>> workload_options(const BackendInfo& info) {
+    using enum Workload;
+    const std::vector<Workload> computed{sum, jobs, array};  // the range kernel's workloads
+    return {{"--jobs", {jobs}},
+            {"--seed", {jobs}},
+            {"--skew", {jobs}},
+            {"--order", {jobs}},
+            {"--nested", {jobs}},
+            {"--fill", {array}},
+            {"--steps", {wait}},
+            {"--wait-ms", {wait}},
+            {"--trace-steps", {wait}},
+            // a task per element piece (interleaved: sum, array) or per wait task; a jobs batch runs a task per job
+            {"--tasks", info.splits_into_tasks ? std::vector<Workload>{sum, array, wait} : std::vector<Workload>{wait}},
+            {"--step", computed},
+            {"--schedule", computed},
+            {"--partitioner", computed},
+            {"--grain", computed},
+            {"--kernel", computed}};
+}
+
 }  // namespace
+
+std::string not_applicable(std::string_view option, const std::vector<std::string_view>& workloads, std::string_view given) {
+    std::string names;
+    for (std::size_t k = 0; k < workloads.size(); ++k)
+        names += fmt::format("{}{}", k == 0 ? "" : k + 1 == workloads.size() ? " and " : ", ", workloads[k]);
+    return fmt::format("{}: applies to the {} workload{}, not {}", option, names, workloads.size() == 1 ? "" : "s", given);
+}
 
 std::string_view workload_name(Workload w) {
     switch (w) {
@@ -139,7 +170,10 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     app.add_flag("--describe", options.describe, "print this backend's name and concept as JSON and exit");
 
     if (!parse_arguments(app, argc, argv)) return std::nullopt;
-    auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
+    auto given = [&](const char* name) {  // false for an option this backend does not have (--step)
+        const CLI::Option* option = app.get_option_no_throw(name);
+        return option && option->count() > 0;
+    };
 
     if (given("--n")) options.n = parse_count_option("--n", n_text, 0, max_n, "the largest N whose S(N) fits in 128 bits");
     if (given("--reps")) options.reps = static_cast<unsigned>(parse_count_option("--reps", reps_text, 1, max_reps));
@@ -150,41 +184,37 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     if (given("--workload"))
         options.workload = parse_choice<Workload>("--workload", workload_text,
                                                   {{"sum", Workload::sum}, {"wait", Workload::wait}, {"jobs", Workload::jobs}, {"array", Workload::array}});
-    const bool wait = options.workload == Workload::wait, jobs = options.workload == Workload::jobs;
+    const bool wait = options.workload == Workload::wait;
     if (wait && !info.runs_wait_workload) throw UsageError(fmt::format("--workload: {} {}", program, info.wait_refusal));
-    for (const char* name : {"--jobs", "--seed", "--skew", "--order"})
-        if (given(name) && !jobs) throw UsageError(fmt::format("{}: applies to --workload jobs", name));
+    // The model's own knobs: only where the backend has them (schedule.hpp).
+    const auto refuse_knob = [&](const char* name, bool takes, std::string_view owners) {
+        if (given(name) && !takes) throw UsageError(fmt::format("{}: {} does not take it; it applies to {}", name, program, owners));
+    };
+    refuse_knob("--schedule", !info.schedules.empty(), schedule_backends);
+    refuse_knob("--partitioner", info.takes_partitioner, partitioner_backends);
+    refuse_knob("--grain", info.takes_partitioner, partitioner_backends);
+    refuse_knob("--nested", info.takes_nested, nested_backends);
+    if (given("--bind") && !info.takes_bind)
+        throw UsageError(fmt::format("--bind: {} does not take it; it applies to {}{}", program, bind_backends,
+                                     info.multi_process ? " (MPI: mpirun --bind-to)" : ""));
+    for (const auto& [name, workloads] : workload_options(info))  // the one "applies to" rule
+        if (given(name) && std::find(workloads.begin(), workloads.end(), options.workload) == workloads.end()) {
+            std::vector<std::string_view> names;
+            for (const Workload w : workloads) names.push_back(workload_name(w));
+            throw UsageError(not_applicable(name, names, workload_name(options.workload)));
+        }
     if (given("--jobs")) options.jobs.jobs = parse_count_option("--jobs", jobs_text, 1, max_jobs);
     if (given("--seed")) options.jobs.seed = parse_count_option("--seed", seed_text, 0, ~u64{0});
     if (given("--skew")) options.jobs.skew = parse_decimal_option("--skew", skew_text, min_skew, max_skew);
     if (given("--order"))
         options.jobs.order = parse_choice<JobOrder>("--order", order_text,
                                                     {{"random", JobOrder::random}, {"descending", JobOrder::descending}, {"ascending", JobOrder::ascending}});
-    if (given("--fill")) {
-        if (options.workload != Workload::array) throw UsageError("--fill: applies to --workload array");
-        options.fill = parse_choice<Fill>("--fill", fill_text, {{"workers", Fill::workers}, {"one", Fill::one}});
-    }
-    // The model's own knobs: only where the backend has them (schedule.hpp).
-    const auto refuse_knob = [&](const char* name, bool takes, std::string_view owners) {
-        if (!given(name)) return false;
-        if (!takes) throw UsageError(fmt::format("{}: {} does not take it; it applies to {}", name, program, owners));
-        if (wait) throw UsageError(fmt::format("{}: applies to the sum, jobs and array workloads", name));
-        return true;
-    };
-    if (refuse_knob("--schedule", !info.schedules.empty(), schedule_backends))
-        options.backend.schedule = parse_schedule(schedule_text, info.schedules);
-    if (refuse_knob("--partitioner", info.takes_partitioner, partitioner_backends))
-        options.backend.schedule.partitioner = parse_partitioner(partitioner_text);
-    if (refuse_knob("--grain", info.takes_partitioner, partitioner_backends))
-        options.backend.schedule.grain = parse_count_option("--grain", grain_text, 1, max_n);
-    if (refuse_knob("--nested", info.takes_nested, nested_backends)) {
-        if (!jobs) throw UsageError("--nested: applies to --workload jobs");
-        options.backend.schedule.nested = true;
-    }
+    if (given("--fill")) options.fill = parse_choice<Fill>("--fill", fill_text, {{"workers", Fill::workers}, {"one", Fill::one}});
+    if (given("--schedule")) options.backend.schedule = parse_schedule(schedule_text, info.schedules);
+    if (given("--partitioner")) options.backend.schedule.partitioner = parse_partitioner(partitioner_text);
+    if (given("--grain")) options.backend.schedule.grain = parse_count_option("--grain", grain_text, 1, max_n);
+    options.backend.schedule.nested = nested;
     if (given("--bind")) {
-        if (!info.takes_bind)
-            throw UsageError(fmt::format("--bind: {} does not take it; it applies to {}{}", program, bind_backends,
-                                         info.multi_process ? " (MPI: mpirun --bind-to)" : ""));
         options.backend.bind.policy = parse_choice<BindPolicy>("--bind", bind_text,
                                                                {{"none", BindPolicy::none}, {"close", BindPolicy::close}, {"spread", BindPolicy::spread}});
     }
@@ -207,17 +237,10 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     }
 
     if (given("--tasks")) {
-        if (!wait && !info.splits_into_tasks)
-            throw UsageError(fmt::format("--tasks: {} splits the sum workload by --threads; --tasks applies to --workload wait", program));
         const auto tasks = static_cast<unsigned>(parse_count_option("--tasks", tasks_text, 1, max_tasks));
         (wait ? options.wait.tasks : options.backend.tasks) = tasks;
     }
-    if (info.splits_into_tasks && given("--step")) {
-        if (wait) throw UsageError("--step: applies to the sum workload; the wait workload uses --steps and --wait-ms");
-        options.backend.step = parse_count_option("--step", step_text, 1, max_n);
-    }
-    for (const char* name : {"--steps", "--wait-ms", "--trace-steps"})
-        if (given(name) && !wait) throw UsageError(fmt::format("{}: applies to --workload wait", name));
+    if (info.splits_into_tasks && given("--step")) options.backend.step = parse_count_option("--step", step_text, 1, max_n);
     if (given("--steps")) options.wait.steps = static_cast<unsigned>(parse_count_option("--steps", steps_text, 1, max_steps));
     if (given("--wait-ms"))
         options.wait.wait = std::chrono::milliseconds(parse_count_option("--wait-ms", wait_text, 0, max_wait_ms));

@@ -64,5 +64,9 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
 // missing value, repeated option, extra argument) become one-line UsageErrors.
 bool parse_arguments(CLI::App& app, int argc, const char* const* argv);
 
+// The one "applies to" message, for an option given with a workload it does not apply to:
+// "--tasks: applies to the sum, array and wait workloads, not jobs" (`given`: what was asked instead).
+std::string not_applicable(std::string_view option, const std::vector<std::string_view>& workloads, std::string_view given);
+
 
 }  // namespace sumsq

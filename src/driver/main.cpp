@@ -3,6 +3,7 @@
 #include "contract/backend.hpp"
 #include "cli.hpp"
 #include "os/cpus.hpp"
+#include "disturbance.hpp"
 #include "environment.hpp"
 #include "os/exit_guard.hpp"
 #include "measure.hpp"
@@ -176,6 +177,7 @@ int run(int argc, char** argv) {
     OutputFile *trace_file = nullptr, *timeline_file = nullptr;
     std::vector<int> cpus_allowed;
     std::unique_ptr<Backend> backend;
+    std::string refused;  // this process's bad input
     try {
         parsed = parse_command_line(argc, argv, backend_info);
         if (!parsed) return exit_ok;  // --help or --version
@@ -215,7 +217,11 @@ int run(int argc, char** argv) {
             throw std::runtime_error(fmt::format("{}: {}", cannot_start, e.what()));
         }
     } catch (const UsageError& e) {
-        fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
+        refused = one_line(e.what());
+    }
+    if (backend_info.agree_on_input) refused = backend_info.agree_on_input(refused);  // MPI: every rank, before any other collective
+    if (!refused.empty()) {
+        fmt::print(std::cerr, "{}: {}\n", program, refused);
         return exit_usage;
     }
     parsed->backend.threads = backend->workers();  // e.g. OpenMP's OMP_NUM_THREADS
@@ -256,6 +262,7 @@ int run(int argc, char** argv) {
     }, [&](unsigned count) { return backend->agree(count); }, std::chrono::milliseconds(options.idle_ms));
     record::end_run();  // the parallelism block's last run: not reported
     report.options.backend.threads = backend->workers();  // the team obtained, e.g. under OMP_THREAD_LIMIT
+    report.threads_requested = backend->requested_workers();
     if (backend->workers() < backend->requested_workers() && backend->reports())
         fmt::print(std::cerr, "{}: warning: asked for {} threads, the runtime gave {}\n", program, backend->requested_workers(),
                    backend->workers());
@@ -275,6 +282,8 @@ int run(int argc, char** argv) {
     }
 
     if (!backend->reports()) return exit_ok;  // other MPI ranks: rank 0 validates and reports
+    if (const std::string disturbed = disturbance_warning(report.timing, options.workload != Workload::wait); !disturbed.empty())
+        fmt::print(std::cerr, "{}: warning: {}\n", program, disturbed);
     if (options.record_spans && !timed_runs.empty()) {
         double wall = 0;
         for (double w : report.timing.wall_seconds) wall += w;

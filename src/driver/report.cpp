@@ -1,5 +1,7 @@
 #include "report.hpp"
 
+#include "text/csv.hpp"
+#include "disturbance.hpp"
 #include "text/numbers.hpp"
 #include "record/views.hpp"
 
@@ -66,6 +68,7 @@ nlohmann::json to_json(const RunReport& r) {
         {"model", r.info->model},
         {"workload", workload_name(r.options.workload)},
         {"threads", r.options.backend.threads},
+        {"threads_requested", r.threads_requested ? r.threads_requested : r.options.backend.threads},
         {"ok", r.ok},
         {"reps", r.options.reps},
         {"warmup", r.options.warmup},
@@ -77,6 +80,7 @@ nlohmann::json to_json(const RunReport& r) {
         {"cpus_allowed", r.cpus_allowed},
         {"cpus_seen", r.cpus_seen},
         {"parallelism_wall_seconds", r.timing.parallelism_wall_seconds},
+        {"disturbed", disturbed_json(r.timing, !is_wait(r))},
         {"timer_overhead_seconds", r.timer_overhead_seconds},
         {"environment", r.environment},
     };
@@ -92,7 +96,8 @@ nlohmann::json to_json(const RunReport& r) {
     }
     if (r.options.workload == Workload::jobs) {
         const JobsPlan& plan = r.options.jobs;
-        j["jobs"] = plan.jobs, j["seed"] = plan.seed, j["skew"] = plan.skew, j["order"] = order_name(plan.order);
+        j["jobs"] = plan.jobs, j["skew"] = plan.skew, j["order"] = order_name(plan.order);
+        j["seed"] = std::to_string(plan.seed);  // a u64: a string, like result (JSON numbers lose digits past 2^53)
         j["largest_job_share"] = largest_job_share(r);
         if (r.job_sizes.size() <= 10'000) j["job_sizes"] = r.job_sizes;
     } else if (r.options.workload == Workload::array) {
@@ -198,20 +203,21 @@ void print_table(std::ostream& out, const RunReport& r) {
 
 void print_csv(std::ostream& out, const RunReport& r) {
     const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
-    const bool sum = !is_wait(r);
-    fmt::print(out, "backend,workload,n,threads,tasks,result,expected,ok,wall_median_s,wall_min_s,wall_max_s,"
-                    "cpu_median_s,parallelism,items_per_second,concurrency,imbalance,schedule,bytes_per_second\n");
-    fmt::print(out, "{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{:.6g},{},{},{},{}\n", r.info->name,
-               workload_name(r.options.workload), sum ? std::to_string(r.options.n) : "",
-               r.options.backend.threads,
-               sum ? (r.info->splits_into_tasks ? std::to_string(r.options.backend.tasks) : "") : std::to_string(r.options.wait.tasks),
-               sum ? to_decimal(*r.result) : "", sum ? to_decimal(*r.expected) : "", r.ok ? "true" : "false",
-               wall.median, wall.min, wall.max, cpu.median,
-               fmt::format("{:.4f}", r.timing.parallelism()),
-               wall.median > 0 ? work_items(r) / wall.median : 0.0,
-               r.concurrency ? fmt::format("{:.4f}", *r.concurrency) : "", r.concurrency ? fmt::format("{:.4f}", r.imbalance) : "",
-               sum ? schedule_json(r)["name"].get<std::string>() : "",
-               r.options.workload == Workload::array ? fmt::format("{:.6g}", bytes_per_second(r)) : "");
+    const bool sum = !is_wait(r), ranks = r.info->multi_process;
+    out << csv_row({"backend", "workload", "n", "threads", "tasks", "result", "expected", "ok", "wall_median_s", "wall_min_s", "wall_max_s",
+                    "cpu_median_s", "parallelism", "items_per_second", "concurrency", "imbalance", "schedule", "bytes_per_second",
+                    "ranks", "threads_per_rank"});
+    out << csv_row({std::string(r.info->name), std::string(workload_name(r.options.workload)), sum ? std::to_string(r.options.n) : "",
+                    std::to_string(r.options.backend.threads),
+                    sum ? (r.info->splits_into_tasks ? std::to_string(r.options.backend.tasks) : "") : std::to_string(r.options.wait.tasks),
+                    sum ? to_decimal(*r.result) : "", sum ? to_decimal(*r.expected) : "", r.ok ? "true" : "false",
+                    fmt::format("{:.9g}", wall.median), fmt::format("{:.9g}", wall.min), fmt::format("{:.9g}", wall.max),
+                    fmt::format("{:.9g}", cpu.median), fmt::format("{:.4f}", r.timing.parallelism()),
+                    fmt::format("{:.6g}", wall.median > 0 ? work_items(r) / wall.median : 0.0),
+                    r.concurrency ? fmt::format("{:.4f}", *r.concurrency) : "", r.concurrency ? fmt::format("{:.4f}", r.imbalance) : "",
+                    sum ? schedule_json(r)["name"].get<std::string>() : "",
+                    r.options.workload == Workload::array ? fmt::format("{:.6g}", bytes_per_second(r)) : "",
+                    ranks ? std::to_string(r.processes) : "", ranks ? std::to_string(r.options.backend.threads) : ""});
 }
 
 }  // namespace sumsq

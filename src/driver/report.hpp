@@ -33,6 +33,7 @@ struct RunReport {
     double imbalance = 0;
     std::vector<int> cpus_allowed, cpus_seen;
     unsigned processes = 1;  // MPI ranks
+    unsigned threads_requested = 0;  // workers asked for (--threads, or the runtime's setting); options.backend.threads: obtained
     std::vector<u64> job_sizes;  // jobs workload
     double fill_seconds = 0;     // array workload: writing it (first touch), untimed
 };

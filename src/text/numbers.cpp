@@ -34,15 +34,17 @@ bool parse_digits(std::string_view text, u64& value, bool& overflow) {
 
 ParsedCount parse_count(std::string_view text) noexcept {
     const auto e = text.find_first_of("eE");
-    u64 mantissa = 0, exponent = 0;
+    u64 mantissa = 0;
     bool overflow = false;
     if (!parse_digits(text.substr(0, e), mantissa, overflow)) return {ParseStatus::malformed, 0};
     if (e != std::string_view::npos) {
-        bool exponent_overflow = false;
-        if (!parse_digits(text.substr(e + 1), exponent, exponent_overflow)) return {ParseStatus::malformed, 0};
-        overflow = overflow || exponent_overflow;
-        for (u64 k = 0; k < exponent && mantissa != 0 && !overflow; ++k)
-            overflow = __builtin_mul_overflow(mantissa, u64{10}, &mantissa);
+        // The exponent is plain digits: "1e1_0" is not a spelling of 1e10.
+        const std::string_view digits = text.substr(e + 1);
+        if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) return {ParseStatus::malformed, 0};
+        if (mantissa == 0 && !overflow) return {ParseStatus::ok, 0};  // 0e99999999999999999999 is 0, however large the exponent
+        u64 exponent = 0;
+        parse_digits(digits, exponent, overflow);  // overflows only where 10^exponent does too (the mantissa is at least 1)
+        for (u64 k = 0; k < exponent && !overflow; ++k) overflow = __builtin_mul_overflow(mantissa, u64{10}, &mantissa);
     }
     if (overflow) return {ParseStatus::too_large, 0};
     return {ParseStatus::ok, mantissa};

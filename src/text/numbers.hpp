@@ -1,8 +1,10 @@
 // numbers.hpp — the strict number grammar shared by every count option (N, threads, reps, …).
 //
-// Accepted: digits ("10000000"), digits grouped by single underscores ("10_000_000"), and an
-// integer mantissa with a decimal exponent ("1e7", "25E6"). Rejected: signs, fractions ("1.5e3",
-// "5e-1"), hex, spaces, empty text. No silent clamping: the caller checks the range.
+// Accepted: digits ("10000000"), digits grouped by single underscores ("10_000_000"), and such a
+// mantissa with a decimal exponent of plain digits ("1e7", "25E6", "10_000e3"); a zero mantissa is 0
+// whatever its exponent ("0e99999999999999999999"). Rejected: signs, fractions ("1.5e3", "5e-1"),
+// groups in the exponent ("1e1_0"), hex, spaces, empty text. No silent clamping: the caller checks
+// the range.
 #pragma once
 
 #include "contract/sum_squares.hpp"

@@ -4,8 +4,11 @@
 #include "contract/errors.hpp"
 #include "compare/views/diff.hpp"
 #include "compare/files/results_file.hpp"
+#include "compare/analysis/analysis.hpp"
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -18,11 +21,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     for (const auto& run : doc["runs"]) {
+        // What the diff keys rows by must be what the file says, not a truncation of it.
+        if (run["threads"].get<std::uint64_t>() > sumsq::max_threads) std::abort();
         if (run["status"] != "OK") continue;
         // What the diff reads: the process medians when present, else the repetitions.
         const auto times = run.contains("process_medians") ? run["process_medians"].get<std::vector<double>>()
                                                            : run["wall_seconds"]["all"].get<std::vector<double>>();
-        (void)sumsq::compare::judge(times, times);
+        const auto verdict = sumsq::compare::judge(times, times);
+        if (!times.empty() && !std::isfinite(sumsq::compare::median(times))) std::abort();  // printed as "inf s"
+        (void)verdict;
     }
     return 0;
 }

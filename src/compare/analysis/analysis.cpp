@@ -38,7 +38,8 @@ std::string ratio_text(double x) { return std::isnan(x) ? "n/a" : fmt::format("{
 double median(std::vector<double> v) {
     if (v.empty()) return nan;
     std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    const double low = v[(v.size() - 1) / 2], high = v[v.size() / 2];
+    return low + (high - low) / 2;  // not (low + high) / 2, which overflows to inf near the largest double
 }
 
 double Analysis::floor(const Point& point) const {
@@ -181,7 +182,7 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
         s.high = medians.empty() ? nan : *std::max_element(medians.begin(), medians.end());
         s.parallelism = r.parallelism();
         s.concurrency = r.concurrency();
-        s.workers = r.threads;
+        s.workers = r.obtained ? r.obtained : r.threads;  // efficiency over the workers that ran
         s.imbalance = r.imbalance();
         s.bytes_per_second = r.bytes_per_second();
         if (a.record.bandwidth.measured && !std::isnan(s.bytes_per_second)) s.ceiling = s.bytes_per_second / a.record.bandwidth.all_threads;
@@ -308,6 +309,11 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
     schedule_findings(o, backends, runs, a);
     array_findings(o, backends, runs, a);
     // Warnings.
+    for (const Run& r : runs)
+        if (r.short_of_workers())
+            a.warnings.push_back(fmt::format("{} {} at {}: {} (the runtime gave fewer, e.g. under OMP_THREAD_LIMIT); the row keeps the "
+                                             "count asked for, its efficiency uses the count obtained",
+                                             r.backend, point_title(r.point()), workers_text(r), r.workers_note()));
     if (o.rounds < 2) a.warnings.push_back("one process per configuration: no spread across processes, every interval is a point (use --rounds 3 or more)");
     const LoadSample& before = a.record.before;
     const LoadSample& after = a.record.after;

@@ -195,35 +195,41 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
             if (w != "sum" && w != "wait" && w != "jobs" && w != "array")
                 throw UsageError(fmt::format("--workloads: unknown workload '{}'; accepted: sum, wait, jobs, array", w));
     }
-    auto only_for = [&](const char* option, const char* workload) {
-        if (given(option) && !o.has_workload(workload)) throw UsageError(fmt::format("{}: applies to --workloads {}", option, workload));
-        return given(option);
-    };
-    if (only_for("--job-sizes", "jobs")) o.job_sizes = count_list<u64>("--job-sizes", job_sizes, 1, max_n, "the largest N whose S(N) fits in 128 bits");
-    if (only_for("--jobs", "jobs")) o.jobs = static_cast<unsigned>(parse_count_option("--jobs", jobs, 1, 1'000'000));
-    if (only_for("--job-seed", "jobs")) o.job_seed = parse_count_option("--job-seed", job_seed, 0, ~u64{0});
-    if (only_for("--skew", "jobs")) check_skew(o.skew = skew);
-    if (only_for("--orders", "jobs")) {
+    // Which workloads each workload-specific option applies to: the one rule, checked here once. An
+    // option for workloads the sweep does not run is refused, never ignored.
+    const std::vector<std::pair<const char*, std::vector<std::string_view>>> workload_options = {
+        {"--sizes", {"sum"}}, {"--schedules", {"sum", "jobs"}}, {"--cpu-rows", {"sum", "wait"}},
+        {"--reps", {"sum", "jobs", "array"}}, {"--warmup", {"sum", "jobs", "array"}},
+        {"--job-sizes", {"jobs"}}, {"--jobs", {"jobs"}}, {"--job-seed", {"jobs"}}, {"--skew", {"jobs"}}, {"--orders", {"jobs"}},
+        {"--job-threads", {"jobs"}},
+        {"--array-sizes", {"array"}}, {"--binds", {"array"}}, {"--fills", {"array"}}, {"--array-rounds", {"array"}},
+        {"--array-threads", {"array"}},
+        {"--wait-reps", {"wait"}}, {"--wait-ms", {"wait"}}, {"--steps", {"wait"}}, {"--tasks", {"wait"}}};
+    for (const auto& [option, applies] : workload_options)
+        if (given(option) && std::none_of(applies.begin(), applies.end(), [&](std::string_view w) { return o.has_workload(std::string(w)); }))
+            throw UsageError(not_applicable(option, applies, fmt::format("--workloads {}", fmt::join(o.workloads, ","))));
+    if (given("--job-sizes")) o.job_sizes = count_list<u64>("--job-sizes", job_sizes, 1, max_n, "the largest N whose S(N) fits in 128 bits");
+    if (given("--jobs")) o.jobs = static_cast<unsigned>(parse_count_option("--jobs", jobs, 1, 1'000'000));
+    if (given("--job-seed")) o.job_seed = parse_count_option("--job-seed", job_seed, 0, ~u64{0});
+    if (given("--skew")) check_skew(o.skew = skew);
+    if (given("--orders")) {
         o.orders = split_list("--orders", orders);
         for (const auto& order : o.orders) check_choice("--orders", order, {"random", "descending", "ascending"});
     }
-    if (only_for("--array-sizes", "array")) o.array_sizes = count_list<u64>("--array-sizes", array_sizes, 1, u64{1} << 32, "2^32, a[i] = i is a u32");
-    if (only_for("--binds", "array")) {
+    if (given("--array-sizes")) o.array_sizes = count_list<u64>("--array-sizes", array_sizes, 1, u64{1} << 32, "2^32, a[i] = i is a u32");
+    if (given("--binds")) {
         o.binds = split_list("--binds", binds);
         for (const auto& bind : o.binds) check_choice("--binds", bind, {"none", "close", "spread"});
     }
-    if (only_for("--fills", "array")) {
+    if (given("--fills")) {
         o.fills = split_list("--fills", fills);
         for (const auto& fill : o.fills) check_choice("--fills", fill, {"workers", "one"});
     }
-    if (only_for("--array-rounds", "array")) o.array_rounds = static_cast<unsigned>(parse_count_option("--array-rounds", array_rounds, 1, max_reps));
-    if (only_for("--job-threads", "jobs")) o.job_threads = count_list<unsigned>("--job-threads", job_threads, 1, max_threads);
-    if (only_for("--array-threads", "array")) o.array_threads = count_list<unsigned>("--array-threads", array_threads, 1, max_threads);
+    if (given("--array-rounds")) o.array_rounds = static_cast<unsigned>(parse_count_option("--array-rounds", array_rounds, 1, max_reps));
+    if (given("--job-threads")) o.job_threads = count_list<unsigned>("--job-threads", job_threads, 1, max_threads);
+    if (given("--array-threads")) o.array_threads = count_list<unsigned>("--array-threads", array_threads, 1, max_threads);
     if (given("--schedules"))
-        for (const auto& item : split_list("--schedules", schedules)) {
-            if (!o.has_workload("sum") && !o.has_workload("jobs")) throw UsageError("--schedules: applies to --workloads sum or jobs");
-            o.schedules.push_back(parse_schedule_entry(item));
-        }
+        for (const auto& item : split_list("--schedules", schedules)) o.schedules.push_back(parse_schedule_entry(item));
     if (o.has_workload("array")) {  // one backend process at a time holds the whole array
         const u64 needed = 4 * *std::max_element(o.array_sizes.begin(), o.array_sizes.end());
         const auto available = mem_available();
@@ -251,7 +257,13 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
             const auto at = item.find('@');
             if (at == std::string::npos || at == 0)
                 throw UsageError(fmt::format("--cpu-rows: '{}' is not NAME@CPUS (e.g. threads@0)", item));
-            parse_cpu_list("--cpu-rows", item.substr(at + 1));
+            const std::vector<int> row = parse_cpu_list("--cpu-rows", item.substr(at + 1));
+            if (!o.cpus.empty()) {  // a row restricts further, never beyond --cpus
+                const std::vector<int> all = parse_cpu_list("--cpus", o.cpus);
+                for (const int cpu : row)
+                    if (std::find(all.begin(), all.end(), cpu) == all.end())
+                        throw UsageError(fmt::format("--cpu-rows: {} runs on CPU {}, outside --cpus {}; give rows inside --cpus", item, cpu, o.cpus));
+            }
             o.cpu_rows.emplace_back(item.substr(0, at), item.substr(at + 1));
         }
     if (given("--out") && o.out_dir.empty()) throw UsageError("--out: the directory name is empty");

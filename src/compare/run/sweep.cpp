@@ -40,6 +40,19 @@ std::string first_line(const std::string& text) {
     return text.substr(0, end);
 }
 
+// A backend's stderr without its warning lines ("sumsq-x: warning: …", e.g. a disturbed run),
+// so that the line that says why it failed is the one reported.
+std::string without_warnings(const std::string& err) {
+    std::string kept;
+    for (std::size_t start = 0; start < err.size();) {
+        const std::size_t end = std::min(err.find('\n', start), err.size());
+        const std::string line = err.substr(start, end - start);
+        if (!(line.rfind("sumsq-", 0) == 0 && line.find(": warning: ") != std::string::npos)) kept += line + "\n";
+        start = end + 1;
+    }
+    return kept;
+}
+
 struct Configuration {
     const BackendBinary* backend;
     Point point;
@@ -117,12 +130,18 @@ Run run_one(const CompareOptions& o, const Configuration& c) {
         run.status = Run::Status::ok;
     } else if (child.exit_code == exit_mismatch && run.data.is_object()) {
         run.status = Run::Status::mismatch;
-        run.message = first_line(child.err);
+        run.message = first_line(without_warnings(child.err));
     } else {
-        run.message = describe_end(child, c.backend->path);
+        ChildResult said = child;
+        said.err = without_warnings(child.err);
+        run.message = describe_end(said, c.backend->path);
         if (c.backend->multi_process && !have_mpirun) run.message = "mpirun not found on PATH, and a lone rank failed: " + run.message;
     }
-    if (run.status == Run::Status::ok) run.threads = run.data.value(c.backend->multi_process ? "ranks" : "threads", c.threads);
+    // The row stays keyed by what it asked for; what the backend got is kept beside it (and flagged).
+    if (run.status == Run::Status::ok) {
+        const char* field = c.backend->multi_process ? "ranks" : "threads";
+        if (run.data.contains(field) && run.data[field].is_number_unsigned()) run.obtained = run.data[field].get<unsigned>();
+    }
     return run;
 }
 
@@ -266,6 +285,11 @@ std::string Run::schedule_name() const {
     return s.contains("name") && s["name"].is_string() ? s["name"].get<std::string>() : std::string();
 }
 
+std::string Run::workers_note() const {
+    if (!short_of_workers()) return {};
+    return fmt::format("asked {} {}, got {}", threads, processes ? "processes" : "threads", obtained);
+}
+
 bool BackendBinary::runs(const std::string& workload) const {
     if (workload == "wait" && !runs_wait) return false;
     return workloads.empty() || std::find(workloads.begin(), workloads.end(), workload) != workloads.end();
@@ -373,6 +397,8 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
             } else if (one.status != Run::Status::ok) {  // the first process that failed decides
                 run.status = one.status;
                 run.message = one.message;
+            } else if (one.obtained && (!run.obtained || one.obtained < run.obtained)) {
+                run.obtained = one.obtained;  // the fewest workers any process got
             }
             if (one.data.is_object() && one.data.contains("wall_seconds")) {
                 run.reports.push_back(one.data);

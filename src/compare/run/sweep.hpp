@@ -46,7 +46,8 @@ struct Run {
     std::string variant;  // jobs: the order; "" elsewhere
     std::string base, row_schedule, row_bind, row_fill;  // the row's backend and knobs (BackendBinary); "" for a plain row
     u64 n = 0;  // sum, jobs and array workloads
-    unsigned threads = 1;  // MPI: ranks
+    unsigned threads = 1;  // what the row asked for (--threads, MPI: ranks): the row's key
+    unsigned obtained = 0;  // workers the backend reported it got ("threads", MPI "ranks"); 0: unknown
     bool processes = false;  // threads counts MPI ranks
     Status status = Status::failed;  // the first process that was not OK decides
     std::string message;  // why not ok (first stderr line, or the timeout)
@@ -62,6 +63,8 @@ struct Run {
     std::string schedule_name() const;  // the effective schedule the backend reported ("dynamic,1", "auto"); "" when none
     Point point() const { return {workload, variant, n}; }
     bool oversubscribed(unsigned cpus) const { return threads > cpus; }
+    bool short_of_workers() const { return obtained != 0 && obtained != threads; }  // e.g. OpenMP under OMP_THREAD_LIMIT
+    std::string workers_note() const;  // "asked 2 threads, got 1" when short_of_workers(), else ""
 };
 const char* status_text(Run::Status status);
 

@@ -119,14 +119,15 @@ DiffVerdict judge(const std::vector<double>& old_times, const std::vector<double
 int run_diff(std::ostream& out, const std::string& old_path, const std::string& new_path) {
     double busy_old = -1, busy_new = -1;
     const auto before = load(old_path, busy_old), after = load(new_path, busy_new);
-    fmt::print(out, "sumsq-compare --diff {} {}\n", old_path, new_path);
+    fmt::print(out, "sumsq-compare --diff {} {}\n", one_line(old_path), one_line(new_path));
     fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", "backend", "workload", "N", "threads", "old median",
                "new median", "change", "p", "verdict");
     std::size_t compared = 0, too_few = 0;
     for (const auto& [key, old_times] : before) {
         const auto found = after.find(key);
         if (found == after.end()) continue;
-        const auto& [backend, workload, n, threads] = key;
+        const auto& [raw_backend, raw_workload, n, threads] = key;
+        const std::string backend = one_line(raw_backend), workload = one_line(raw_workload);  // the file's names may hold ESC or newlines
         if (old_times.empty() || found->second.empty()) {
             ++too_few, ++compared;
             fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  too few\n", backend, workload,

@@ -107,8 +107,10 @@ std::string schedule_name(const json& run) {
 }
 
 std::string threads_text(const json& run) {
-    const std::string threads = text_or(run, "threads", "?");
-    return find(run, "ranks") ? threads + "p" : threads;
+    const std::string threads = text_or(run, "threads", "?") + (find(run, "ranks") ? "p" : "");
+    const json* obtained = find(run, "threads_obtained");  // asked for one count, got another (OMP_THREAD_LIMIT)
+    return obtained && obtained->is_number() && text_or(run, "threads_obtained", "") != text_or(run, "threads", "")
+        ? fmt::format("{} (got {})", threads, text_or(run, "threads_obtained", "?")) : threads;
 }
 
 std::string group_title(const json& run) {

@@ -72,7 +72,7 @@ void print_table(std::ostream& out, const std::vector<Run>& runs, const Analysis
                    extra(s.schedule.empty() ? "-" : s.schedule, parallelism_text(s.imbalance),
                          std::isnan(s.bytes_per_second) ? "-" : fmt::format("{:.2f}", s.bytes_per_second / 1e9),
                          s.ceiling ? fmt::format("{:.0f}%", *s.ceiling * 100) : "-"),
-                   status_text(r.status), r.message.empty() || ok ? "" : ": " + r.message);
+                   status_text(r.status), !ok && !r.message.empty() ? ": " + r.message : r.short_of_workers() ? ": " + r.workers_note() : "");
     }
 }
 
@@ -86,7 +86,7 @@ nlohmann::json sweep_environment(const std::vector<Run>& runs) {
             break;
         }
     env.erase("libraries");  // per backend; kept in each run
-    for (const char* name : {"OMP_PROC_BIND", "OMP_PLACES", "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT"})
+    for (const char* name : {"OMP_PROC_BIND", "OMP_PLACES", "OMP_NUM_THREADS", "OMP_THREAD_LIMIT", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT"})
         if (const char* value = std::getenv(name)) env["variables"][name] = value;
     return env;
 }

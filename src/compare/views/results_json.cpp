@@ -1,5 +1,6 @@
 #include "driver/cli.hpp"
 #include "compare/run/launcher.hpp"
+#include "text/csv.hpp"
 #include "report.hpp"
 #include "views.hpp"
 
@@ -14,12 +15,10 @@ nlohmann::json number(double x) { return std::isnan(x) ? nlohmann::json(nullptr)
 
 std::string csv_number(double x) { return std::isnan(x) ? "" : fmt::format("{:.6g}", x); }
 
-// A CSV field: quoted when it holds a comma or a quote ("dynamic,1").
-std::string csv_text(const std::string& text) {
-    if (text.find_first_of(",\"") == std::string::npos) return text;
-    std::string quoted = "\"";
-    for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
+std::vector<std::string> cpu_row_labels(const CompareOptions& o) {
+    std::vector<std::string> labels;
+    for (const auto& [backend, cpus] : o.cpu_rows) labels.push_back(backend + "@" + cpus);
+    return labels;
 }
 
 std::vector<std::string> schedule_labels(const CompareOptions& o) {
@@ -38,7 +37,9 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
         entry.erase("environment");
         entry["backend"] = r.backend;
         entry["workload"] = r.workload;
-        entry["threads"] = r.threads;
+        entry["threads"] = r.threads;  // asked for: the row's key (--diff keeps rows apart by it)
+        entry["threads_obtained"] = r.obtained ? nlohmann::json(r.obtained) : nlohmann::json(nullptr);  // what the backend got
+        entry.erase("threads_requested");  // the backend's own view of the same; "threads" above is the row's
         if (r.workload != "wait") entry["n"] = r.n;
         if (!r.variant.empty()) entry["order"] = r.variant;
         // Which row: the backend's own name and the knob the row sets (--schedules, --binds, --fills).
@@ -76,10 +77,11 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
     nlohmann::json json = {{"environment", environment},
             {"sweep", {{"sizes", o.sizes}, {"threads", o.threads}, {"workloads", o.workloads}, {"reps", o.reps}, {"wait_reps", o.wait_reps},
                        {"warmup", o.warmup}, {"tasks", o.tasks}, {"steps", o.steps}, {"wait_ms", o.wait_ms}, {"rounds", o.rounds},
-                       {"seed", o.seed}, {"order", a.record.order},
-                       {"job_sizes", o.job_sizes}, {"jobs", o.jobs}, {"job_seed", o.job_seed}, {"skew", o.skew.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.skew)}, {"orders", o.orders},
+                       {"seed", std::to_string(o.seed)}, {"order", a.record.order},
+                       {"job_sizes", o.job_sizes}, {"jobs", o.jobs}, {"job_seed", std::to_string(o.job_seed)}, {"skew", o.skew.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.skew)}, {"orders", o.orders},
                        {"array_sizes", o.array_sizes}, {"binds", o.binds}, {"fills", o.fills}, {"array_rounds", o.rounds_for("array")}, {"array_threads", o.threads_for("array")}, {"job_threads", o.threads_for("jobs")},
-                       {"schedules", schedule_labels(o)}}},
+                       {"schedules", schedule_labels(o)}, {"cpus", o.cpus.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.cpus)},
+                       {"cpu_rows", cpu_row_labels(o)}}},
             {"load", {{"before", to_json(a.record.before)}, {"after", to_json(a.record.after)}}},
             {"findings", findings_json(a)},
             {"runs", std::move(list)}};
@@ -89,18 +91,18 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
 
 std::string results_csv(const std::vector<Run>& runs, const Analysis& a) {
     const unsigned cpus = available_cpus();
-    std::string text = "backend,workload,n,threads,status,rounds,wall_median_s,wall_min_process_s,wall_max_process_s,parallelism,"
-                       "speedup,speedup_lo,speedup_hi,efficiency,efficiency_lo,efficiency_hi,oversubscribed,order,schedule,imbalance,"
-                       "bytes_per_second,ceiling_fraction\n";
+    std::string text = csv_row({"backend", "workload", "n", "threads", "status", "rounds", "wall_median_s", "wall_min_process_s",
+                                "wall_max_process_s", "parallelism", "speedup", "speedup_lo", "speedup_hi", "efficiency", "efficiency_lo",
+                                "efficiency_hi", "oversubscribed", "order", "schedule", "imbalance", "bytes_per_second", "ceiling_fraction", "threads_obtained"});
     for (const Run& r : runs) {
         const ConfigStats& s = a.of(runs, r);
-        auto interval = [](const std::optional<Interval>& i) {
-            return i ? fmt::format("{:.6g},{:.6g},{:.6g}", i->mid, i->lo, i->hi) : std::string(",,");
-        };
-        text += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.backend, r.workload, r.workload != "wait" ? std::to_string(r.n) : "",
-                            r.threads, status_text(r.status), s.processes, csv_number(s.median), csv_number(s.low), csv_number(s.high),
-                            csv_number(s.parallelism), interval(s.speedup), interval(s.efficiency), r.oversubscribed(cpus) ? "true" : "false",
-                            r.variant, csv_text(s.schedule), csv_number(s.imbalance), csv_number(s.bytes_per_second), s.ceiling ? csv_number(*s.ceiling) : "");
+        auto interval = [](const std::optional<Interval>& i, double Interval::*part) { return i ? csv_number((*i).*part) : std::string(); };
+        text += csv_row({r.backend, r.workload, r.workload != "wait" ? std::to_string(r.n) : "", std::to_string(r.threads), status_text(r.status),
+                         std::to_string(s.processes), csv_number(s.median), csv_number(s.low), csv_number(s.high), csv_number(s.parallelism),
+                         interval(s.speedup, &Interval::mid), interval(s.speedup, &Interval::lo), interval(s.speedup, &Interval::hi),
+                         interval(s.efficiency, &Interval::mid), interval(s.efficiency, &Interval::lo), interval(s.efficiency, &Interval::hi),
+                         r.oversubscribed(cpus) ? "true" : "false", r.variant, s.schedule, csv_number(s.imbalance), csv_number(s.bytes_per_second),
+                         s.ceiling ? csv_number(*s.ceiling) : "", r.obtained ? std::to_string(r.obtained) : ""});
     }
     return text;
 }
