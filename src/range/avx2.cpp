@@ -22,12 +22,12 @@ constexpr int vectors = 5, lanes = 4;
 constexpr u64 per_step = vectors * lanes;
 static_assert(per_step * difference_block * difference_block <= u64{1} << 32, "the difference block could wrap");
 
-// The lanes of `v`, added into 128 bits, each times `times` (for the difference form's i0² terms).
-__attribute__((target("avx2"))) u128 lanes_sum(__m256i v, u64 times = 1) noexcept {
+// The lanes of `v`, added into 128 bits.
+__attribute__((target("avx2"))) u128 lanes_sum(__m256i v) noexcept {
     alignas(32) u64 lane[lanes];
     _mm256_store_si256(reinterpret_cast<__m256i*>(lane), v);
     u128 sum = 0;
-    for (const u64 x : lane) sum += u128{times} * x;
+    for (const u64 x : lane) sum += x;
     return sum;
 }
 
@@ -41,29 +41,25 @@ __attribute__((target("avx2"))) __m256i first_indices(u64 lo, int v) noexcept {
 
 __attribute__((target("avx2"))) u128 avx2_difference(u64 lo, u64 hi) noexcept {
     const u64 steps = (hi - lo) / per_step;
-    const __m256i stride = _mm256_set1_epi64x(per_step), delta_step = _mm256_set1_epi64x(2 * per_step * per_step);
-    __m256i first_square[vectors], delta[vectors];
-    for (int v = 0; v < vectors; ++v) {
-        const __m256i i = first_indices(lo, v);
-        first_square[v] = _mm256_mul_epu32(i, i);  // i < 2^32
-        const __m256i twice_stride = _mm256_add_epi64(stride, stride);  // (i + s)² − i² = 2s·i + s²
-        delta[v] = _mm256_add_epi64(_mm256_mul_epu32(i, twice_stride), _mm256_set1_epi64x(per_step * per_step));
-    }
+    const __m256i twice_stride = _mm256_set1_epi64x(2 * per_step), stride_squared = _mm256_set1_epi64x(per_step * per_step),
+                  delta_step = _mm256_set1_epi64x(2 * per_step * per_step);
     u128 sum = 0;
-    for (u64 done = 0; done < steps;) {
-        const u64 n = std::min(steps - done, difference_block);
-        __m256i acc[vectors], offset[vectors];  // offset = i² − i0², i0 the lane's first index in the block
-        for (int v = 0; v < vectors; ++v) acc[v] = offset[v] = _mm256_setzero_si256();
+    for (u64 done = 0; done < steps;) {  // each block starts afresh from its first index
+        const u64 first = lo + done * per_step, n = std::min(steps - done, difference_block);
+        __m256i acc[vectors], offset[vectors], delta[vectors];  // offset = i² − i0², i0 the lane's first index
+        for (int v = 0; v < vectors; ++v) {
+            acc[v] = offset[v] = _mm256_setzero_si256();
+            // (i + s)² − i² = 2s·i + s², i < 2^32
+            delta[v] = _mm256_add_epi64(_mm256_mul_epu32(first_indices(first, v), twice_stride), stride_squared);
+        }
         for (u64 t = 0; t < n; ++t)
             for (int v = 0; v < vectors; ++v) {
                 acc[v] = _mm256_add_epi64(acc[v], offset[v]);
                 offset[v] = _mm256_add_epi64(offset[v], delta[v]);
                 delta[v] = _mm256_add_epi64(delta[v], delta_step);
             }
-        for (int v = 0; v < vectors; ++v) {
-            sum += lanes_sum(acc[v]) + lanes_sum(first_square[v], n);
-            first_square[v] = _mm256_add_epi64(first_square[v], offset[v]);
-        }
+        for (const __m256i& a : acc) sum += lanes_sum(a);
+        sum += n * first_squares(first, per_step);
         done += n;
     }
     return sum + portable_difference(lo + steps * per_step, hi);  // the last < 20 elements

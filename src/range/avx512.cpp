@@ -2,8 +2,8 @@
 //
 // difference (the one the product uses): per vector and step three adds — acc += q, q += d,
 // d += 2s² — and no multiply, no compare: each lane adds q = i² − i0², relative to its first square
-// i0² in a block of difference_block steps, so it cannot wrap (paths.hpp); between blocks the lanes'
-// acc + steps·i0² go into 128 bits and i0² moves on by q. multiply: vpmuludq squares the low 32 bits
+// i0² in a block of difference_block steps, so it cannot wrap (paths.hpp); after a block its
+// acc + steps·i0² go into 128 bits, and the next block starts afresh from its first index. multiply: vpmuludq squares the low 32 bits
 // of each lane (exactly i·i while i < 2^32), acc += i·i, i += s; the blocks are squares_per_block(hi)
 // steps, over which a lane wraps at most once, and one compare per block (a wrap leaves the lane
 // below where it started) counts the wraps, 2^64 each. Both were measured on every path
@@ -38,12 +38,12 @@ static_assert(per_step * difference_block * difference_block <= u64{1} << 32, "t
 
 u64 at_most(u64 a, u64 b) noexcept { return a < b ? a : b; }
 
-// The lanes of `v`, added into 128 bits, each times `times` (for the difference form's i0² terms).
-u128 lanes_sum(simde__m512i v, u64 times = 1) noexcept {
+// The lanes of `v`, added into 128 bits.
+u128 lanes_sum(simde__m512i v) noexcept {
     u64 lane[lanes];  // no 512-bit horizontal add in SIMDe 0.7: store the lanes
     simde_mm512_storeu_si512(lane, v);
     u128 sum = 0;
-    for (const u64 x : lane) sum += u128{times} * x;
+    for (const u64 x : lane) sum += x;
     return sum;
 }
 
@@ -58,29 +58,25 @@ simde__m512i first_indices(u64 lo, int v) noexcept {
 u128 SUMSQ_AVX512(difference)(u64 lo, u64 hi) noexcept {
     const u64 steps = (hi - lo) / per_step;
     const simde__m512i twice_stride = simde_mm512_set1_epi64(2 * per_step),
+                       stride_squared = simde_mm512_set1_epi64(per_step * per_step),
                        delta_step = simde_mm512_set1_epi64(2 * per_step * per_step);
-    simde__m512i first_square[vectors], delta[vectors];
-    for (int v = 0; v < vectors; ++v) {
-        const simde__m512i i = first_indices(lo, v);
-        first_square[v] = simde_mm512_mul_epu32(i, i);  // i < 2^32
-        delta[v] = simde_mm512_add_epi64(simde_mm512_mul_epu32(i, twice_stride),  // (i + s)² − i² = 2s·i + s²
-                                         simde_mm512_set1_epi64(per_step * per_step));
-    }
     u128 sum = 0;
-    for (u64 done = 0; done < steps;) {
-        const u64 n = at_most(steps - done, difference_block);
-        simde__m512i acc[vectors], offset[vectors];  // offset = i² − i0², i0 the lane's first index in the block
-        for (int v = 0; v < vectors; ++v) acc[v] = offset[v] = simde_mm512_setzero_si512();
+    for (u64 done = 0; done < steps;) {  // each block starts afresh from its first index
+        const u64 first = lo + done * per_step, n = at_most(steps - done, difference_block);
+        simde__m512i acc[vectors], offset[vectors], delta[vectors];  // offset = i² − i0², i0 the lane's first index
+        for (int v = 0; v < vectors; ++v) {
+            acc[v] = offset[v] = simde_mm512_setzero_si512();
+            // (i + s)² − i² = 2s·i + s², i < 2^32
+            delta[v] = simde_mm512_add_epi64(simde_mm512_mul_epu32(first_indices(first, v), twice_stride), stride_squared);
+        }
         for (u64 t = 0; t < n; ++t)
             for (int v = 0; v < vectors; ++v) {
                 acc[v] = simde_mm512_add_epi64(acc[v], offset[v]);
                 offset[v] = simde_mm512_add_epi64(offset[v], delta[v]);
                 delta[v] = simde_mm512_add_epi64(delta[v], delta_step);
             }
-        for (int v = 0; v < vectors; ++v) {
-            sum += lanes_sum(acc[v]) + lanes_sum(first_square[v], n);
-            first_square[v] = simde_mm512_add_epi64(first_square[v], offset[v]);
-        }
+        for (const simde__m512i& a : acc) sum += lanes_sum(a);
+        sum += n * first_squares(first, per_step);
         done += n;
     }
     return sum + portable_difference(lo + steps * per_step, hi);  // the last < 64 elements

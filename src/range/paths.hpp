@@ -57,6 +57,8 @@ u64 squares_per_block(u64 hi) noexcept;
 // block, i < 2^32, i − i0 = t·s for t < difference_block), each below t·s·2^33, so its block sum
 // stays below s·2^32·difference_block² <= 2^64 for every step width s <= 256 elements.
 inline constexpr u64 difference_block = 4096;
+// Σ i·i for i in [first, first + count), first + count <= 2^32: a block's i0² terms, one per lane.
+u128 first_squares(u64 first, u64 count) noexcept;
 
 // Exact Σ i·i over [lo, hi) for any lo <= hi <= max_n: 128-bit arithmetic throughout.
 u128 exact_loop(u64 lo, u64 hi) noexcept;

@@ -10,8 +10,8 @@
 //   difference — each lane adds i² − i0², where i0 is its first index in the block: these are small
 //                (below t·s·2^33 at step t), so a block of difference_block steps cannot wrap at all,
 //                and the block adds acc + steps·i0² in 128 bits. The squares come without a multiply:
-//                q += d, d += 2s² (d = (i + s)² − i², s the lanes' stride), and i0² of the next
-//                block is i0² + q.
+//                q += d, d += 2s² (d = (i + s)² − i², s the lanes' stride). Each block starts afresh
+//                from its first index: nothing but the index is carried from block to block.
 #include "paths.hpp"
 
 #include <algorithm>
@@ -40,28 +40,27 @@ u128 tail_sum(u64 lo, u64 hi) noexcept {
 
 }  // namespace
 
+u128 first_squares(u64 first, u64 count) noexcept {
+    u128 sum = 0;
+    for (u64 i = first; i < first + count; ++i) sum += i * i;
+    return sum;
+}
+
 u128 portable_difference(u64 lo, u64 hi) noexcept {
     const u64 steps = (hi - lo) / lanes;
-    u64 first_square[lanes], delta[lanes];  // lane j: indices lo + j + t·lanes
-    for (u64 j = 0; j < lanes; ++j) {
-        const u64 i = lo + j;
-        first_square[j] = i * i;
-        delta[j] = 2 * i * lanes + lanes * lanes;  // (i + lanes)² − i²; wraps harmlessly past 2^32
-    }
     u128 sum = 0;
-    for (u64 done = 0; done < steps;) {
-        const u64 n = std::min(steps - done, difference_block);
-        u64 acc[lanes] = {}, offset[lanes] = {};  // offset = i² − i0²
+    for (u64 done = 0; done < steps;) {  // each block starts afresh from its first index
+        const u64 first = lo + done * lanes, n = std::min(steps - done, difference_block);
+        u64 acc[lanes] = {}, offset[lanes] = {}, delta[lanes];  // offset = i² − i0², i0 the lane's first index
+        for (u64 j = 0; j < lanes; ++j) delta[j] = 2 * lanes * (first + j) + lanes * lanes;  // (i + s)² − i²
         for (u64 t = 0; t < n; ++t)
             for (u64 j = 0; j < lanes; ++j) {
                 acc[j] += offset[j];
                 offset[j] += delta[j];
                 delta[j] += 2 * lanes * lanes;
             }
-        for (u64 j = 0; j < lanes; ++j) {
-            sum += acc[j] + u128{n} * first_square[j];
-            first_square[j] += offset[j];
-        }
+        for (const u64 a : acc) sum += a;
+        sum += n * first_squares(first, lanes);
         done += n;
     }
     return sum + tail_sum(lo + steps * lanes, hi);
