@@ -39,7 +39,7 @@ static_assert(per_step * difference_block * difference_block <= u64{1} << 32, "t
 u64 at_most(u64 a, u64 b) noexcept { return a < b ? a : b; }
 
 // The lanes of `v`, added into 128 bits.
-u128 lanes_sum(simde__m512i v) noexcept {
+u128 lanes_sum(const simde__m512i& v) noexcept {
     u64 lane[lanes];  // no 512-bit horizontal add in SIMDe 0.7: store the lanes
     simde_mm512_storeu_si512(lane, v);
     u128 sum = 0;

@@ -55,7 +55,7 @@ SUMSQ_IFMA_TARGET inline simde__m512i madd52lo(simde__m512i acc, simde__m512i b,
 #endif
 }
 
-u128 lanes_sum(simde__m512i v) noexcept {
+u128 lanes_sum(const simde__m512i& v) noexcept {
     u64 lane[lanes];
     simde_mm512_storeu_si512(lane, v);
     u128 sum = 0;

@@ -53,7 +53,7 @@ struct Kernel {
     std::string name;
     u128 (*sum)(u64, u64) noexcept;
     int reference = -1;  // index of the reference kernel it is compared with, or -1
-    std::vector<double> wall, cpu, cycles;  // per run: seconds, seconds, cycles/element
+    std::vector<double> wall{}, cpu{}, cycles{};  // per run: seconds, seconds, cycles/element
     bool ok = true;
 };
 
