@@ -53,6 +53,7 @@ __attribute__((target("avx2"))) u128 avx2_difference(u64 lo, u64 hi) noexcept {
             delta[v] = _mm256_add_epi64(_mm256_mul_epu32(first_indices(first, v), twice_stride), stride_squared);
         }
         for (u64 t = 0; t < n; ++t)
+#pragma GCC unroll 8  // every vector in its own registers at any -O (sanitizer builds use -O2)
             for (int v = 0; v < vectors; ++v) {
                 acc[v] = _mm256_add_epi64(acc[v], offset[v]);
                 offset[v] = _mm256_add_epi64(offset[v], delta[v]);
@@ -78,6 +79,7 @@ __attribute__((target("avx2"))) u128 avx2_multiply(u64 lo, u64 hi) noexcept {
         __m256i before[vectors];
         for (int v = 0; v < vectors; ++v) before[v] = acc[v];
         for (u64 t = 0; t < n; ++t)
+#pragma GCC unroll 8  // every vector in its own registers at any -O (sanitizer builds use -O2)
             for (int v = 0; v < vectors; ++v) {
                 acc[v] = _mm256_add_epi64(acc[v], _mm256_mul_epu32(index[v], index[v]));
                 index[v] = _mm256_add_epi64(index[v], stride);

@@ -70,6 +70,7 @@ u128 SUMSQ_AVX512(difference)(u64 lo, u64 hi) noexcept {
             delta[v] = simde_mm512_add_epi64(simde_mm512_mul_epu32(first_indices(first, v), twice_stride), stride_squared);
         }
         for (u64 t = 0; t < n; ++t)
+#pragma GCC unroll 8  // every vector in its own registers at any -O (sanitizer builds use -O2)
             for (int v = 0; v < vectors; ++v) {
                 acc[v] = simde_mm512_add_epi64(acc[v], offset[v]);
                 offset[v] = simde_mm512_add_epi64(offset[v], delta[v]);
@@ -96,6 +97,7 @@ u128 SUMSQ_AVX512(multiply)(u64 lo, u64 hi) noexcept {
         simde__m512i before[vectors];
         for (int v = 0; v < vectors; ++v) before[v] = acc[v];
         for (u64 t = 0; t < n; ++t)
+#pragma GCC unroll 8  // every vector in its own registers at any -O (sanitizer builds use -O2)
             for (int v = 0; v < vectors; ++v) {
                 acc[v] = simde_mm512_add_epi64(acc[v], simde_mm512_mul_epu32(index[v], index[v]));
                 index[v] = simde_mm512_add_epi64(index[v], stride);
