@@ -11,13 +11,19 @@ echo "   paths built: $all; this CPU ($(sed -n 's/^model name[^:]*: //p' /proc/c
 for path in $all; do
   case " $paths " in
     *" $path "*) ;;
-    *) note=""; [ "$path" = avx512 ] && note="; its code is tested emulated on every CPU (ctest -R avx512-emulated)"
+    *) note=""; case $path in avx512*) note="; its code is tested emulated on every CPU (ctest -R avx512-emulated)" ;; esac
        echo "   $path: not run, this CPU lacks it$note"; continue ;;
   esac
   # CSV columns 8 and 9: ok, median wall seconds (= ns/element at N = 1e9)
   "$bin/sumsq-serial" -n 1e9 -r 5 --kernel "$path" --format csv | awk -F, -v p="$path" \
-    'NR == 2 { printf "   %-9s %.4f ns/element  %s\n", p, $9, ($8 == "true" ? "OK" : "MISMATCH") }'
+    'NR == 2 { printf "   %-10s %.4f ns/element  %s\n", p, $9, ($8 == "true" ? "OK" : "MISMATCH") }'
 done
+
+echo
+echo "== 1a. The range kernel against the reference kernel (tests/bench/reference_kernel.hpp: a plain block-bounded"
+echo "   intrinsic kernel, -O3 -march=native), every formulation of every path, one thread, N = 1e9, 7 interleaved"
+echo "   rounds; ours/ref < 1 is faster (docs/range-kernel.md: the bound per path)"
+"$bin/sumsq-bench-kernel" 1e9 7 | sed 's/^/   /'
 
 echo
 echo "== 1b. Memory-bound: the array path (N stored u32, 1 GiB) against the index path, one core, and the"

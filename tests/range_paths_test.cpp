@@ -1,11 +1,12 @@
-// Every range-kernel path against the oracle: small ranges, ranges crossing and ending at 2^32,
-// ranges near max_n, random sub-ranges (seed printed); every array path against brute force: every
-// short length at every 4-byte alignment in a cache line, wrap-heavy values, long runs across a
-// block, and sum_squares_array on slices of a[i] = i. Each check runs for every path this CPU
-// runs (avx512 natively only where the CPU has AVX-512F) and, as its own test cases, for the
-// emulated AVX-512 copy (the same source without AVX-512 instructions), so the AVX-512 code is
-// tested on every machine. The tests are the guard against miscompiled vector loops, so they run
-// at the optimisation level of each build.
+// Every range-kernel path and every formulation of it against the oracle: small ranges over a few
+// vector steps at every start, ranges crossing and ending at 2^32, ranges near max_n, random
+// sub-ranges (seed printed) long enough to cross the formulations' blocks; every array path against
+// brute force: every short length at every 4-byte alignment in a cache line, wrap-heavy values, long
+// runs across a block, and sum_squares_array on slices of a[i] = i. Each check runs for every path
+// this CPU runs (avx512 and avx512ifma natively only where the CPU has them) and, as their own test
+// cases, for the emulated AVX-512 copies (the same sources without AVX-512 instructions), so the
+// AVX-512 code is tested on every machine. The tests are the guard against miscompiled vector loops,
+// so they run at the optimisation level of each build.
 #include "range/paths.hpp"
 #include "contract/reference.hpp"
 #include "contract/sum_squares.hpp"
@@ -24,7 +25,13 @@ using namespace sumsq;
 namespace {
 
 bool always() { return true; }
-const range::Path emulated{"avx512-emulated", always, range::avx512_emulated_sum, range::avx512_emulated_sum_array};
+constexpr range::Formulation emulated_avx512_formulations[]{{"difference", range::avx512_emulated_difference},
+                                                            {"multiply", range::avx512_emulated_multiply}};
+constexpr range::Formulation emulated_ifma_formulations[]{{"pairs", range::avx512ifma_emulated_pairs}};
+const range::Path emulated{"avx512-emulated", always, range::avx512_emulated_difference, range::avx512_emulated_sum_array,
+                           emulated_avx512_formulations};
+const range::Path emulated_ifma{"avx512ifma-emulated", always, range::avx512ifma_emulated_pairs,
+                                range::avx512_emulated_sum_array, emulated_ifma_formulations};
 
 std::vector<const range::Path*> supported_paths() {
     std::vector<const range::Path*> supported;
@@ -40,6 +47,33 @@ std::vector<const range::Path*> array_paths() {
     return all;
 }
 
+// One formulation of one path, as the range checks below take it.
+struct Kernel {
+    std::string name;  // path/formulation
+    u128 (*sum)(u64, u64) noexcept;
+};
+
+std::vector<Kernel> kernels_of(const range::Path& path) {
+    std::vector<Kernel> kernels;
+    for (const auto& f : path.formulations) kernels.push_back({std::string(path.name) + "/" + std::string(f.name), f.sum});
+    return kernels;
+}
+
+// Every formulation of every path this CPU runs.
+std::vector<Kernel> supported_kernels() {
+    std::vector<Kernel> kernels;
+    for (const auto* path : supported_paths())
+        for (auto& k : kernels_of(*path)) kernels.push_back(std::move(k));
+    return kernels;
+}
+
+// Every formulation of both emulated copies: any CPU.
+std::vector<Kernel> emulated_kernels() {
+    auto kernels = kernels_of(emulated);
+    for (auto& k : kernels_of(emulated_ifma)) kernels.push_back(std::move(k));
+    return kernels;
+}
+
 u128 oracle(u64 lo, u64 hi) { return closed_form(hi) - closed_form(lo); }
 
 // Restores automatic selection after a test that forced a path.
@@ -48,20 +82,22 @@ struct Select {
     ~Select() { range::select("auto"); }
 };
 
-void check_small_ranges(const range::Path& path) {
-    for (u64 lo = 0; lo < 50; ++lo)
-        for (u64 hi = lo; hi < 120; ++hi) {
-            INFO(path.name << " [" << lo << ", " << hi << ")");
-            REQUIRE(path.sum(lo, hi) == reference_loop(lo, hi));
+// Every start below 136 and every length below 3 steps of the widest path (128 elements) and a
+// little more: heads, tails and a few whole steps everywhere.
+void check_small_ranges(const Kernel& kernel) {
+    for (u64 lo = 0; lo < 136; lo += lo < 20 ? 1 : 7)
+        for (u64 hi = lo; hi < lo + 400; ++hi) {
+            INFO(kernel.name << " [" << lo << ", " << hi << ")");
+            REQUIRE(kernel.sum(lo, hi) == reference_loop(lo, hi));
         }
 }
 
-void check_ending_at_2_32(const range::Path& path) {
+void check_ending_at_2_32(const Kernel& kernel) {
     const u64 top = range::fast_limit;
-    for (u64 length : {u64{1}, u64{15}, u64{16}, u64{17}, u64{31}, u64{32}, u64{33}, u64{1000}, u64{123'457},
-                       u64{1} << 22, (u64{1} << 22) + 13}) {
-        INFO(path.name << " length " << length);
-        REQUIRE(path.sum(top - length, top) == oracle(top - length, top));
+    for (u64 length : {u64{1}, u64{15}, u64{16}, u64{17}, u64{31}, u64{32}, u64{33}, u64{127}, u64{128}, u64{129},
+                       u64{1000}, u64{123'457}, u64{1} << 22, (u64{1} << 22) + 13}) {
+        INFO(kernel.name << " length " << length);
+        REQUIRE(kernel.sum(top - length, top) == oracle(top - length, top));
     }
 }
 
@@ -84,12 +120,15 @@ void check_crossing_and_near_max_n(const range::Path& path, bool selectable) {
     }
 }
 
-void check_random_below_2_32(const range::Path& path, std::mt19937_64& rng) {
+// Random starts, lengths up to 100,000 and (10 of them) 1–3 million: these cross every
+// formulation's block (difference_block steps, at most 524,288 elements; the multiply form's
+// squares_per_block steps, a single step near 2^32).
+void check_random_below_2_32(const Kernel& kernel, std::mt19937_64& rng) {
     std::uniform_int_distribution<u64> start(0, range::fast_limit - 1), length(0, 100'000), long_length(1'000'000, 3'000'000);
     for (int k = 0; k < 210; ++k) {
         const u64 lo = start(rng), hi = std::min(range::fast_limit, lo + (k < 200 ? length(rng) : long_length(rng)));
-        INFO(path.name << " [" << lo << ", " << hi << ")");
-        REQUIRE(path.sum(lo, hi) == oracle(lo, hi));
+        INFO(kernel.name << " [" << lo << ", " << hi << ")");
+        REQUIRE(kernel.sum(lo, hi) == oracle(lo, hi));
     }
 }
 
@@ -113,25 +152,46 @@ void check_random_anywhere(const range::Path& path, bool selectable, std::mt1993
 TEST_CASE("core/range paths: the list, and auto picks a supported one") {
     REQUIRE(range::paths().size() >= 3);
     REQUIRE(range::active().supported());
+    for (const auto& path : range::paths()) {
+        INFO(path.name);
+        REQUIRE_FALSE(path.formulations.empty());
+        REQUIRE(path.sum == path.formulations.front().sum);  // the product's formulation is listed first
+    }
     REQUIRE(range::select("exact"));
     REQUIRE(range::active().name == "exact");
     REQUIRE(range::select("auto"));
     REQUIRE_FALSE(range::select("nosuch"));
     REQUIRE(range::select("avx512") == (__builtin_cpu_supports("avx512f") != 0));
+    REQUIRE(range::select("avx512ifma") ==
+            (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma")));
     range::select("auto");
 }
 
-TEST_CASE("core/range paths: every small range equals brute force") {
-    for (const auto* path : supported_paths()) check_small_ranges(*path);
+TEST_CASE("core/range blocks: squares_per_block keeps a block's sum below 2^64, and no more") {
+    for (const u64 hi : {u64{2}, u64{3}, u64{1000}, u64{1'000'000'000}, u64{3'000'000'000}, range::fast_limit - 1,
+                         range::fast_limit}) {
+        INFO("hi " << hi);
+        const u64 block = range::squares_per_block(hi), top = hi - 1;
+        REQUIRE(block >= 1);
+        REQUIRE(u128{block} * top * top < u128{1} << 64);
+        REQUIRE((u128{block} + 1) * top * top >= u128{1} << 64);
+    }
+    REQUIRE(range::squares_per_block(1'000'000'000) == 18);
+    REQUIRE(range::squares_per_block(range::fast_limit) == 1);
 }
 
-TEST_CASE("core/range paths: ranges ending at 2^32, where squares approach 2^64") {
-    for (const auto* path : supported_paths()) check_ending_at_2_32(*path);
+TEST_CASE("core/range paths: every small range equals brute force, every formulation") {
+    for (const auto& kernel : supported_kernels()) check_small_ranges(kernel);
 }
 
+TEST_CASE("core/range paths: ranges ending at 2^32, where squares approach 2^64, every formulation") {
+    for (const auto& kernel : supported_kernels()) check_ending_at_2_32(kernel);
+}
+
+// The product's formulation of each vector path only: the others are slower, and covered above.
 TEST_CASE("core/range paths: the whole fast domain 0..2^32 in one call, vector paths only as the others are slower") {
     for (const auto* path : supported_paths())
-        if (path->name == "avx2" || path->name == "avx512") {
+        if (path->name.starts_with("avx")) {
             INFO(path->name);
             REQUIRE(path->sum(0, range::fast_limit) == oracle(0, range::fast_limit));
         }
@@ -141,11 +201,11 @@ TEST_CASE("core/range kernel with each path forced: ranges crossing 2^32 and nea
     for (const auto* path : supported_paths()) check_crossing_and_near_max_n(*path, true);
 }
 
-TEST_CASE("core/range paths: random sub-ranges below 2^32") {
+TEST_CASE("core/range paths: random sub-ranges below 2^32, every formulation") {
     const auto seed = Catch::rngSeed();
     INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
     std::mt19937_64 rng(seed);
-    for (const auto* path : supported_paths()) check_random_below_2_32(*path, rng);
+    for (const auto& kernel : supported_kernels()) check_random_below_2_32(kernel, rng);
 }
 
 TEST_CASE("core/range paths: random sub-ranges anywhere up to max_n, through the dispatcher") {
@@ -155,28 +215,42 @@ TEST_CASE("core/range paths: random sub-ranges anywhere up to max_n, through the
     for (const auto* path : supported_paths()) check_random_anywhere(*path, true, rng);
 }
 
-// The AVX-512 source without AVX-512 instructions (SIMDe's portable code): runs on every CPU.
-TEST_CASE("core/range avx512-emulated: every small range equals brute force") { check_small_ranges(emulated); }
+// The AVX-512 sources without AVX-512 instructions (SIMDe's portable code; IFMA's lanes spelled out):
+// run on every CPU.
+TEST_CASE("core/range avx512-emulated: every small range equals brute force") {
+    for (const auto& kernel : emulated_kernels()) check_small_ranges(kernel);
+}
 
-TEST_CASE("core/range avx512-emulated: ranges ending at 2^32") { check_ending_at_2_32(emulated); }
+TEST_CASE("core/range avx512-emulated: ranges ending at 2^32") {
+    for (const auto& kernel : emulated_kernels()) check_ending_at_2_32(kernel);
+}
 
 TEST_CASE("core/range avx512-emulated: ranges crossing 2^32 and near max_n") {
     check_crossing_and_near_max_n(emulated, false);
+    check_crossing_and_near_max_n(emulated_ifma, false);
 }
 
 TEST_CASE("core/range avx512-emulated: random sub-ranges below 2^32 and anywhere up to max_n") {
     const auto seed = Catch::rngSeed();
     INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
     std::mt19937_64 rng(seed + 2);
-    check_random_below_2_32(emulated, rng);
+    for (const auto& kernel : emulated_kernels()) check_random_below_2_32(kernel, rng);
     check_random_anywhere(emulated, false, rng);
+    check_random_anywhere(emulated_ifma, false, rng);
 }
 
-TEST_CASE("core/range avx512-emulated: the same lanes as the native path where the CPU has AVX-512F") {
-    if (!__builtin_cpu_supports("avx512f")) SUCCEED("no AVX-512F on this CPU: the native path is not run");
+TEST_CASE("core/range avx512-emulated: the same sums as the native code where the CPU has it") {
+    const std::pair<u64, u64> ranges[]{{0, 1'000'003}, {(u64{1} << 32) - 999'999, u64{1} << 32}, {12'345, 2'345'678}};
+    if (!__builtin_cpu_supports("avx512f")) SUCCEED("no AVX-512F on this CPU: the native avx512 code is not run");
     else
-        for (const auto& [lo, hi] : {std::pair<u64, u64>{0, 1'000'003}, {(u64{1} << 32) - 999'999, u64{1} << 32}})
-            REQUIRE(range::avx512_sum(lo, hi) == range::avx512_emulated_sum(lo, hi));
+        for (const auto& [lo, hi] : ranges) {
+            REQUIRE(range::avx512_difference(lo, hi) == range::avx512_emulated_difference(lo, hi));
+            REQUIRE(range::avx512_multiply(lo, hi) == range::avx512_emulated_multiply(lo, hi));
+        }
+    if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma")))
+        SUCCEED("no AVX-512 IFMA on this CPU: the native avx512ifma code is not run");
+    else
+        for (const auto& [lo, hi] : ranges) REQUIRE(range::avx512ifma_pairs(lo, hi) == range::avx512ifma_emulated_pairs(lo, hi));
 }
 
 // The array paths. Brute force: the obvious loop, written here again rather than borrowed.

@@ -12,11 +12,23 @@ namespace {
 bool always() { return true; }
 bool has_avx2() { return __builtin_cpu_supports("avx2"); }
 bool has_avx512f() { return __builtin_cpu_supports("avx512f"); }
-constexpr std::array<Path, 4> all_paths{{
-    {"avx512", has_avx512f, avx512_sum, avx512_sum_array},  // 8-lane 32x32->64 multiplies (SIMDe, -mavx512f)
-    {"avx2", has_avx2, avx2_sum, avx2_sum_array},           // 4-lane 32x32->64 multiplies, the high-half trick
-    {"portable", always, portable_sum, portable_sum_array},  // plain C++, the same trick, any x86-64
-    {"exact", always, exact_loop, exact_array},             // the plain loop in 128-bit arithmetic (the reference)
+bool has_avx512ifma() { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma"); }
+
+// Each path's formulations, the one its `sum` uses first (measured fastest, docs/range-kernel.md).
+constexpr Formulation ifma_formulations[]{{"pairs", avx512ifma_pairs}};
+constexpr Formulation avx512_formulations[]{{"difference", avx512_difference}, {"multiply", avx512_multiply}};
+constexpr Formulation avx2_formulations[]{{"difference", avx2_difference}, {"multiply", avx2_multiply}};
+constexpr Formulation portable_formulations[]{{"difference", portable_difference}, {"multiply", portable_multiply}};
+constexpr Formulation exact_formulations[]{{"128-bit", exact_loop}};
+
+constexpr std::array<Path, 5> all_paths{{
+    // 16 pairs of 8 lanes, 52-bit multiply-adds: x·(x + 2a) = (x + a)² − a² (avx512_ifma.cpp)
+    {"avx512ifma", has_avx512ifma, avx512ifma_pairs, avx512_sum_array, ifma_formulations},
+    // 8 vectors × 8 lanes, adds only (SIMDe, -mavx512f)
+    {"avx512", has_avx512f, avx512_difference, avx512_sum_array, avx512_formulations},
+    {"avx2", has_avx2, avx2_difference, avx2_sum_array, avx2_formulations},  // 5 vectors × 4 lanes, adds only
+    {"portable", always, portable_difference, portable_sum_array, portable_formulations},  // plain C++, 4 lanes
+    {"exact", always, exact_loop, exact_array, exact_formulations},  // the plain loop in 128-bit arithmetic (the reference)
 }};
 
 std::atomic<const Path*> chosen{nullptr};  // set before the workers start; atomic for the first lazy read
