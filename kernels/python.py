@@ -44,6 +44,10 @@ if VERSION.startswith("@"):
     VERSION = "unconfigured"
 MODEL = "CPython: threading.Thread under the GIL, or multiprocessing.Process and a queue"
 MODELS = ("threads", "processes", "free-threaded")
+# For sumsq-compare (--describe): one row per model, its workers' word and what the row shows.
+MODEL_ROWS = [{"name": "threads", "workers": "threads", "note": "one interpreter lock (the GIL): one thread runs Python at a time"},
+              {"name": "processes", "workers": "processes", "note": "an interpreter and a lock per process"},
+              {"name": "free-threaded", "workers": "threads", "note": "no GIL (PEP 703): the threads run Python at the same time"}]
 FORK = multiprocessing.get_context("fork")  # the classic example's start method on Linux; spawn re-imports this file per child
 
 
@@ -618,7 +622,7 @@ def describe():
     return {"backend": "python", "model": MODEL, "one_thread": False, "splits_into_tasks": False, "kernel_paths": [],
             "runs_wait_workload": True, "multi_process": False, "schedules": "", "takes_partitioner": False,
             "takes_nested": False, "takes_bind": False, "version": VERSION,
-            "workloads": ["sum", "wait"], "models": list(MODELS), "models_absent": {} if absent is None else {"free-threaded": absent},
+            "workloads": ["sum", "wait"], "models": MODEL_ROWS, "models_absent": {} if absent is None else {"free-threaded": absent},
             "own_baseline": True, "sweep_limit": SWEEP_LIMIT,
             "interpreter": {"executable": sys.executable, "version": platform.python_version(), "gil": gil_enabled()}}
 

@@ -189,7 +189,8 @@ def describe(binary):
                 "schedules", "takes_partitioner", "takes_nested", "takes_bind", "version"):
         expect(key in d, f"--describe has no {key}")
     expect(d["backend"] == "python" and d["one_thread"] is False and d["multi_process"] is False, f"{d}")
-    expect(d["models"] == ["threads", "processes", "free-threaded"] and d["workloads"] == ["sum", "wait"], f"{d}")
+    expect([m["name"] for m in d["models"]] == ["threads", "processes", "free-threaded"] and d["workloads"] == ["sum", "wait"], f"{d}")
+    expect([m["workers"] for m in d["models"]] == ["threads", "processes", "threads"] and all(m["note"] for m in d["models"]), f"{d}")
     expect(d["own_baseline"] is True and d["sweep_limit"] == {"max_n": 10_000_000, "max_threads": 2}, f"{d}")
     expect(set(d["models_absent"]) <= {"free-threaded"}, f"models_absent {d['models_absent']}")
     expect(d["version"] != "unconfigured", "the built copy carries the project version")
