@@ -1,14 +1,23 @@
 # The backend registry: kernels/CMakeLists.txt calls sumsq_add_backend() once per backend.
 #
 #   sumsq_add_backend(<name> [SOURCE <file>] [LIBS <targets>...] [REQUIRES <variables>...])
+#   sumsq_add_backend(<name> SCRIPT [SOURCE <file>])
 #
 # builds kernels/<name>.cpp (or SOURCE) into the library sumsq_kernel_<name>, links it with the
 # common harness (src/driver/main.cpp) into build/bin/sumsq-<name>, and records <name> for the tests
 # (tests/CMakeLists.txt adds <name>/… tests for every recorded backend) and for sumsq-compare.
 # A backend whose REQUIRES variable is false is skipped with a message, never a build error.
 # TEST_ONLY backends get tests and a binary but are not listed for sumsq-compare's defaults.
+# A SCRIPT backend (kernels/<name>.py, or SOURCE) is no C++: the file is copied to bin/sumsq-<name>,
+# executable, @PROJECT_VERSION@ filled in; its first line (#!interpreter) runs it, and is kept as the
+# target property SUMSQ_INTERPRETER. tests/CMakeLists.txt runs tests/<name>_test.py for it instead
+# of the in-process C++ suites.
 function(sumsq_add_backend name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "TEST_ONLY" "SOURCE" "LIBS;REQUIRES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "TEST_ONLY;SCRIPT" "SOURCE" "LIBS;REQUIRES")
+  if(arg_SCRIPT)
+    sumsq_add_script_backend(${name} "${arg_SOURCE}" ${arg_TEST_ONLY})
+    return()
+  endif()
   foreach(requirement IN LISTS arg_REQUIRES)
     if(NOT ${requirement})
       message(STATUS "sumsq: backend '${name}' skipped: ${requirement} is not set (its runtime was not found)")
@@ -26,6 +35,27 @@ function(sumsq_add_backend name)
   set_property(GLOBAL APPEND PROPERTY SUMSQ_ALL_BACKENDS ${name})
   if(NOT arg_TEST_ONLY)
     set_property(GLOBAL APPEND PROPERTY SUMSQ_BACKENDS ${name})
+  endif()
+endfunction()
+
+function(sumsq_add_script_backend name source test_only)
+  if(NOT source)
+    set(source ${name}.py)
+  endif()
+  get_filename_component(source ${source} ABSOLUTE)
+  set(binary ${PROJECT_BINARY_DIR}/bin/sumsq-${name})
+  configure_file(${source} ${binary} @ONLY
+                 FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  file(STRINGS ${source} shebang LIMIT_COUNT 1)
+  string(REGEX REPLACE "^#![ ]*([^ ]+).*" "\\1" interpreter "${shebang}")
+  add_custom_target(sumsq-${name} ALL SOURCES ${source})
+  set_target_properties(sumsq-${name} PROPERTIES SUMSQ_INTERPRETER "${interpreter}" SUMSQ_SCRIPT "${binary}")
+  set_property(GLOBAL APPEND PROPERTY SUMSQ_ALL_BACKENDS ${name})
+  if(NOT test_only)
+    set_property(GLOBAL APPEND PROPERTY SUMSQ_BACKENDS ${name})
+  endif()
+  if(NOT EXISTS ${interpreter})
+    message(STATUS "sumsq: backend '${name}' built, but its interpreter ${interpreter} is missing: its runs and sumsq-compare rows say SKIPPED")
   endif()
 endfunction()
 

@@ -97,6 +97,10 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
     REQUIRE(json["findings"]["noise_floor"].is_number());
     REQUIRE_THAT(r.out, Catch::Contains("seed 7"));
     for (const auto& run : json["runs"]) {
+        if (run["status"] == "SKIPPED") {  // a script backend whose interpreter this machine lacks (python3)
+            CHECK_THAT(run["message"].get<std::string>(), Catch::EndsWith(" not found"));
+            continue;
+        }
         CHECK(run["status"] == "OK");
         CHECK(run["rounds"] == 2);
         CHECK(run["process_medians"].size() == 2);
@@ -158,6 +162,54 @@ TEST_CASE("cpu rows: a row outside --cpus is refused before the sweep (it would 
     CHECK(r.out.empty());
     CHECK(lines(r.err).size() == 1);
     CHECK_THAT(r.err, Catch::Contains("--cpu-rows: threads@" + outside + " runs on CPU " + outside + ", outside --cpus " + inside));
+}
+
+TEST_CASE("python: a row per model, at most N = 1e7 and 2 workers unless named, speedup against its own 1 worker, exact") {
+    if (::access((bin + "/sumsq-python").c_str(), X_OK) != 0 || ::access("/usr/bin/python3", X_OK) != 0) {
+        WARN("skipped: no sumsq-python or no /usr/bin/python3");
+        return;
+    }
+    Scratch scratch("compare-python");
+    std::ofstream(scratch.dir / "backends.txt") << "serial\npython\n";  // the default list, so python is not named
+    const auto out = scratch.dir / "results";
+    const auto r = run_process(compare, {"--sizes", "1e3,2e7", "--threads", "1,3", "--workloads", "sum", "--reps", "1", "--warmup", "0",
+                                         "--rounds", "1", "--out", out.string()},
+                               {"SUMSQ_BACKEND_LIST=" + (scratch.dir / "backends.txt").string()});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    std::ifstream json_file(out / "results.json");
+    const auto json = nlohmann::json::parse(json_file);
+    std::set<std::string> rows;
+    for (const auto& run : json["runs"]) {
+        const std::string backend = run["backend"];
+        if (backend == "serial") continue;
+        rows.insert(backend);
+        CHECK(run["status"] == "OK");
+        CHECK(run["n"] == 1000);     // not 2e7: above its sweep limit
+        CHECK(run["threads"] == 1);  // not 3: above its sweep limit
+        CHECK(run["result"] == run["expected"]);
+        CHECK(run["row"]["backend"] == "python");
+        CHECK(run["row"]["model"] == backend.substr(backend.find(':') + 1));
+        CHECK(run["speedup_baseline"] == "own 1-worker run");
+        CHECK(run["speedup"] == 1.0);  // its own 1-worker run is its baseline
+    }
+    CHECK(rows == std::set<std::string>{"python:threads", "python:processes"});
+    for (const auto& absent : json["absent"]) CHECK(absent["row"] == "python:free-threaded");
+    CHECK_THAT(r.out, Catch::Contains("python:threads, python:processes: speedup and efficiency against the row's own 1-worker run"));
+}
+
+TEST_CASE("a script backend without its interpreter: its rows say SKIPPED: python3 not found, the rest runs, exit 0") {
+    const auto r = run_process(compare, {"--backends", "serial,absent", "--sizes", "1e3", "--threads", "1", "--workloads", "sum,wait", "--reps", "1",
+                                         "--wait-reps", "1", "--wait-ms", "1", "--steps", "1", "--rounds", "1"}, doubles_env);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    std::size_t skipped = 0, serial = 0;
+    for (const auto& line : lines(r.out)) {
+        if (line.rfind("  absent ", 0) == 0 && line.find("SKIPPED: python3 not found") != std::string::npos) ++skipped;
+        if (line.rfind("  serial ", 0) == 0 && line.size() > 2 && line.substr(line.size() - 2) == "OK") ++serial;
+    }
+    CHECK(skipped == 2);  // sum and wait
+    CHECK(serial == 2);
 }
 
 TEST_CASE("cpus and cpu rows: bad input exits 2 with one line") {

@@ -27,7 +27,7 @@ const Run* find_run(const std::vector<Run>& runs, const std::string& backend, co
 
 std::string plural(unsigned k, const std::string& word) { return fmt::format("{} {}{}", k, word, k == 1 ? "" : word.back() == 's' ? "es" : "s"); }
 
-std::string workers_text(const Run& r) { return r.processes ? plural(r.threads, "process") : plural(r.threads, "thread"); }
+std::string workers_text(const Run& r) { return r.processes || r.worker_processes ? plural(r.threads, "process") : plural(r.threads, "thread"); }
 
 std::string parallelism_text(double p) { return std::isnan(p) ? "n/a" : fmt::format("{:.2f}", p); }
 
@@ -197,7 +197,8 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
             if (!serial) continue;
             std::optional<double> spread;
             for (const BackendBinary& b : backends) {
-                const Run* own = b.name == "serial" || (workload == "wait" && b.one_thread) ? nullptr : find_run(runs, b.name, point, 1);
+                // Not a backend with its own baseline: an interpreter's 1-worker run is not serial's work in time.
+                const Run* own = b.name == "serial" || b.own_baseline || (workload == "wait" && b.one_thread) ? nullptr : find_run(runs, b.name, point, 1);
                 if (!own) continue;
                 // How far apart the two medians of identical work came out (each the median of its
                 // processes'): the process-to-process scatter itself is already in every interval.
@@ -212,7 +213,8 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
         const Run& r = runs[k];
         ConfigStats& s = a.stats[k];
         if (!measured(r)) continue;
-        if (const Run* serial = find_run(runs, "serial", r.point(), 1)) {
+        // The baseline: serial's run of the same point, or the row's own 1-worker run (own_baseline).
+        if (const Run* serial = find_run(runs, r.own_baseline ? r.backend : "serial", r.point(), 1)) {
             const ConfigStats& base = a.stats[std::size_t(serial - runs.data())];
             s.speedup = Interval{base.low / s.high, base.median / s.median, base.high / s.low};
             s.efficiency = Interval{s.speedup->lo / s.workers, s.speedup->mid / s.workers, s.speedup->hi / s.workers};
@@ -231,7 +233,7 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
     std::sort(sizes.begin(), sizes.end());
     sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
     for (const BackendBinary& b : backends) {
-        if (b.name == "serial" || sizes.empty() || !b.runs("sum")) continue;
+        if (b.name == "serial" || sizes.empty() || !b.runs("sum") || b.own_baseline || !b.skip.empty() || !b.absent.empty()) continue;
         std::optional<BreakEven> from;
         for (auto n = sizes.rbegin(); n != sizes.rend(); ++n) {
             const Run* best = best_run(runs, a, b.name, "sum", *n);
@@ -254,18 +256,22 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
         if (b.name == "serial") continue;
         std::vector<std::string> parts;
         bool parallel_sum = false, sum_flat = false;
+        std::string turns;  // a sum run at 2+ workers, no faster, that kept about one CPU busy: "sum parallelism 1.00 at 2 threads"
+        const std::string baseline = b.own_baseline ? "its own 1 worker" : "serial";
         for (u64 n : sizes) {
             const Run* r = best_run(runs, a, b.name, "sum", n);
             if (!r) continue;
             const ConfigStats& s = a.of(runs, *r);
             if (!s.speedup) continue;
             const std::string where = fmt::format("sum N={} at {}", short_count(n), workers_text(*r));
+            if (s.workers >= 2 && !s.ahead && s.parallelism >= 0.8 && s.parallelism < 1.2)
+                turns = fmt::format("sum parallelism {} at {}", parallelism_text(s.parallelism), workers_text(*r));
             if (s.ahead) {
                 parts.push_back(fmt::format("{} {} (parallelism {})", where, speedup_text(s, true), parallelism_text(s.parallelism)));
                 parallel_sum = parallel_sum || s.parallelism > 1.2;
-                if (!best_sum || s.speedup->mid > *best_sum) best_sum = s.speedup->mid, best_sum_where = b.name + " " + where;
+                if (!b.own_baseline && (!best_sum || s.speedup->mid > *best_sum)) best_sum = s.speedup->mid, best_sum_where = b.name + " " + where;
             } else if (s.behind) {
-                parts.push_back(fmt::format("{} slower than serial, {}", where, speedup_text(s, true)));
+                parts.push_back(fmt::format("{} slower than {}, {}", where, baseline, speedup_text(s, true)));
             } else {
                 parts.push_back(fmt::format("{} {}: no difference beyond the noise floor", where, s.indistinguishable ? "≈1.0x" : speedup_text(s, true)));
                 sum_flat = true;
@@ -284,16 +290,22 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
                 }
             }
         if (parts.empty()) continue;
-        std::string line = b.name + ": ";
+        std::string line = b.name + (b.own_baseline ? " (speedup against its own 1 worker): " : ": ");
         for (std::size_t k = 0; k < parts.size(); ++k) line += (k ? "; " : "") + parts[k];
         const Run* wait = o.has_workload("wait") ? best_run(runs, a, b.name, "wait", 0) : nullptr;
         const bool overlapped = wait && a.of(runs, *wait).speedup && a.of(runs, *wait).speedup->lo > 1 + a.floor(Point{"wait", "", 0});
         if (b.one_thread && overlapped && sum_flat && a.of(runs, *wait).parallelism < 0.2)
             line += ". Concurrent, not parallel: its waits overlap on one CPU, its computation does not speed up.";
+        else if (!b.one_thread && overlapped && !turns.empty() && !parallel_sum)
+            line += fmt::format(". Concurrent, not parallel: its waits overlap, but its computation kept one CPU busy at a time ({}).", turns);
         else if (parallel_sum)
             line += ". Parallel: the computation ran on several cores at once.";
         else
             line += ".";
+        if (!b.note.empty()) {  // the model's own word on it, e.g. python:threads "one interpreter lock (the GIL): …"
+            line.pop_back();
+            line += " — " + b.note + ".";
+        }
         a.findings.push_back(line);
     }
     if (o.has_workload("wait"))

@@ -15,8 +15,10 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <random>
 #include <stdexcept>
+#include <sstream>
 #include <unistd.h>
 
 namespace sumsq::compare {
@@ -102,9 +104,15 @@ Run run_one(const CompareOptions& o, const Configuration& c) {
     run.workload = c.point.workload;
     run.variant = c.point.variant;
     run.base = c.backend->base, run.row_schedule = c.backend->schedule, run.row_bind = c.backend->bind, run.row_fill = c.backend->fill;
+    run.row_model = c.backend->row_model, run.own_baseline = c.backend->own_baseline, run.worker_processes = c.backend->worker_processes;
     run.n = c.point.n;
     run.threads = c.threads;
     run.processes = c.backend->multi_process;
+    if (!c.backend->skip.empty()) {
+        run.status = Run::Status::skipped;
+        run.message = c.backend->skip;
+        return run;
+    }
     const ChildResult child = run_child(command(o, c), std::chrono::seconds(o.timeout_s), launcher_env(*c.backend));
     switch (child.end) {
     case ChildResult::End::failed_to_start:
@@ -170,6 +178,50 @@ void set_knobs(BackendBinary& b, const nlohmann::json& info) {
     else if (n == "threads" || n == "pool") b.schedule_kinds = {"static", "dynamic"};
     if (info.value("takes_partitioner", n == "tbb")) b.partitioners = {"auto", "simple", "static", "affinity"};
     b.takes_bind = info.value("takes_bind", n == "threads" || n == "pool" || n == "openmp" || n == "tbb" || n == "pstl");
+}
+
+// A script whose #! interpreter is missing (a machine without python3): its name, e.g. "python3";
+// nothing when `path` is not such a script. "#!/usr/bin/env python3" names python3.
+std::optional<std::string> missing_interpreter(const std::string& path) {
+    std::ifstream file(path);
+    std::string line;
+    if (!std::getline(file, line) || line.rfind("#!", 0) != 0) return std::nullopt;
+    std::istringstream words(line.substr(2));
+    std::string interpreter, argument;
+    if (!(words >> interpreter)) return std::nullopt;
+    const auto base = [](const std::string& p) { return p.substr(p.rfind('/') + 1); };
+    if (::access(interpreter.c_str(), X_OK) != 0) return base(interpreter);
+    if (base(interpreter) == "env" && words >> argument && !on_path(argument)) return argument;
+    return std::nullopt;
+}
+
+// The rows a backend's --describe declares beyond its knobs: the workloads it runs, its own
+// baseline and sweep limit (ignored when it is named in --backends: larger sweeps are opt-in),
+// and one row per model ("models": [{"name", "workers", "note"}], "models_absent": {name: why}).
+std::vector<BackendBinary> declared_rows(BackendBinary b, const nlohmann::json& info, bool named) {
+    if (info.contains("workloads")) b.workloads = words(info["workloads"]);
+    b.own_baseline = info.value("own_baseline", false);
+    if (const auto limit = info.find("sweep_limit"); limit != info.end() && limit->is_object() && !named) {
+        b.max_n = limit->value("max_n", u64{0});
+        b.max_threads = limit->value("max_threads", 0u);
+    }
+    const auto models = info.find("models");
+    if (models == info.end() || !models->is_array() || models->empty()) return {b};
+    const nlohmann::json absent = info.value("models_absent", nlohmann::json::object());
+    std::vector<BackendBinary> rows;
+    for (const auto& m : *models) {
+        if (!m.is_object() || !m.contains("name") || !m["name"].is_string()) continue;
+        BackendBinary row = b;
+        row.row_model = m["name"].get<std::string>();
+        row.name = b.name + ":" + row.row_model, row.base = b.name;
+        row.note = m.value("note", "");
+        row.worker_processes = m.value("workers", "") == "processes";
+        row.extra_args = {"--model", row.row_model};
+        if (absent.is_object() && absent.contains(row.row_model))
+            row.absent = absent[row.row_model].is_string() ? absent[row.row_model].get<std::string>() : "declared absent";
+        rows.push_back(std::move(row));
+    }
+    return rows;
 }
 
 void check_schedules(const CompareOptions& o, const std::vector<BackendBinary>& backends) {
@@ -242,6 +294,7 @@ const char* status_text(Run::Status status) {
     case Run::Status::failed: return "FAILED";
     case Run::Status::timed_out: return "TIMEOUT";
     case Run::Status::interrupted: return "INTERRUPTED";
+    case Run::Status::skipped: return "SKIPPED";
     }
     return "?";
 }
@@ -309,6 +362,13 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
         if (::access(path.c_str(), X_OK) != 0)
             throw UsageError(fmt::format("--backends: the binary for '{}' is missing: {} (rebuild with make build)", name, path));
         const ChildResult describe = run_child({path, "--describe"}, std::chrono::seconds(30));
+        if (describe.end == ChildResult::End::failed_to_start)
+            if (const auto interpreter = missing_interpreter(path)) {  // its rows say so; the rest of the sweep runs
+                BackendBinary b;
+                b.name = name, b.path = path, b.one_thread = true, b.skip = *interpreter + " not found";
+                result.push_back(std::move(b));
+                continue;
+            }
         if (describe.end != ChildResult::End::exited || describe.exit_code != 0)  // e.g. no pipe under ulimit -n: a runtime failure
             throw std::runtime_error(fmt::format("--backends: asking {} --describe failed: {}", path, describe_end(describe, "sumsq-" + name)));
         nlohmann::json info;
@@ -321,7 +381,8 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
         b.name = name, b.path = path, b.model = info.value("model", ""), b.one_thread = info.value("one_thread", false);
         b.runs_wait = info.value("runs_wait_workload", true), b.multi_process = info.value("multi_process", false), b.cpus = options.cpus;
         set_knobs(b, info);
-        result.push_back(std::move(b));
+        const bool named = std::find(options.backends.begin(), options.backends.end(), name) != options.backends.end();
+        for (BackendBinary& row : declared_rows(std::move(b), info, named)) result.push_back(std::move(row));
     }
     check_schedules(options, result);
     for (const auto& extra : options.cpu_rows) {
@@ -356,19 +417,25 @@ std::vector<std::vector<std::size_t>> round_orders(std::size_t count, unsigned r
 
 std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBinary>& backends, SweepRecord& record) {
     std::vector<Configuration> plan;
+    for (const auto& b : backends)
+        if (!b.absent.empty()) record.absent.emplace_back(b.name, b.absent);
     for (const Point& point : o.points())
         for (const auto& b : backends) {
-            if (!b.runs(point.workload)) continue;
+            if (!b.runs(point.workload) || !b.absent.empty()) continue;
+            if (b.max_n && point.workload != "wait" && point.n > b.max_n) continue;  // its sweep limit
             if (b.one_thread || (b.multi_process && !have_mpirun)) plan.push_back({&b, point, 1});
             else
                 for (unsigned t : o.threads_for(point.workload))
-                    if (!b.cpu_row || t > 1) plan.push_back({&b, point, t});  // one thread restricted: nothing to show
+                    if ((!b.cpu_row || t > 1) && (!b.max_threads || t <= b.max_threads))  // one thread restricted: nothing to show
+                        plan.push_back({&b, point, t});
         }
     // The first process on an idle machine runs slower (clock ramp-up, cold caches): without this
     // discarded run the first backend, usually the serial baseline, measured up to 40% slow here.
     // It is capped at 3 s (it normally takes 0.1 s): a hanging backend must not cost the timeout twice.
-    if (!plan.empty() && o.has_workload("sum"))
-        run_child({backends.front().path, "-n", "1e8", "--reps", "1", "--warmup", "0", "--format", "json"},
+    const auto first = std::find_if(backends.begin(), backends.end(), [](const BackendBinary& b) { return b.skip.empty() && b.absent.empty(); });
+    if (!plan.empty() && o.has_workload("sum") && first != backends.end())
+        run_child({first->path, "-n", std::to_string(first->max_n ? std::min<u64>(first->max_n, 100'000'000) : 100'000'000), "--reps", "1",
+                   "--warmup", "0", "--format", "json"},
                   std::chrono::seconds(std::min(o.timeout_s, warmup_cap_s)));
     record.before = sample_load();
     std::vector<Run> runs(plan.size());

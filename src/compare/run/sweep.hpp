@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sumsq::compare {
@@ -28,6 +29,15 @@ struct BackendBinary {
     // What the backend takes (its --describe, else the documented table): --schedule kinds, --partitioner names, --bind.
     std::vector<std::string> schedule_kinds, partitioners;
     bool takes_bind = false;
+    // What a backend may declare in --describe beyond those (python does; docs/compare.md):
+    std::string row_model;        // "models": each a row "<backend>:<model>" run with --model <model>; "" for none
+    std::string note;             // that model's one-line note for the findings ("one interpreter lock (the GIL): …")
+    bool worker_processes = false;  // its workers are processes ("workers": "processes"), not threads
+    bool own_baseline = false;    // "own_baseline": speedup against the row's own 1-worker run, not serial's
+    u64 max_n = 0;                // "sweep_limit": no rows above this N (sum) unless named in --backends; 0: no limit
+    unsigned max_threads = 0;     // "sweep_limit": … above this many workers; 0: no limit
+    std::string absent;           // "models_absent": why this model cannot run here; no rows, one note in the report
+    std::string skip;             // why its rows are not run, shown as "SKIPPED: <skip>" (e.g. "python3 not found")
 
     const std::string& backend() const { return base.empty() ? name : base; }
     bool runs(const std::string& workload) const;
@@ -41,10 +51,12 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
 // One configuration, run as one process per round. Its figure is the median of the processes'
 // medians: processes, not repetitions inside one, are the independent samples.
 struct Run {
-    enum class Status { ok, mismatch, failed, timed_out, interrupted };
+    enum class Status { ok, mismatch, failed, timed_out, interrupted, skipped };
     std::string backend, workload;
     std::string variant;  // jobs: the order; "" elsewhere
-    std::string base, row_schedule, row_bind, row_fill;  // the row's backend and knobs (BackendBinary); "" for a plain row
+    std::string base, row_schedule, row_bind, row_fill, row_model;  // the row's backend and knobs (BackendBinary); "" for a plain row
+    bool own_baseline = false;     // speedup against this row's own 1-worker run (BackendBinary::own_baseline)
+    bool worker_processes = false;  // its workers are processes (python:processes), not MPI ranks
     u64 n = 0;  // sum, jobs and array workloads
     unsigned threads = 1;  // what the row asked for (--threads, MPI: ranks): the row's key
     unsigned obtained = 0;  // workers the backend reported it got ("threads", MPI "ranks"); 0: unknown
@@ -73,6 +85,7 @@ struct SweepRecord {
     std::vector<std::vector<std::string>> order;  // per round: "backend workload n threads"
     LoadSample before, after;
     ReadBandwidth bandwidth;  // measured before the backends when the sweep has the array workload
+    std::vector<std::pair<std::string, std::string>> absent;  // rows a backend declared absent: label, why
 };
 
 // The order of `count` configurations in each of `rounds` rounds: a fresh seeded shuffle each round.

@@ -151,6 +151,13 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
                    o.jobs, o.job_seed, o.skew.empty() ? "the backends' default" : o.skew);
     if (o.has_workload("array") && o.rounds_for("array") != o.rounds)
         fmt::print(out, "  array: {} process(es) per configuration (--array-rounds), not {}\n", o.rounds_for("array"), o.rounds);
+    std::vector<std::string> own;
+    for (const BackendBinary& b : backends)
+        if (b.own_baseline && b.absent.empty() && b.skip.empty()) own.push_back(b.name);
+    if (!own.empty())
+        fmt::print(out, "  {}: speedup and efficiency against the row's own 1-worker run, not serial's (the backend declares its own baseline: "
+                        "an interpreter is not the compiled loop's work in time)\n", fmt::join(own, ", "));
+    for (const auto& [row, why] : a.record.absent) fmt::print(out, "  {}: absent, not run: {}\n", row, why);
     for (const auto& warning : a.warnings) fmt::print(out, "  WARNING: {}\n", warning);
 }
 

@@ -45,7 +45,9 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
         // Which row: the backend's own name and the knob the row sets (--schedules, --binds, --fills).
         entry["row"] = {{"backend", r.base.empty() ? r.backend : r.base}, {"schedule", r.row_schedule.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_schedule)},
                         {"bind", r.row_bind.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_bind)},
-                        {"fill", r.row_fill.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_fill)}};
+                        {"fill", r.row_fill.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_fill)},
+                        {"model", r.row_model.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_model)}};
+        entry["speedup_baseline"] = r.own_baseline ? "own 1-worker run" : "serial";
         entry["status"] = status_text(r.status);
         if (!r.message.empty()) entry["message"] = r.message;
         if (r.processes && !o.hostfile.empty()) entry["hosts"] = ranks_per_host(o, r.threads);
@@ -86,6 +88,9 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
             {"findings", findings_json(a)},
             {"runs", std::move(list)}};
     if (!o.hostfile.empty()) json["launcher"] = launcher_json(o);
+    nlohmann::json absent = nlohmann::json::array();  // rows a backend declared it cannot run here (python:free-threaded)
+    for (const auto& [row, why] : a.record.absent) absent.push_back({{"row", row}, {"reason", why}});
+    json["absent"] = std::move(absent);
     return json;
 }
 
