@@ -1,15 +1,25 @@
 # Thin wrapper over CMake: the logic lives in CMakeLists.txt and cmake/.
 BUILD_DIR := build
 JOBS := $(shell nproc 2>/dev/null || echo 2)
+PREFIX := /usr/local
+# What the goal needs: the Debian package set (cmake/deps.sh) and whether the tests are configured.
+# make build builds the product only; run and test raise both for their prerequisites (a
+# target-specific value holds for everything that target makes).
+PACKAGES = build
+TESTS = OFF
+run: PACKAGES = run
+test: PACKAGES = test
+test: TESTS = ON
 
-.PHONY: all deps configure build run test test-sanitize fuzz bench clean
+.PHONY: all deps configure build run test test-sanitize fuzz bench install clean
 all: build
 
-deps:
-	@sh cmake/deps.sh
+deps:  # every package the targets below need, but make fuzz's clang
+	@sh cmake/deps.sh test
 
-configure: deps
-	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+configure:
+	@sh cmake/deps.sh $(PACKAGES)
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=$(TESTS) >/dev/null
 
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -22,15 +32,21 @@ run: build
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-test-sanitize: deps
+test-sanitize:
+	@sh cmake/deps.sh test
 	sh cmake/sanitize.sh
 
 fuzz:
-	@SUMSQ_EXTRA_PACKAGES="clang libclang-rt-14-dev" sh cmake/deps.sh
+	@sh cmake/deps.sh fuzz
 	sh tests/fuzz/run.sh
 
 bench: build
 	sh cmake/bench.sh $(BUILD_DIR)/bin
+
+# make install PREFIX=/opt/sumsq [DESTDIR=/staging]: bin/ sumsq-compare, sumsq-bandwidth;
+# libexec/sumsq/ the backends; share/doc/sumsq/ README.md and docs/.
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz build-dev results

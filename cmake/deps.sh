@@ -1,13 +1,36 @@
 #!/bin/sh
-# Installs the Debian packages sumsq needs (make deps). As root: apt-get update + install of the
-# missing ones. Otherwise: prints the exact command to run and exits 2.
+# Installs the Debian packages one make target needs: sh cmake/deps.sh SET, where SET is
+#   build  what compiles the product (make build, make install, make bench)
+#   run    build + what sumsq-compare uses when it runs (make run): gnuplot draws the plots
+#   test   run + what the tests use (make test, make test-sanitize, make deps): Catch2, and the
+#          programs some tests run (skipped, saying so, without them): valgrind, ip, chromium
+#   fuzz   build + clang's libFuzzer (make fuzz)
+# As root: apt-get update + install of the missing ones. Otherwise: prints the exact command to run
+# and exits 2. `sh cmake/deps.sh --list SET` prints the set and installs nothing.
 set -eu
-packages="cmake make g++ libtbb-dev catch2 libcli11-dev nlohmann-json3-dev libfmt-dev libsimde-dev gnuplot-nox openmpi-bin libopenmpi-dev valgrind iproute2"
+build="cmake make g++ libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev libsimde-dev openmpi-bin libopenmpi-dev"
+run="$build gnuplot-nox"
 # chromium: the browser test renders sumsq-compare's index.html headless (about 110 MB to download,
-# 360 MB installed without its recommends; the test is skipped, saying so, where it is absent).
-packages="$packages chromium"
-# make test-sanitize and make fuzz also use clang (libFuzzer): SUMSQ_EXTRA_PACKAGES="clang libclang-rt-14-dev"
-packages="$packages ${SUMSQ_EXTRA_PACKAGES:-}"
+# 360 MB installed without its recommends).
+test="$run catch2 valgrind iproute2 chromium"
+fuzz="$build clang libclang-rt-14-dev"
+
+list_only=false
+if [ "${1:-}" = "--list" ]; then
+  list_only=true
+  shift
+fi
+case "${1:-}" in
+  build) packages=$build ;;
+  run) packages=$run ;;
+  test) packages=$test ;;
+  fuzz) packages=$fuzz ;;
+  *) echo "sumsq: usage: sh cmake/deps.sh [--list] build|run|test|fuzz (got '${1:-}')" >&2; exit 2 ;;
+esac
+if $list_only; then
+  echo "$packages"
+  exit 0
+fi
 missing=""
 for package in $packages; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)

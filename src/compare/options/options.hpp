@@ -40,13 +40,13 @@ struct CompareOptions {
     // --cpu-rows NAME@LIST: extra rows of backend NAME restricted to LIST, labelled "NAME@LIST"
     // (e.g. threads@0: 2 threads on one CPU, concurrent but not parallel)
     std::vector<std::pair<std::string, std::string>> cpu_rows;
-    // jobs workload (issue 14): a batch of uneven jobs adding up to N; each order is its own table
+    // jobs workload: a batch of uneven jobs adding up to N; each order is its own table
     std::vector<u64> job_sizes{100'000'000};
     unsigned jobs = 64;
     u64 job_seed = 1;
     std::string skew;  // passed through as given (validated as a decimal here); "": the backends' default
     std::vector<std::string> orders{"random"};
-    // array workload (issue 15): N stored u32 values, memory-bound
+    // array workload: N stored u32 values, memory-bound
     std::vector<u64> array_sizes{300'000'000};
     std::vector<std::string> binds{"none"};   // each policy a row of the backends taking --bind; none: the plain row
     std::vector<std::string> fills{"workers"};  // each fill a row; workers: the plain row

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <optional>
@@ -24,17 +25,33 @@
 namespace sumsq::compare {
 namespace {
 
-// The build's list; SUMSQ_BACKEND_LIST names another (the tests' list adds the test doubles).
-std::vector<std::string> built_backends(const std::string& bin_dir) {
-    const char* override_list = std::getenv("SUMSQ_BACKEND_LIST");
-    const std::string path = override_list ? override_list : bin_dir + "/sumsq-backends.txt";
-    std::ifstream list(path);
-    if (!list && errno != ENOENT) throw std::runtime_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));  // e.g. EMFILE
-    if (!list) throw UsageError(fmt::format("cannot read {} (written by CMake at configure time); rebuild", path));
+// The registry's list (sumsq-backends.txt, written by CMake) and the directory of the binaries it
+// names, which sit beside it: this program's own directory in the build tree (bin/), or
+// SUMSQ_INSTALLED_BACKEND_DIR relative to it (../libexec/sumsq) when installed. SUMSQ_BACKEND_LIST
+// names another list (the tests' adds the test doubles), its binaries beside it too.
+struct BackendList {
+    std::string dir;
     std::vector<std::string> names;
+};
+
+BackendList built_backends(const std::string& program_dir) {
+    namespace fs = std::filesystem;
+    const char* override_list = std::getenv("SUMSQ_BACKEND_LIST");
+    const fs::path build_tree = fs::path(program_dir) / "sumsq-backends.txt";
+    const fs::path installed = (fs::path(program_dir) / SUMSQ_INSTALLED_BACKEND_DIR / "sumsq-backends.txt").lexically_normal();
+    std::error_code error;
+    const fs::path path = override_list ? fs::path(override_list) : fs::exists(build_tree, error) ? build_tree : installed;
+    std::ifstream list(path);
+    if (!list && errno != ENOENT) throw std::runtime_error(fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));  // e.g. EMFILE
+    if (!list) {
+        if (override_list) throw UsageError(fmt::format("cannot read {} (SUMSQ_BACKEND_LIST)", path.string()));
+        throw UsageError(fmt::format("cannot read the backend list: neither {} (build tree) nor {} (installed) exists; rebuild or reinstall",
+                                     build_tree.string(), installed.string()));
+    }
+    BackendList built{path.has_parent_path() ? path.parent_path().string() : ".", {}};
     for (std::string line; std::getline(list, line);)
-        if (!line.empty()) names.push_back(line);
-    return names;
+        if (!line.empty()) built.names.push_back(line);
+    return built;
 }
 
 std::string first_line(const std::string& text) {
@@ -348,12 +365,13 @@ bool BackendBinary::runs(const std::string& workload) const {
     return workloads.empty() || std::find(workloads.begin(), workloads.end(), workload) != workloads.end();
 }
 
-std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const std::string& bin_dir) {
-    const std::vector<std::string> built = built_backends(bin_dir);
+std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const std::string& program_dir) {
+    const BackendList list = built_backends(program_dir);
+    const std::vector<std::string>& built = list.names;
     const std::vector<std::string>& names = options.backends.empty() ? built : options.backends;
     std::vector<BackendBinary> result;
     for (const auto& name : names) {
-        const std::string path = bin_dir + "/sumsq-" + name;
+        const std::string path = list.dir + "/sumsq-" + name;
         if (std::find(built.begin(), built.end(), name) == built.end()) {  // only what the build lists is run
             std::string known;
             for (const auto& b : built) known += (known.empty() ? "" : ", ") + b;

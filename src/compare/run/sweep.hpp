@@ -44,9 +44,9 @@ struct BackendBinary {
 };
 
 // The backends to run: --backends (each must have its binary) or the build's list
-// (sumsq-backends.txt beside this program), then the --cpu-rows rows. Throws UsageError for an
-// unknown or missing backend.
-std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const std::string& bin_dir);
+// (sumsq-backends.txt beside this program in the build tree, in ../libexec/sumsq when installed),
+// then the --cpu-rows rows. Throws UsageError for an unknown or missing backend.
+std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const std::string& program_dir);
 
 // One configuration, run as one process per round. Its figure is the median of the processes'
 // medians: processes, not repetitions inside one, are the independent samples.
