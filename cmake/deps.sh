@@ -9,7 +9,7 @@
 # and exits 2. `sh cmake/deps.sh --list SET` prints the set and installs nothing.
 set -eu
 build="cmake make g++ libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev libsimde-dev openmpi-bin libopenmpi-dev"
-run="$build gnuplot-nox"
+run="$build gnuplot-nox python3"  # python3: the python backend's rows
 # chromium: the browser test renders sumsq-compare's index.html headless (about 110 MB to download,
 # 360 MB installed without its recommends).
 test="$run catch2 valgrind iproute2 chromium"
