@@ -149,10 +149,10 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     bool nested = false;
     app.add_flag("--nested", nested, "jobs workload: also split each large job inside" + only(info.takes_nested, nested_backends));
     app.add_option("--tasks", tasks_text, info.splits_into_tasks
-                       ? "tasks: wait workload default 2; sum workload default 4"
+                       ? "tasks: wait workload default 2; sum and array workloads default 4 (jobs: one per job)"
                        : "wait workload: tasks A, B, … (default 2)");
     if (info.splits_into_tasks)
-        app.add_option("--step", step_text, "sum workload: elements a task sums before it yields (default 65536)");
+        app.add_option("--step", step_text, "sum, jobs and array workloads: elements a task sums before it yields (default 65536)");
     app.add_option("--steps", steps_text, "wait workload: steps per task (default 3)");
     app.add_option("--wait-ms", wait_text, "wait workload: milliseconds each step waits (default 100)");
     app.add_flag("--trace-steps", options.trace_steps, "wait workload: print 'Task A: step 0', … in execution order");
@@ -165,7 +165,7 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
                  "do not record task spans in the timed runs (no concurrency figure; measures the recorder's cost)");
     std::string kernel_names = "auto";
     for (const auto& path : range::paths()) kernel_names += "|" + std::string(path.name);
-    app.add_option("--kernel", options.kernel, fmt::format("range kernel path: {} (default auto: the fastest this CPU runs, here {})",
+    app.add_option("--kernel", options.kernel, fmt::format("sum, jobs and array workloads: range kernel path: {} (default auto: the fastest this CPU runs, here {})",
                                                            kernel_names, range::active().name));
     app.add_flag("--describe", options.describe, "print this backend's name and concept as JSON and exit");
 
