@@ -2,6 +2,7 @@
 
 #include "contract/errors.hpp"
 #include "contract/reference.hpp"
+#include "driver/cli.hpp"
 #include "text/numbers.hpp"
 #include "text/one_line.hpp"
 
