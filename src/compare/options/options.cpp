@@ -158,6 +158,7 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     app.add_option("--steps", steps, "wait workload: steps per task (default 3)");
     app.add_option("--tasks", tasks, "wait workload: tasks (default 4)");
     app.add_flag("--quick", o.quick, "a small sweep for smoke runs: sizes 1e3,1e5, threads 1,2, short waits");
+    app.add_flag("--verbose", o.verbose, "the terminal report prints every row of every table and every finding (default: the answers and one compact table per workload)");
     app.add_option("--out", o.out_dir, "write results.json, results.csv and SVG plots to DIR");
     app.add_option("--timeout", timeout, "seconds one backend run may take before it is killed (default 600)");
     app.add_option("--hostfile", o.hostfile, "mpi: run the ranks across the hosts of this Open MPI hostfile (--map-by node)");

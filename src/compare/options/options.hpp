@@ -30,6 +30,7 @@ struct CompareOptions {
     unsigned rounds = 3;  // independent processes per configuration, one per round
     u64 seed = 0;         // shuffles each round's order; drawn at random unless --seed
     bool quick = false;
+    bool verbose = false;  // the terminal report prints every row and every finding
     std::string out_dir;       // empty: no files
     unsigned timeout_s = 600;  // per backend run
     std::optional<std::pair<std::string, std::string>> diff;
