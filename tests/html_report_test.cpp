@@ -61,7 +61,7 @@ TEST_CASE("html report: the answers first, findings with the noise floor, kernel
     extra["backend"] = "threads@0";
     extra["threads"] = 4;
     results["runs"].push_back(extra);
-    results["findings"] = {{"noise_floor", 0.031}, {"noise_floors", json::array({{{"workload", "sum"}, {"n", 1000}, {"spread", 0.031}}})},
+    results["findings"] = {{"noise_floor", 0.031}, {"noise_floors", json::array({{{"workload", "sum"}, {"n", 1000u}, {"spread", 0.031}}})},
                            {"statements", {"sum: only parallel execution sped up the CPU-bound work"}}, {"warnings", json::array()}};
     results["summary"] = {{"lines", {{{"question", "Does CPU-bound work speed up?"}, {"answer", "Yes: threads 1.9x [1.8–2.0]."},
                                       {"evidence", "table-sum-1e3"}}}},
