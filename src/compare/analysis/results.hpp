@@ -80,4 +80,15 @@ struct MachineState {
     double run_delay_seconds = -1;   // PSI cpu some, total over the processes; -1 unknown
 };
 
+// One configuration as results.json records it, read back into the model (files/results_file.hpp):
+// what --diff compares. stats holds the fields the file has (speedup, pairs, medians).
+struct ResultRow {
+    std::string backend, workload, variant;  // variant: the jobs order
+    u64 n = 0;
+    unsigned threads = 1;
+    std::string status;
+    std::vector<double> process_medians;
+    ConfigStats stats;
+};
+
 }  // namespace sumsq::compare
