@@ -314,16 +314,13 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
     return knob_rows(options, std::move(result));
 }
 
-std::vector<std::vector<std::size_t>> round_orders(std::size_t count, unsigned rounds, u64 seed) {
-    std::mt19937_64 random(seed);
-    std::vector<std::vector<std::size_t>> orders;
-    for (unsigned r = 0; r < rounds; ++r) {
-        std::vector<std::size_t> order(count);
-        for (std::size_t k = 0; k < count; ++k) order[k] = k;
-        for (std::size_t k = count; k > 1; --k) std::swap(order[k - 1], order[random() % k]);  // Fisher-Yates, same on every library
-        orders.push_back(std::move(order));
-    }
-    return orders;
+MoreRounds more_rounds(unsigned round, unsigned minimum, unsigned budget_s, double elapsed_s, bool decisive) {
+    if (round < minimum) return MoreRounds::yes;
+    if (budget_s == 0) return MoreRounds::no_budget;
+    if (decisive) return MoreRounds::decided;
+    if (elapsed_s > budget_s) return MoreRounds::budget_spent;
+    if (round >= minimum * max_round_factor) return MoreRounds::round_cap;
+    return MoreRounds::yes;
 }
 
 std::vector<std::size_t> pair_partners(std::size_t members, unsigned round) {
@@ -420,11 +417,13 @@ struct SweepState {
     bool wanted(std::size_t k, unsigned round, bool paired) {
         if (failed(k)) return false;
         const unsigned minimum = o.rounds_for(plan[k].point.workload);
-        if (round < minimum) return true;
-        if (!paired || o.budget_s == 0 || decisive(k)) return false;
-        if (elapsed() > o.budget_s) return runs[k].undecided_reason = "budget", false;
-        if (round >= minimum * max_round_factor) return runs[k].undecided_reason = "round cap", false;
-        return true;
+        if (round >= minimum && !paired) return false;
+        switch (more_rounds(round, minimum, o.budget_s, elapsed(), round >= minimum && decisive(k))) {
+        case MoreRounds::yes: return true;
+        case MoreRounds::budget_spent: runs[k].undecided_reason = "budget"; return false;
+        case MoreRounds::round_cap: runs[k].undecided_reason = "round cap"; return false;
+        default: return false;
+        }
     }
 
     // S X1 S X2 … Xk S (k+1 serial processes): each X paired with an adjacent S, alternating sides.

@@ -107,11 +107,17 @@ std::vector<std::size_t> pair_partners(std::size_t members, unsigned round);
 inline constexpr unsigned max_reruns = 2;    // per configuration
 inline constexpr unsigned max_round_factor = 8;  // extra rounds stop at this many times --rounds
 
-// The order of `count` configurations in each of `rounds` rounds: a fresh seeded shuffle each round.
-std::vector<std::vector<std::size_t>> round_orders(std::size_t count, unsigned rounds, u64 seed);
+// Whether a configuration runs in round `round` (0-based): always within its `minimum` (--rounds);
+// beyond them only with a budget, while undecided (`decisive`: its clean pairs reached the confidence
+// and ±target), while the sweep's elapsed time is within the budget and below the round cap.
+enum class MoreRounds { yes, no_budget, decided, budget_spent, round_cap };
+MoreRounds more_rounds(unsigned round, unsigned minimum, unsigned budget_s, double elapsed_s, bool decisive);
 
-// Runs every configuration once per round, each round in its own shuffled order (options.seed), so
-// drift and background load fall on all configurations alike. A configuration that failed is not
+// Runs every configuration once per round; per point the serial reference runs between them
+// (S X1 S X2 … S, pair_partners), the points and the configurations in a fresh seeded shuffle each
+// round (options.seed), so drift and background load fall on both sides of every pair. A pair with
+// a disturbed process (interference.hpp) is run again, at most max_reruns times per configuration.
+// Rounds continue per configuration as more_rounds() says. A configuration that failed is not
 // run again. Progress goes to stderr once the sweep has taken more than two seconds. Stops early
 // when interrupted.
 std::vector<Run> run_sweep(const CompareOptions& options, const std::vector<BackendBinary>& backends, SweepRecord& record);

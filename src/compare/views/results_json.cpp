@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <set>
 
 namespace sumsq::compare {
 namespace {
@@ -48,7 +49,9 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
         entry["status"] = status_text(r.status);
         if (!r.message.empty()) entry["message"] = r.message;
         if (r.processes && !o.hostfile.empty()) entry["hosts"] = ranks_per_host(o, r.threads);
-        entry["rounds"] = r.reports.size();
+        std::set<unsigned> rounds;  // the rounds it ran in (serial runs between the others, reruns repeat a round)
+        for (const ProcessRecord& p : r.process_records) rounds.insert(p.round);
+        entry["rounds"] = r.process_records.empty() ? r.reports.size() : rounds.size();
         entry["process_medians"] = r.process_medians();
         // Per-repetition data: every process's repetitions; median/min/max over processes.
         if (!r.reports.empty()) {
