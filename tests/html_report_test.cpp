@@ -27,7 +27,7 @@ TEST_CASE("html report: every section, values from the document, text escaped") 
     CHECK(contains(page, "The document records no findings."));
     CHECK(contains(page, "sum workload, N = 1e3"));
     CHECK(contains(page, "2.00 ms ±50.0%"));
-    CHECK_FALSE(contains(page, "repetitions, min"));  // the column that repeated the process spread is gone
+    CHECK_FALSE(contains(page, "repetitions, min"));  // no rep_min/rep_max: no column (never the process spread again)
     CHECK(contains(page, "<code>kernels/threads.cpp</code>"));
     CHECK(contains(page, "(no run reported its concept)"));
     CHECK(contains(page, "Test CPU &lt;x&gt;"));
@@ -43,12 +43,18 @@ TEST_CASE("html report: optional keys shown when present") {
     results["runs"][0]["concurrency"] = 1.5;
     results["runs"][0]["process_medians"] = {0.004, 0.002, 0.005};
     results["runs"][0]["rounds"] = 3;
+    results["runs"][0]["wall_seconds"]["rep_min"] = 0.0015;
+    results["runs"][0]["wall_seconds"]["rep_max"] = 0.0045;
+    results["runs"][0]["pairs"] = 6;
+    results["runs"][0]["pairs_disturbed"] = 1;
     results["findings"] = {"interleaved is concurrent, not parallel"};
     const std::string page = html_report(results, {});
     CHECK(contains(page, "<th>concurrency</th>"));
     CHECK(contains(page, "<td>1.50</td>"));
     CHECK(contains(page, "2.00 ms – 5.00 ms"));
     CHECK(contains(page, "<th>rounds</th>"));
+    CHECK(contains(page, "<td>1.50 ms – 4.50 ms</td>"));  // the repetitions' own min – max, not the process medians'
+    CHECK(contains(page, "<td>6 (1 disturbed left out)</td>"));
     CHECK(contains(page, "<section id=\"findings\">"));
     CHECK(contains(page, "<li>interleaved is concurrent, not parallel</li>"));
 }

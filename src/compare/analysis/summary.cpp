@@ -94,20 +94,24 @@ void sum_line(const CompareOptions& o, const std::vector<BackendBinary>& backend
     auto faster = [&](const Run* x, const Run* y) { return a.of(runs, *x).speedup->mid > a.of(runs, *y).speedup->mid; };
     std::sort(ahead.begin(), ahead.end(), faster);
     std::sort(level.begin(), level.end(), faster);
+    auto list = [&](const std::vector<const Run*>& rows, std::size_t most) {
+        std::string text;
+        for (std::size_t k = 0; k < rows.size() && k < most; ++k) text += (k ? ", " : "") + rows[k]->backend + " " + speedup_text(a.of(runs, *rows[k]), true);
+        if (rows.size() > most) text += fmt::format(" and {} more", rows.size() - most);
+        return text;
+    };
+    const std::string where = fmt::format("at sum N={} with {} thread{} (ideal {}×)", short_count(p.n), t, t == 1 ? "" : "s", t);
     std::string text;
     if (ahead.empty())
-        text = fmt::format("No: at sum N={} with {} thread{} no model cleared the noise floor", short_count(p.n), t, t == 1 ? "" : "s");
+        text = "Not decidedly, " + where + ": " + list(level, 5);
     else {
-        text = fmt::format("Yes, at sum N={} with {} thread{} (ideal {}×): ", short_count(p.n), t, t == 1 ? "" : "s", t);
-        for (std::size_t k = 0; k < ahead.size() && k < 3; ++k) text += (k ? ", " : "") + ahead[k]->backend + " " + speedup_text(a.of(runs, *ahead[k]), true);
-        if (ahead.size() > 3) text += fmt::format(" and {} more", ahead.size() - 3);
+        text = "Yes, " + where + ": " + list(ahead, 3);
         const ConfigStats& top = a.of(runs, *ahead.front());
-        text += fmt::format("; the best is at {:.0f}% of the ideal", top.efficiency->mid * 100);
+        if (top.efficiency) text += fmt::format("; the best is at {:.0f}% of the ideal", top.efficiency->mid * 100);
+        if (!level.empty()) text += "; not decidedly faster: " + list(level, 4);
     }
-    if (!level.empty()) {
-        text += "; not faster than serial: ";
-        for (std::size_t k = 0; k < level.size(); ++k) text += (k ? ", " : "") + level[k]->backend + " " + speedup_text(a.of(runs, *level[k]), true);
-    }
+    if (!level.empty() && !a.of(runs, *level.front()).undecided_reason.empty())
+        text += " (" + level.front()->backend + ": " + a.of(runs, *level.front()).undecided_reason + ")";
     out.lines.push_back({"Does CPU-bound work speed up, and how far from P?", text + ".", table_anchor(p)});
 }
 
@@ -117,17 +121,22 @@ void concurrency_line(const CompareOptions& o, const std::vector<BackendBinary>&
     if (points.empty()) return;
     const Point& p = points.front();
     std::string parts;
+    bool faster = false;  // a concurrent row decidedly faster than serial on computation: the machine moved serial
     for (const BackendBinary& b : backends) {
         const Run* r = concurrent_run(o, b, runs, p);
         if (!r || !a.of(runs, *r).speedup) continue;
         const ConfigStats& s = a.of(runs, *r);
+        faster = faster || (s.decided && s.speedup->mid > 1);
         const unsigned cpus = std::min(r->threads, allowed_cpus(*r));
         parts += fmt::format("{}{} ({} on {} CPU{}) {} with parallelism {}", parts.empty() ? "" : "; ", r->backend, workers(*r), cpus,
                              cpus == 1 ? "" : "s", speedup_text(s, true), cores(s.parallelism));
     }
     if (parts.empty()) return;
     out.lines.push_back({"What does concurrency without parallelism do to computation?",
-                         fmt::format("At sum N={}: {}. Tasks that take turns on one CPU compute one after another: no speedup.", short_count(p.n), parts),
+                         fmt::format("At sum N={}: {}. {}", short_count(p.n), parts,
+                                     faster ? "Tasks that take turns on one CPU cannot compute faster than one task: a measured gain here is "
+                                              "serial slowed by the machine (see the noise line)."
+                                            : "Tasks that take turns on one CPU compute one after another: no speedup."),
                          "lesson"});
 }
 
@@ -225,6 +234,20 @@ nlohmann::json summary_json(const Summary& summary, const CompareOptions& o) {
     return {{"lines", lines}, {"noise", summary.noise}, {"main_threads", threads}};
 }
 
+std::string machine_text(const Analysis& a) {
+    if (a.machine.processes == 0) return load_text(a.record.before, a.record.after);
+    std::string text = fmt::format("While the backends ran, other work took a median {:.0f}% (at most {:.0f}%) of the CPU time beside each of "
+                                   "the {} processes",
+                                   a.machine.foreign_median * 100, a.machine.foreign_max * 100, a.machine.processes);
+    if (a.machine.steal_seconds > 0) text += fmt::format(", the hypervisor stole {:.2f} s", a.machine.steal_seconds);
+    if (a.disturbed.count)
+        text += fmt::format("; {} process{} disturbed ({} re-run, {} left out of the estimates)", a.disturbed.count, a.disturbed.count == 1 ? " was" : "es were",
+                            a.disturbed.rerun, a.disturbed.excluded);
+    else
+        text += "; no process was disturbed";
+    return text + ".";
+}
+
 Summary summarise(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a) {
     Summary out;
     wait_line(o, backends, runs, a, out);
@@ -237,7 +260,7 @@ Summary summarise(const CompareOptions& o, const std::vector<BackendBinary>& bac
         noise = fmt::format("Noise floor {:.1f}%: identical work (serial and each backend at 1 thread) differed by up to that; "
                             "no answer rests on a smaller difference. ",
                             a.noise_max * 100);
-    noise += load_text(a.record.before, a.record.after);
+    noise += machine_text(a);
     out.noise = noise;
     return out;
 }

@@ -39,5 +39,8 @@ inline std::string table_anchor(const Point& p) { return table_anchor(p.workload
 
 // How busy the machine was, read without contradiction: what the busy fraction and the load average each measure.
 std::string load_text(const LoadSample& before, const LoadSample& after);
+// How disturbed the sweep was: other work beside each process, steal, the disturbed-process counts
+// (the load average's sentence when no process recorded its figures).
+std::string machine_text(const Analysis& analysis);
 
 }  // namespace sumsq::compare

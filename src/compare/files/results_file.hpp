@@ -2,6 +2,8 @@
 // so that nothing downstream can read a missing or mistyped field.
 #pragma once
 
+#include "compare/analysis/results.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -17,5 +19,9 @@ nlohmann::json validate_results(const std::string& text, const std::string& name
 
 // Reads `path` and validates it (above); UsageError when it cannot be read.
 nlohmann::json load_results_file(const std::string& path);
+
+// The validated file's runs in the results model: identity, process medians, and the paired
+// speedup (speedup, speedup_interval, pairs, enough_pairs) when the file has it.
+std::vector<ResultRow> result_rows(const nlohmann::json& doc);
 
 }  // namespace sumsq::compare

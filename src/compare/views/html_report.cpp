@@ -159,6 +159,14 @@ std::string gbps_cell(const json& run) {
     return bps ? fmt::format("{:.2f}", *bps / 1e9) : "";
 }
 
+// Pairs of adjacent processes the speedup estimate uses, and those left out as disturbed.
+std::string pairs_cell(const json& run) {
+    const auto used = number(run, "pairs");
+    if (!used) return "";
+    const auto left_out = number(run, "pairs_disturbed").value_or(0);
+    return fmt::format("{:.0f}{}", *used, left_out > 0 ? fmt::format(" ({:.0f} disturbed left out)", left_out) : "");
+}
+
 // A column of a table: its header, its cell, and whether the compact table shows it.
 struct Column {
     const char* header;
@@ -176,6 +184,8 @@ const Column columns[] = {
     {"workers", workers_cell, true},
     {"median ±spread", median_spread, true},
     {"process medians, min – max", [](const json& r) { return process_spread(r); }, false},
+    {"repetitions, min – max", [](const json& r) { return spread(wall(r, "rep_min"), wall(r, "rep_max")); }, false},
+    {"pairs", pairs_cell, false},
     {"rounds", rounds_text, false},
     {"speedup [interval]", speedup_cell, true},
     {"efficiency", efficiency_cell, false},

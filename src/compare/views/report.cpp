@@ -113,6 +113,40 @@ void print_table(std::ostream& out, const CompareOptions& o, const std::vector<R
     }
 }
 
+// The jobs orders side by side at the main configuration: speedup and imbalance per order, one
+// line per row (which schedule balances which order, in one table).
+void print_jobs_compact(std::ostream& out, const CompareOptions& o, const std::vector<Run>& runs, const Analysis& a, const std::vector<Point>& points) {
+    if (points.empty()) return;
+    std::vector<std::string> rows;
+    std::size_t width = 12;
+    for (const Run& r : runs)
+        if (r.point() == points.front() && compact_row(o, runs, r) && std::find(rows.begin(), rows.end(), r.backend) == rows.end())
+            rows.push_back(r.backend), width = std::max(width, r.backend.size());
+    fmt::print(out, "\njobs workload, N = {} ({}), main configuration {} threads; per order: speedup [interval] and imbalance (the busiest "
+                    "worker's busy time / the mean)\n",
+               grouped(points.front().n), short_count(points.front().n), main_threads(o, "jobs"));
+    std::string head = fmt::format("  {:<{}} {:>7}", "row", width, "workers");
+    for (const Point& p : points) head += fmt::format(" {:>22} {:>9}", p.variant, "imbalance");
+    fmt::print(out, "{}  status\n", head);
+    for (const std::string& row : rows) {
+        std::string line, status = "OK", workers;
+        for (const Point& p : points) {
+            const Run* run = nullptr;
+            for (const Run& r : runs)
+                if (r.backend == row && r.point() == p && compact_row(o, runs, r)) run = &r;
+            if (!run) {
+                line += fmt::format(" {:>22} {:>9}", "-", "-");
+                continue;
+            }
+            const ConfigStats& s = a.of(runs, *run);
+            workers = workers_cell(*run, available_cpus(), true);
+            if (run->status != Run::Status::ok) status = status_text(run->status);
+            line += fmt::format(" {:>22} {:>9}", speedup_text(s, true), parallelism_text(s.imbalance));
+        }
+        fmt::print(out, "  {:<{}} {:>7}{}  {}\n", row, width, workers, line, status);
+    }
+}
+
 // The points a compact report shows: each workload at its largest N (each jobs order).
 bool headline_point(const CompareOptions& o, const Point& p) {
     const auto sizes = o.sizes_for(p.workload);
@@ -155,8 +189,8 @@ std::vector<std::string> environment_notes(const CompareOptions& o, const std::v
     notes.push_back(fmt::format("a process reports the median of its repetitions (sum: {} after {} warm-up, wait: {}); a configuration's median is "
                                 "the median of its processes', ±spread the farthest process median from it; pools and arenas start outside the timed region",
                                 o.reps, o.warmup, o.wait_reps));
-    notes.push_back("speedup interval: [slowest serial process / fastest process of the row, fastest serial / slowest]; ≈1.0x: the interval "
-                    "contains 1.0, indistinguishable from serial");
+    notes.push_back("speedup: the median ratio serial / this over pairs of adjacent processes, with its sign-test interval (docs/compare.md); "
+                    "≈1.0x: the interval contains 1.0, indistinguishable from serial");
     return notes;
 }
 
@@ -175,12 +209,19 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
     for (const auto& warning : a.warnings) fmt::print(out, "  WARNING: {}\n", warning);
 
     fmt::print(out, "\ncolumns: workers = threads (Kp: K MPI processes; \"2 on 1\": 2 threads allowed 1 CPU{}); median ±spread = median of the "
-                    "processes' medians, ± the farthest one;\n  speedup = serial's median / this [interval: slowest serial process / fastest "
-                    "of this row, fastest / slowest], ≈1.0x: the interval holds 1;\n  parallelism = CPU time / wall time (cores busy){}{}\n",
+                    "processes' medians, ± the farthest one;\n  speedup = serial's time / this row's, from pairs of adjacent processes [its interval; "
+                    "≈1.0x: the interval holds 1]; parallelism = CPU time / wall time (cores busy){}{}\n",
                o.verbose ? "; *: more threads than CPUs" : "", any_of_concurrency(runs, a) ? "; concurrency = tasks in progress on average" : "",
                o.verbose ? ";\n  efficiency = speedup / workers; scaling = this row's own 1-thread median / this median" : "");
-    for (const Point& point : o.points())
+    std::vector<Point> jobs;  // compact: the jobs orders in one table
+    for (const Point& point : o.points()) {
+        if (!o.verbose && point.workload == "jobs") {
+            if (headline_point(o, point)) jobs.push_back(point);
+            continue;
+        }
         if (o.verbose || headline_point(o, point)) print_table(out, o, runs, a, point, cpus, !o.verbose);
+    }
+    print_jobs_compact(out, o, runs, a, jobs);
     if (!o.verbose) {
         fmt::print(out, "\n(--verbose: every row and size, every finding, break-even and the environment)\n");
         return;
