@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -61,11 +62,13 @@ TEST_CASE("charts: every series has its own colour and a row name for its label"
         WARN("SKIP: gnuplot not found (Debian package gnuplot-nox; make deps installs it)");
         return;
     }
-    const auto out = std::filesystem::temp_directory_path() / ("sumsq-chart-test-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(out);
+    // A parent of its own: nothing else's staging directories beside it.
+    std::string parent_template = (std::filesystem::temp_directory_path() / "sumsq-chart-test-XXXXXX").string();
+    REQUIRE(::mkdtemp(parent_template.data()));
+    const std::filesystem::path parent = parent_template, out = parent / "out";
     const auto r = run_process(std::string(SUMSQ_BIN_DIR) + "/sumsq-compare",
                                {"--backends", "serial,threads", "--schedules", "threads:static,threads:dynamic", "--cpu-rows", "threads@0", "--workloads",
-                                "sum", "--sizes", "1e3,1e4,1e5", "--threads", "1,2", "--rounds", "1", "--reps", "1", "--warmup", "0", "--out", out.string()});
+                                "sum", "--sizes", "1e3,1e4,1e5", "--threads", "1,2", "--rounds", "1", "--budget", "0", "--reps", "1", "--warmup", "0", "--out", out.string()});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     REQUIRE(r.out.find("plots drawn with gnuplot") != std::string::npos);
@@ -91,5 +94,5 @@ TEST_CASE("charts: every series has its own colour and a row name for its label"
             row_of[colour] = label;
         }
     }
-    std::filesystem::remove_all(out);
+    std::filesystem::remove_all(parent);
 }
