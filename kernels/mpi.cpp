@@ -28,6 +28,7 @@
 //           summed over all ranks, so parallelism counts every process. The wait workload is not
 //           offered: ranks share no clock-ordered log of steps.
 #include "contract/backend.hpp"
+#include "os/exit_guard.hpp"
 #include "support/first_exception.hpp"
 #include "support/omp_u128_reduction.hpp"
 #include "contract/split.hpp"
@@ -39,7 +40,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <stdexcept>
 #include <string>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace {
@@ -47,13 +51,33 @@ namespace {
 using sumsq::u128;
 using sumsq::u64;
 
+// Open MPI's MPI_Init opens files, pipes and sockets (some 25 here started alone, when it also
+// starts orted; some 20 under mpirun). Short of them it prints about 40 lines and calls _exit(1),
+// which nothing in this process can turn into exit 3. So the soft limit is raised to what it needs
+// where the hard limit allows, and otherwise the run stops before MPI_Init, with one line.
+void ensure_descriptors() {
+    constexpr rlim_t needed = 32;
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= needed) return;
+    if (limit.rlim_max >= needed) {  // RLIM_INFINITY included
+        limit.rlim_cur = needed;
+        if (::setrlimit(RLIMIT_NOFILE, &limit) == 0) return;
+    }
+    throw std::runtime_error(fmt::format("MPI_Init needs about {} file descriptors; this process may open {} (ulimit -n): Too many open files",
+                                         needed, limit.rlim_max));
+}
+
 // MPI_Init once per process (the harness's start-up hook, or the first backend in a test).
 void ensure_initialized(int* argc, char*** argv) {
     int initialized = 0;
     MPI_Initialized(&initialized);
     if (initialized) return;
+    ensure_descriptors();
     int provided = 0;
-    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);  // only the main thread calls MPI
+    {  // a failing MPI_Init prints a banner and exits 1 itself: the guard makes that exit 3, one line
+        const sumsq::GuardedSetup setup("MPI_Init failed");
+        MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);  // only the main thread calls MPI
+    }
     std::atexit([] {
         int finalized = 0;
         MPI_Finalized(&finalized);
@@ -106,6 +130,9 @@ public:
         MPI_Type_contiguous(2, MPI_UINT64_T, &u128_type_);
         MPI_Type_commit(&u128_type_);
         MPI_Op_create(add_u128, /*commutative=*/1, &u128_add_);
+        int started = 0;  // the rank's OpenMP team starts now, untimed (an empty region would be elided)
+#pragma omp parallel num_threads(threads_) reduction(+ : started)
+        started += 1;
     }
     ~Mpi() override {
         MPI_Op_free(&u128_add_);

@@ -44,7 +44,9 @@
 //           without them pins nothing (docs/benchmarks.md); the team's threads are reused by every
 //           later region of the same size (checked by thread id).
 //           To bind the OpenMP way, run with OMP_PLACES=cores OMP_PROC_BIND=close (or spread).
-//           An exception must not leave a parallel region, so tasks capture it.
+//           An exception must not leave a parallel region, so tasks capture it. A team that cannot
+//           start makes libgomp print "Thread creation failed" and exit(1) itself: the first
+//           region runs in the constructor, inside the harness's setup guard, which makes it exit 3.
 #include "contract/backend.hpp"
 #include "text/numbers.hpp"
 #include "support/first_exception.hpp"
@@ -66,10 +68,10 @@ public:
     OpenMP(unsigned threads, const sumsq::Schedule& schedule, const sumsq::Binding& bind)
         : threads_(static_cast<int>(threads)), schedule_(schedule) {
         omp_set_num_threads(threads_);
-        if (bind.active()) {  // --bind: each team thread pins itself once; later regions reuse the team
+        // The team starts here, untimed (libgomp creates it at the first region and reuses it);
+        // --bind: each team thread pins itself once, and later regions reuse the team.
 #pragma omp parallel num_threads(threads_)
-            bind.pin(static_cast<unsigned>(omp_get_thread_num()), threads);
-        }
+        if (bind.active()) bind.pin(static_cast<unsigned>(omp_get_thread_num()), threads);
     }
 
     u128 reduce(const sumsq::Work& work) override {

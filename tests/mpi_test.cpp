@@ -79,3 +79,18 @@ TEST_CASE("started without mpirun it runs as one rank") {
     REQUIRE(r.exit_code == 0);
     REQUIRE(nlohmann::json::parse(r.out)["ranks"] == 1);
 }
+
+TEST_CASE("too few file descriptors for MPI_Init: exit 3 and one line, not Open MPI's banner and exit 1") {
+    for (const char* limit : {"12", "20", "24"}) {
+        const auto r = run_process("/bin/sh", {"-c", "ulimit -n \"$1\" && exec \"$0\" -n 1e6 -r 1 --warmup 0", SUMSQ_BINARY, limit});
+        INFO("ulimit -n " << limit << ": " << r.err);
+        CHECK(r.exit_code == 3);
+        CHECK(r.out.empty());
+        CHECK(lines(r.err).size() == 1);
+        CHECK_THAT(r.err, Catch::Contains("Too many open files"));
+    }
+    // A soft limit below what MPI_Init needs, under a higher hard one, is raised: the run goes on.
+    const auto raised = run_process("/bin/sh", {"-c", "ulimit -S -n 20 && exec \"$0\" -n 1e6 -r 1 --warmup 0", SUMSQ_BINARY});
+    INFO(raised.err);
+    CHECK(raised.exit_code == 0);
+}

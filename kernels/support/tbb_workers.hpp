@@ -2,7 +2,10 @@
 //
 // A task_arena of P slots bounds how many threads run the work inside execute(); global_control
 // raises oneTBB's process-wide limit so that P may exceed the CPU count (oversubscription, for
-// the experiments that want it). initialize() creates the arena now rather than at first use.
+// the experiments that want it). initialize() creates the arena now rather than at first use, and
+// start_all() its workers: oneTBB otherwise creates them lazily, from its own workers — inside the
+// timed region, and where a failed pthread_create throws on a thread nobody can catch it on (the
+// harness's exit guard turns that into exit 3).
 #pragma once
 
 #include "contract/backend.hpp"
@@ -10,9 +13,14 @@
 #include <oneapi/tbb/task_scheduler_observer.h>
 
 #include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/version.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <utility>
 
 namespace sumsq {
@@ -41,6 +49,7 @@ public:
         : allow_(tbb::global_control::max_allowed_parallelism, threads), arena_(static_cast<int>(threads)),
           binding_(arena_, bind, threads) {
         arena_.initialize();
+        start_all(threads);
     }
     template <class F>
     auto execute(F&& f) {
@@ -50,6 +59,20 @@ public:
     static Versions versions() { return {{"oneTBB", TBB_runtime_version()}}; }
 
 private:
+    // P tasks that each wait until all P run: every slot gets its thread now. A second at most
+    // (oneTBB promises no worker count); the run goes on with the workers it has.
+    void start_all(unsigned threads) {
+        if (threads <= 1) return;
+        std::atomic<unsigned> running{0};
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        arena_.execute([&] {
+            tbb::parallel_for(0u, threads, [&](unsigned) {
+                running.fetch_add(1);
+                while (running.load() < threads && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+            }, tbb::simple_partitioner{});
+        });
+    }
+
     tbb::global_control allow_;
     tbb::task_arena arena_;
     ArenaBinding binding_;

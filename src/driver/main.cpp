@@ -4,6 +4,7 @@
 #include "cli.hpp"
 #include "os/cpus.hpp"
 #include "environment.hpp"
+#include "os/exit_guard.hpp"
 #include "measure.hpp"
 #include "text/numbers.hpp"
 #include "os/output_file.hpp"
@@ -21,8 +22,10 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <iterator>
 #include <span>
 #include <iostream>
 #include <mutex>
@@ -169,7 +172,8 @@ int run(int argc, char** argv) {
     if (backend_info.process_setup) backend_info.process_setup(argc, argv);
     const std::string program = "sumsq-" + std::string(backend_info.name);
     std::optional<Options> parsed;
-    std::unique_ptr<OutputFile> trace_file, timeline_file;
+    OutputFiles outputs;  // claimed now, written after the recorded run, committed after the report
+    OutputFile *trace_file = nullptr, *timeline_file = nullptr;
     std::vector<int> cpus_allowed;
     std::unique_ptr<Backend> backend;
     try {
@@ -192,21 +196,28 @@ int run(int argc, char** argv) {
             std::cout << description.dump() << '\n';
             return exit_ok;
         }
-        if (!parsed->trace_path.empty()) trace_file = std::make_unique<OutputFile>("--trace", parsed->trace_path);
-        if (!parsed->timeline_path.empty()) timeline_file = std::make_unique<OutputFile>("--timeline", parsed->timeline_path);
+        if (!parsed->trace_path.empty()) trace_file = &outputs.claim("--trace", parsed->trace_path);
+        if (!parsed->timeline_path.empty()) timeline_file = &outputs.claim("--timeline", parsed->timeline_path);
         if (!parsed->cpus.empty()) restrict_to_cpus(parsed->cpus);  // before any worker exists
-        cpus_allowed = allowed_cpus();  // before a backend pins its thread (interleaved)
+        cpus_allowed = allowed_cpus();  // as started, or --cpus (not what a runtime pinned the main thread to)
         parsed->backend.bind.cpus = cpus_allowed;
         if (const auto& b = parsed->backend.bind; b.policy != BindPolicy::none && !b.active())
             fmt::print(std::cerr, "{}: warning: --bind {} does not apply: {}\n", program, bind_name(b.policy), b.refusal());
+        check_stdout_writable();  // a closed, full or broken stdout: exit 3 now, not after the work
         check_threads_can_start(parsed->backend.threads);  // exit 3 with one line, not a runtime's abort (pools start below)
-        backend = make_backend(parsed->backend);  // pools, arenas, thread limits: outside the timed region
+        const std::string cannot_start = parsed->backend.threads_given  // else OpenMP may take OMP_NUM_THREADS
+            ? fmt::format("could not start {} threads", parsed->backend.threads) : std::string("could not start its threads");
+        try {  // pools, arenas, teams and their threads: outside the timed region
+            const GuardedSetup setup(cannot_start);
+            backend = make_backend(parsed->backend);
+        } catch (const std::exception& e) {  // e.g. oneTBB's "pthread_create has failed", on this thread
+            if (!is_thread_start_failure(e)) throw;
+            throw std::runtime_error(fmt::format("{}: {}", cannot_start, e.what()));
+        }
     } catch (const UsageError& e) {
         fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
         return exit_usage;
     }
-    if (backend->requested_workers() != parsed->backend.threads)  // e.g. OpenMP's OMP_NUM_THREADS
-        check_threads_can_start(backend->requested_workers());
     parsed->backend.threads = backend->workers();  // e.g. OpenMP's OMP_NUM_THREADS
     const Options& options = *parsed;
 
@@ -215,6 +226,7 @@ int run(int argc, char** argv) {
         prepared.emplace(*backend, options);  // untimed: job sizes, the array
     } catch (const UsageError& e) {  // e.g. the array does not fit in memory
         fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
+        exit_decided();
         if (backend_info.process_failed) backend_info.process_failed(exit_usage);
         return exit_usage;
     }
@@ -275,17 +287,24 @@ int run(int argc, char** argv) {
     if (recorded) {
         seen.insert(recorded->run.cpus.begin(), recorded->run.cpus.end());
         const std::string name(backend_info.name);
-        if (trace_file) {
-            trace_file->commit(record::trace_document(recorded->run, recorded->figures, name).dump() + "\n");
-            report.trace_file = trace_file->path();
-        }
-        if (timeline_file) {
-            timeline_file->commit(record::timeline_svg(timeline_heading(options), {{"", recorded->run.stretches, recorded->figures}}));
-            report.timeline_file = timeline_file->path();
+        // Into their temporaries now (a full disk, `ulimit -f`: exit 3 and no file); committed
+        // together below, only once the report is out and the run passed.
+        if (trace_file) trace_file->write(record::trace_document(recorded->run, recorded->figures, name).dump() + "\n");
+        if (timeline_file)
+            timeline_file->write(record::timeline_svg(timeline_heading(options), {{"", recorded->run.stretches, recorded->figures}}));
+        if (problem.empty()) {
+            if (trace_file) report.trace_file = trace_file->path();
+            if (timeline_file) report.timeline_file = timeline_file->path();
         }
     }
     report.cpus_seen.assign(seen.begin(), seen.end());
     report.cpus_allowed = cpus_allowed;
+    std::vector<int> outside;  // e.g. libgomp under OMP_PROC_BIND places threads by its own start-up places, not --cpus
+    std::set_difference(seen.begin(), seen.end(), cpus_allowed.begin(), cpus_allowed.end(), std::back_inserter(outside));
+    if (!outside.empty())
+        fmt::print(std::cerr, "{}: warning: threads ran on CPU {}, outside the CPUs allowed ({}): the runtime placed them itself{}\n", program,
+                   record::cpu_list(outside), record::cpu_list(cpus_allowed),
+                   std::getenv("OMP_PROC_BIND") || std::getenv("OMP_PLACES") ? " (OMP_PROC_BIND / OMP_PLACES bind to places set at start-up)" : "");
 
     report.result = runner.last_result();
     report.expected = runner.expected();
@@ -302,10 +321,12 @@ int run(int argc, char** argv) {
     case Format::json: std::cout << to_json(report).dump(2) << '\n'; break;
     case Format::csv: print_csv(std::cout, report); break;
     }
-    if (!report.ok) {
+    if (!report.ok) {  // a run that fails commits none of its output files
         fmt::print(std::cerr, "{}: {}\n", program, problem);
         return exit_mismatch;
     }
+    if (check_stdout(program, exit_ok) != exit_ok) return exit_runtime;  // the report is lost: no file either
+    outputs.commit();  // all together; a failure puts back those already replaced (exit 3)
     return exit_ok;
 }
 
@@ -315,10 +336,14 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
     sumsq::guard_standard_streams();
     const std::string program = "sumsq-" + std::string(sumsq::backend_info.name);
+    sumsq::install_exit_guard(program);  // a runtime's own exit(1) or std::terminate: exit 3, one line
     try {
-        return sumsq::check_stdout(program, sumsq::run(argc, argv));
+        const int code = sumsq::check_stdout(program, sumsq::run(argc, argv));
+        sumsq::exit_decided();
+        return code;
     } catch (const std::exception& e) {
-        fmt::print(std::cerr, "{}: error: {}\n", program, sumsq::one_line(e.what()));
+        fmt::print(std::cerr, "{}: error: {}\n", program, sumsq::one_line(sumsq::failure_text(e)));
+        sumsq::exit_decided();
         if (sumsq::backend_info.process_failed) sumsq::backend_info.process_failed(sumsq::exit_runtime);
         return sumsq::exit_runtime;
     }

@@ -9,7 +9,9 @@ namespace sumsq {
 
 // Logical CPUs this process may run on (sched_getaffinity), the default for --threads.
 unsigned available_cpus();
-// CPUs this process may run on now, ascending.
+// CPUs this process may run on, ascending: the --cpus list once restrict_to_cpus() applied it,
+// else the affinity it was started with — read before any library's constructor could pin the
+// main thread (libgomp does under OMP_PROC_BIND), not the main thread's mask now.
 std::vector<int> allowed_cpus();
 // "0", "0-1", "0,2-3": ascending, no duplicates. Throws UsageError naming `option` when the list is
 // malformed or names a CPU this process may not use.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cstdio>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -13,6 +14,7 @@
 #include <limits.h>
 #include <stdexcept>
 #include <sys/stat.h>
+#include <utility>
 #include <unistd.h>
 
 namespace sumsq {
@@ -66,6 +68,11 @@ std::string directory_of(const std::string& path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+std::string name_of(const std::string& path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 // `path` with every symlink in its last component followed (a dangling link: where it points).
 std::string follow_links(std::string path) {
     for (int depth = 0; depth < 40; ++depth) {
@@ -103,10 +110,14 @@ OutputFile::OutputFile(std::string option, std::string path)
         if (S_ISDIR(info.st_mode)) throw refuse("it is a directory");
         if (!S_ISREG(info.st_mode)) throw refuse("it exists and is not a regular file");
         mode_ = info.st_mode & 07777;
+        identity_ = {info.st_dev, info.st_ino, {}};
     } else if (errno != ENOENT) {
         throw refuse(std::strerror(errno));
     } else {
         mode_ = 0666 & ~process_umask();
+        struct stat directory{};
+        if (::stat(directory_of(target_).c_str(), &directory) != 0) throw refuse(std::strerror(errno));
+        identity_ = {directory.st_dev, directory.st_ino, name_of(target_)};
     }
     install_cleanup_handlers();
     // A short name, whatever the target's length: a legal 255-byte name must stay writable.
@@ -122,42 +133,117 @@ OutputFile::OutputFile(std::string option, std::string path)
 }
 
 OutputFile::~OutputFile() {
-    if (fd_ >= 0) {
-        ::close(fd_);
-        ::unlink(temporary_.c_str());
-    }
+    if (fd_ >= 0) ::close(fd_);
+    if (state_ == State::installed) finish();  // committed by a caller that did not finish(): keep it
+    if (state_ != State::done) ::unlink(temporary_.c_str());
     release_slot(slot_);
 }
 
-void OutputFile::commit(const std::string& contents) {
+std::runtime_error OutputFile::failure(int error) const {
+    return std::runtime_error(fmt::format("{}: writing '{}' failed: {}", option_, path_, std::strerror(error)));
+}
+
+void OutputFile::write(const std::string& contents) {
+    if (state_ != State::claimed) throw std::logic_error("OutputFile::write called twice");
     auto fail = [&](int error) {
         ::close(fd_);
         fd_ = -1;
         ::unlink(temporary_.c_str());
         release_slot(slot_);
-        return std::runtime_error(fmt::format("{}: writing '{}' failed: {}", option_, path_, std::strerror(error)));
+        state_ = State::done;
+        return failure(error);
     };
     std::size_t written = 0;
     while (written < contents.size()) {
         const ssize_t n = ::write(fd_, contents.data() + written, contents.size() - written);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw fail(n == 0 ? EIO : errno);
+        if (n <= 0) throw fail(n == 0 ? EIO : errno);  // EFBIG past `ulimit -f` (SIGXFSZ is ignored), ENOSPC
         written += static_cast<std::size_t>(n);
     }
     if (::fchmod(fd_, static_cast<mode_t>(mode_)) != 0 || ::fsync(fd_) != 0) throw fail(errno);
-    if (::close(fd_) != 0) {
-        const int error = errno;
-        fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);  // keep fail()'s close harmless
-        throw fail(error);
+    const int fd = std::exchange(fd_, -1);
+    if (::close(fd) != 0) throw fail(errno);
+    state_ = State::written;
+}
+
+void OutputFile::install() {
+    if (state_ != State::written) throw std::logic_error("OutputFile::install before write");
+    // Swap when the target exists (the old file stays at the temporary's name until finish(), so
+    // restore() can swap it back), create it when not; a filesystem without renameat2's flags
+    // gets a plain rename, which cannot be undone.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        if (::renameat2(AT_FDCWD, temporary_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) == 0) {
+            kept_old_ = true;
+            state_ = State::installed;
+            return;
+        }
+        if (errno == EINVAL || errno == ENOSYS) break;
+        if (errno != ENOENT) throw failure(errno);
+        if (::renameat2(AT_FDCWD, temporary_.c_str(), AT_FDCWD, target_.c_str(), RENAME_NOREPLACE) == 0) {
+            kept_old_ = false;
+            state_ = State::installed;
+            return;
+        }
+        if (errno == EINVAL || errno == ENOSYS) break;
+        if (errno != EEXIST) throw failure(errno);  // EEXIST: it appeared meanwhile, swap after all
     }
-    fd_ = -1;
-    if (::rename(temporary_.c_str(), target_.c_str()) != 0) {
-        const int error = errno;
-        ::unlink(temporary_.c_str());
-        release_slot(slot_);
-        throw std::runtime_error(fmt::format("{}: writing '{}' failed: {}", option_, path_, std::strerror(error)));
-    }
+    if (::rename(temporary_.c_str(), target_.c_str()) != 0) throw failure(errno);
+    kept_old_ = false;
+    state_ = State::done;  // nothing left at the temporary's name, nothing to undo
     release_slot(slot_);
+}
+
+void OutputFile::restore() noexcept {
+    if (state_ != State::installed) return;
+    if (kept_old_) ::renameat2(AT_FDCWD, temporary_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE);
+    else ::rename(target_.c_str(), temporary_.c_str());  // the destructor removes it
+    state_ = State::written;
+}
+
+void OutputFile::finish() noexcept {
+    if (state_ != State::installed) return;
+    if (kept_old_) ::unlink(temporary_.c_str());
+    state_ = State::done;
+    release_slot(slot_);
+}
+
+void OutputFile::commit(const std::string& contents) {
+    write(contents);
+    install();
+    finish();
+}
+
+OutputFile& OutputFiles::claim(std::string option, std::string path) {
+    auto file = std::make_unique<OutputFile>(std::move(option), std::move(path));
+    for (const auto& other : files_)
+        if (other->identity() == file->identity())
+            throw UsageError(fmt::format("{}: '{}' is the same file as {} '{}'; give each output its own file", file->option(),
+                                         file->path(), other->option(), other->path()));
+    struct stat out{};
+    if (file->identity().name.empty() && ::fstat(STDOUT_FILENO, &out) == 0 && S_ISREG(out.st_mode) &&
+        OutputFile::Identity{out.st_dev, out.st_ino, {}} == file->identity())
+        throw UsageError(fmt::format("{}: '{}' is the file standard output goes to; give each output its own file", file->option(),
+                                     file->path()));
+    files_.push_back(std::move(file));
+    return *files_.back();
+}
+
+void OutputFiles::commit() {
+    sigset_t deferred, previous;
+    sigemptyset(&deferred);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&deferred, signal);
+    ::pthread_sigmask(SIG_BLOCK, &deferred, &previous);
+    std::size_t installed = 0;
+    try {
+        for (; installed < files_.size(); ++installed)
+            if (files_[installed]->state_ == OutputFile::State::written) files_[installed]->install();
+    } catch (...) {
+        while (installed-- > 0) files_[installed]->restore();
+        ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+        throw;
+    }
+    for (const auto& file : files_) file->finish();
+    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 }  // namespace sumsq

@@ -1,26 +1,21 @@
 #include "stdout_check.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <iostream>
 #include <poll.h>
-#include <sys/stat.h>
+#include <stdexcept>
+#include <string>
 #include <unistd.h>
 
 namespace sumsq {
 namespace {
 bool stdout_closed = false;
-bool reported = false;  // the one line about a lost stdout is printed
-
-int report(std::string_view program, int error) {
-    std::fprintf(stderr, "%.*s: error: writing standard output failed: %s\n", static_cast<int>(program.size()), program.data(),
-                 error ? std::strerror(error) : "write error");
-    reported = true;
-    return exit_runtime;
+bool failure_reported = false;
 }
-}  // namespace
 
 void guard_standard_streams() {
     for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
@@ -32,26 +27,40 @@ void guard_standard_streams() {
             ::close(null);
         }
     }
+    ::signal(SIGPIPE, SIG_IGN);
+    ::signal(SIGXFSZ, SIG_IGN);
 }
 
+void check_stdout_writable() {
+    auto fail = [](int error) { return std::runtime_error(std::string("writing standard output failed: ") + std::strerror(error)); };
+    if (stdout_closed) throw fail(EBADF);
+    if (::write(STDOUT_FILENO, "", 0) < 0) throw fail(errno);  // a device that refuses writes, an fd open for reading
+    pollfd out{STDOUT_FILENO, POLLOUT, 0};
+    if (::poll(&out, 1, 0) == 1 && (out.revents & (POLLERR | POLLHUP)) != 0) throw fail(EPIPE);  // the reader has gone
+}
+
+namespace {
+int report(std::string_view program, int error) {
+    std::fprintf(stderr, "%.*s: error: writing standard output failed: %s\n", static_cast<int>(program.size()), program.data(),
+                 error ? std::strerror(error) : "write error");
+    failure_reported = true;
+    return exit_runtime;
+}
+}  // namespace
+
 bool stdout_usable(std::string_view program) {
-    int error = stdout_closed ? EBADF : 0;
-    struct stat out{}, full{};
-    if (!error && ::fstat(STDOUT_FILENO, &out) == 0) {
-        if (S_ISCHR(out.st_mode) && ::stat("/dev/full", &full) == 0 && S_ISCHR(full.st_mode) && out.st_rdev == full.st_rdev) {
-            error = ENOSPC;
-        } else if (S_ISFIFO(out.st_mode) || S_ISSOCK(out.st_mode)) {
-            pollfd probe{STDOUT_FILENO, 0, 0};  // no events asked: POLLERR / POLLHUP say the reader is gone
-            if (::poll(&probe, 1, 0) == 1 && (probe.revents & (POLLERR | POLLHUP))) error = EPIPE;
-        }
+    try {
+        check_stdout_writable();
+        return true;
+    } catch (const std::runtime_error& e) {
+        std::fprintf(stderr, "%.*s: error: %s\n", static_cast<int>(program.size()), program.data(), e.what());
+        failure_reported = true;
+        return false;
     }
-    if (!error) return true;
-    report(program, error);
-    return false;
 }
 
 int check_stdout(std::string_view program, int code) {
-    if (reported) return exit_runtime;
+    if (failure_reported) return exit_runtime;
     errno = 0;
     std::cout.flush();
     const bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);

@@ -1,4 +1,4 @@
-// stdout_check.hpp — lost standard output is an error: a closed or full stdout exits 3, not 0.
+// stdout_check.hpp — lost standard output is an error: a closed, full or broken stdout exits 3, not 0.
 #pragma once
 
 #include "contract/errors.hpp"
@@ -8,19 +8,25 @@
 namespace sumsq {
 
 // Call first in main(): fills a closed fd 0, 1 or 2 with /dev/null (so no file the program opens
-// takes its number) and remembers whether stdout was closed.
+// takes its number) and remembers whether stdout was closed. Ignores SIGPIPE and SIGXFSZ, so a
+// write to a pipe nobody reads or past `ulimit -f` fails with EPIPE or EFBIG — an error with a
+// message and exit 3 — instead of killing the process silently (141, 153).
 void guard_standard_streams();
 
-// Call before the work: false, after printing the line check_stdout prints, when stdout is lost
-// already — closed at start, /dev/full, or a pipe or socket whose reader has gone — so nothing is
-// computed (or committed) for a report nobody can read. A reader that goes later is caught by
-// check_stdout.
+// Call before the work: throws std::runtime_error("writing standard output failed: <reason>")
+// when stdout cannot take the report — closed at start, a device that refuses every write
+// (/dev/full: a zero-byte write reports ENOSPC), a pipe or socket whose reader has gone. What
+// only shows when the bytes go out (a disk filling up, a reader leaving later) is caught by
+// check_stdout() at the end.
+void check_stdout_writable();
+
+// check_stdout_writable() for a caller that reports and stops itself (sumsq-compare, before its
+// sweep): false, after printing the line check_stdout prints, when stdout is lost already.
 bool stdout_usable(std::string_view program);
 
-// Flushes stdout and checks it: also before committing files, so a run whose report was lost
-// commits none. On a failed write (or a stdout closed at start) prints "<program>: error: writing
-// standard output failed: <reason>" once and returns 3 (this call and every later one); otherwise
-// returns `code`.
+// Call on the way out (and before committing files, so a run whose report was lost commits none): flushes stdout and checks it. On a failed write (or a stdout closed at
+// start) prints "<program>: error: writing standard output failed: <reason>" once and returns 3;
+// otherwise returns `code`.
 int check_stdout(std::string_view program, int code);
 
 }  // namespace sumsq

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
+#include <string_view>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -39,6 +40,18 @@ void check_threads_can_start(unsigned threads) {
     changed.notify_all();
     for (auto& t : started) t.join();
     if (!failure.empty()) throw std::runtime_error(fmt::format("could not start {} threads: {}", threads, failure));
+}
+
+bool is_thread_start_failure(const std::exception& e) {
+    if (const auto* system = dynamic_cast<const std::system_error*>(&e))
+        return system->code() == std::errc::resource_unavailable_try_again;
+    return std::string_view(e.what()).find("pthread_create") != std::string_view::npos;
+}
+
+std::string failure_text(const std::exception& e) {
+    const auto* system = dynamic_cast<const std::system_error*>(&e);
+    if (!is_thread_start_failure(e)) return e.what();
+    return "could not start a thread: " + (system ? system->code().message() : std::string(e.what()));
 }
 
 }  // namespace sumsq
