@@ -86,7 +86,7 @@ void print_table(std::ostream& out, const CompareOptions& o, const std::vector<R
     if (bandwidth) defined += "GB/s = bytes read per second; ";
     if (ceiling) defined += "ceiling = GB/s / the measured all-thread read bandwidth; ";
     if (!defined.empty()) defined = " (" + defined.substr(0, defined.size() - 2) + ")";
-    fmt::print(out, "\n{}{}{}\n", table_title(point), compact ? fmt::format(", main configuration {} threads", main_threads(o, point.workload)) : "",
+    fmt::print(out, "{}{}{}{}\n", compact ? "" : "\n", table_title(point), compact ? fmt::format(", main configuration {} threads", main_threads(o, point.workload)) : "",
                defined);
     // Columns the workload adds: jobs the schedule and imbalance, array bytes/s and the ceiling's fraction.
     auto extra = [&](const std::string& sched, const std::string& imb, const std::string& gbs, const std::string& ceil) {
@@ -122,7 +122,7 @@ void print_jobs_compact(std::ostream& out, const CompareOptions& o, const std::v
     for (const Run& r : runs)
         if (r.point() == points.front() && compact_row(o, runs, r) && std::find(rows.begin(), rows.end(), r.backend) == rows.end())
             rows.push_back(r.backend), width = std::max(width, r.backend.size());
-    fmt::print(out, "\njobs workload, N = {} ({}), main configuration {} threads; per order: speedup [interval] and imbalance (the busiest "
+    fmt::print(out, "jobs workload, N = {} ({}), main configuration {} threads; per order: speedup [interval] and imbalance (the busiest "
                     "worker's busy time / the mean)\n",
                grouped(points.front().n), short_count(points.front().n), main_threads(o, "jobs"));
     std::string head = fmt::format("  {:<{}} {:>7}", "row", width, "workers");
@@ -210,9 +210,10 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
 
     fmt::print(out, "\ncolumns: workers = threads (Kp: K MPI processes; \"2 on 1\": 2 threads allowed 1 CPU{}); median ±spread = median of the "
                     "processes' medians, ± the farthest one;\n  speedup = serial's time / this row's, from pairs of adjacent processes [its interval; "
-                    "≈1.0x: the interval holds 1]; parallelism = CPU time / wall time (cores busy){}{}\n",
+                    "≈1.0x: the interval holds 1]; parallelism = CPU time / wall time (cores busy){}{}{}\n",
                o.verbose ? "; *: more threads than CPUs" : "", any_of_concurrency(runs, a) ? "; concurrency = tasks in progress on average" : "",
-               o.verbose ? ";\n  efficiency = speedup / workers; scaling = this row's own 1-thread median / this median" : "");
+               o.verbose ? ";\n  efficiency = speedup / workers; scaling = this row's own 1-thread median / this median" : "",
+               o.verbose ? "" : "\n  (--verbose: every row and size, every finding, break-even and the environment)\n");
     std::vector<Point> jobs;  // compact: the jobs orders in one table
     for (const Point& point : o.points()) {
         if (!o.verbose && point.workload == "jobs") {
@@ -222,10 +223,7 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
         if (o.verbose || headline_point(o, point)) print_table(out, o, runs, a, point, cpus, !o.verbose);
     }
     print_jobs_compact(out, o, runs, a, jobs);
-    if (!o.verbose) {
-        fmt::print(out, "\n(--verbose: every row and size, every finding, break-even and the environment)\n");
-        return;
-    }
+    if (!o.verbose) return;
 
     if (!a.break_even.empty() && o.has_workload("sum")) {
         fmt::print(out, "\nbreak-even (smallest swept N from which the backend, with 2 or more workers, stays ahead of serial beyond the noise floor):\n");
