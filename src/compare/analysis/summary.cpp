@@ -160,9 +160,9 @@ void schedule_lines(const CompareOptions& o, const std::vector<BackendBinary>& b
         std::string why;
         if (!apart)
             why = "the intervals overlap: no schedule won here";
-        else if (!std::isnan(ws.imbalance) && ws.imbalance > 1.15)
-            why = fmt::format("{}'s fixed shares left its busiest worker {:.0f}% above the mean, while {} handed the jobs out as workers came free",
-                              worst->backend, (ws.imbalance - 1) * 100, best->backend);
+        else if (!std::isnan(ws.imbalance) && ws.imbalance > 1.15 && (std::isnan(bs.imbalance) || ws.imbalance > bs.imbalance + 0.1))
+            why = fmt::format("{}'s shares left its busiest worker {:.0f}% above the mean, {}'s {}", worst->backend, (ws.imbalance - 1) * 100,
+                              best->backend, std::isnan(bs.imbalance) ? std::string("unknown") : fmt::format("{:.0f}%", (bs.imbalance - 1) * 100));
         else
             why = "the imbalances are alike: the gap is the schedule's overhead";
         out.lines.push_back({fmt::format("Which schedule balances uneven work ({} order)?", p.variant),
