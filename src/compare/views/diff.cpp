@@ -5,6 +5,7 @@
 
 #include "contract/errors.hpp"
 #include "text/numbers.hpp"
+#include "text/one_line.hpp"
 #include "compare/files/results_file.hpp"
 
 #include <fmt/format.h>
