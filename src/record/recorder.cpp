@@ -124,7 +124,7 @@ void start(Lane& lane, std::uint64_t run, Mode m) noexcept {
     lane.busy_ns = lane.chunk_span_ns = 0;
     lane.tasks = lane.stretches = lane.dropped = 0;
     lane.cpus.fill(0);
-    lane.thread_clocks = thread_clocks.load(std::memory_order_relaxed);
+    lane.thread_clocks = reading_thread_clocks.load(std::memory_order_relaxed);
     lane.cpu_ns = lane.busy_cpu_ns = lane.voluntary = lane.involuntary = 0;
     lane.slots.clear();
     if (m == Mode::stretches) reserve_slots(lane);
@@ -179,7 +179,7 @@ void begin_run(Mode m, bool with_thread_clocks) {
     }
     next_thread.store(0, std::memory_order_relaxed);
     generation.fetch_add(1, std::memory_order_relaxed);
-    thread_clocks.store(with_thread_clocks && m != Mode::off, std::memory_order_relaxed);
+    reading_thread_clocks.store(with_thread_clocks && m != Mode::off, std::memory_order_relaxed);
     mode.store(m, std::memory_order_release);
 }
 
@@ -235,7 +235,7 @@ Run end_run() {
     const std::uint64_t run = generation.load(std::memory_order_relaxed);
     Run out;
     out.origin_ns = r.origin_ns;
-    out.thread_clocks = thread_clocks.exchange(false, std::memory_order_relaxed);
+    out.thread_clocks = reading_thread_clocks.exchange(false, std::memory_order_relaxed);
     std::array<std::uint64_t, max_cpu / 64> all{};
     std::uint32_t next_id = 0;
     for (const auto& l : r.lanes) {

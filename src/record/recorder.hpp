@@ -77,7 +77,7 @@ struct Run {
 
 // The current mode; the hot path reads it before anything else.
 inline std::atomic<Mode> mode{Mode::off};
-inline std::atomic<bool> thread_clocks{false};  // this run reads thread CPU clocks at stretch boundaries
+inline std::atomic<bool> reading_thread_clocks{false};  // this run reads thread CPU clocks at stretch boundaries
 // The task a coroutine scheduler is running on this thread (set on each resume), else no_task.
 inline thread_local std::uint32_t current_task = no_task;
 
@@ -98,7 +98,7 @@ void note_thread_clock() noexcept;
 // The begin of a stretch, for the stretch() that ends it: now (and, in a thread-clocks run, this
 // thread's CPU clock). Call only while the mode is not off.
 inline Clock::time_point stretch_begin() noexcept {
-    if (thread_clocks.load(std::memory_order_relaxed)) note_thread_clock();
+    if (reading_thread_clocks.load(std::memory_order_relaxed)) note_thread_clock();
     return Clock::now();
 }
 
