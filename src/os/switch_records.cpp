@@ -336,8 +336,15 @@ SwitchRecorder::SwitchRecorder(const SwitchSettings& settings) {
                 }
                 fds_.push_back(static_cast<int>(fd));
                 if (!rings_[i]) {
-                    const std::size_t length = (pages + 1) * page;
-                    void* base = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, static_cast<int>(fd), 0);
+                    // Without CAP_IPC_LOCK the rings count against kernel.perf_event_mlock_kb (516 KiB
+                    // per user by default): halve a ring that does not fit, down to 16 pages.
+                    void* base = MAP_FAILED;
+                    std::size_t length = 0;
+                    for (std::size_t p = pages; base == MAP_FAILED; p /= 2) {
+                        length = (p + 1) * page;
+                        base = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, static_cast<int>(fd), 0);
+                        if (base == MAP_FAILED && (p <= 16 || (errno != EPERM && errno != ENOMEM))) break;
+                    }
                     if (base == MAP_FAILED) {
                         why_not_ = fmt::format("mmap of the switch-record ring ({} bytes): {}", length, std::strerror(errno));
                         close_all();
@@ -430,7 +437,6 @@ SwitchLog SwitchRecorder::finish(std::int64_t begin_ns, std::int64_t end_ns) {
         if (!h.intervals.empty()) log.threads.push_back(std::move(h));
     }
     close_all();
-    why_not_ = "finished";
     return log;
 }
 

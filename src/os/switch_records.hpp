@@ -67,7 +67,7 @@ public:
     SwitchRecorder(const SwitchRecorder&) = delete;
     SwitchRecorder& operator=(const SwitchRecorder&) = delete;
 
-    bool recording() const { return why_not_.empty(); }
+    bool recording() const { return why_not_.empty() && !fds_.empty(); }  // false after finish()
     const std::string& why_not() const { return why_not_; }
     // Stops recording and returns the threads' histories within [begin_ns, end_ns), CLOCK_MONOTONIC.
     SwitchLog finish(std::int64_t begin_ns, std::int64_t end_ns);
