@@ -597,9 +597,11 @@ TEST_CASE("trace: rows are OS threads and every event names its task", "[trace]"
 TEST_CASE("switches: each worker's time on a CPU, waiting and blocked, from switch records or the fallback, which is named", "[record]") {
     std::vector<std::string> args{"-n", "1e6", "--switches"};
     if (!one_thread()) args.insert(args.end(), {"-t", "2"});
-    for (const bool forced_off : {false, true}) {
+    const int first = run_json({"-n", "1000"})["cpus_allowed"][0].get<int>();
+    for (const auto& [forced_off, one_cpu] : {std::pair{false, false}, {true, false}, {false, true}}) {
         std::vector<std::string> all = args;
         all.insert(all.end(), {"--format", "json", "-r", "1", "--warmup", "0"});
+        if (one_cpu) all.insert(all.end(), {"--cpus", std::to_string(first)});
         const auto r = run_process(binary, all, forced_off ? std::vector<std::string>{"SUMSQ_SWITCH_RECORDS=off"} : std::vector<std::string>{});
         INFO("stderr: " << r.err);
         REQUIRE(r.exit_code == 0);
@@ -633,6 +635,7 @@ TEST_CASE("switches: each worker's time on a CPU, waiting and blocked, from swit
                 if (!w["started_during_run"].get<bool>() && !w["exited_during_run"].get<bool>()) CHECK(life == Approx(wall).epsilon(1e-6));
                 CHECK(w["slices"].get<unsigned>() >= (on > 0 ? 1u : 0u));
                 CHECK(!w["cpus"].empty());
+                if (one_cpu && w["tasks"].get<unsigned>() > 0) CHECK(w["cpus"] == nlohmann::json::array({first}));  // every slice, exactly
             } else {
                 CHECK(w["waiting_for_cpu_seconds"].is_null());
                 CHECK(w["blocked_seconds"].is_null());

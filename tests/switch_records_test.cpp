@@ -160,8 +160,9 @@ TEST_CASE("switch records: a ring that overflows counts what it lost", "[switch]
     const os::SwitchLog log = recorder.finish(begin, now_ns());
     REQUIRE(log.recorded);
     CHECK(log.lost > 0);
-    CHECK(log.records < 4096 / 32);  // what one page holds: the rest was lost, and counted
-    CHECK(log.records + log.lost > 4096 / 32);
+    const std::size_t fit = allowed_cpus().size() * 4096 / 32;  // what a page per CPU holds: the rest was lost, and counted
+    CHECK(log.records <= fit);
+    CHECK(log.records + log.lost > 128);
 }
 
 TEST_CASE("switch records: more threads than the recorder's slots is refused, saying so", "[switch]") {

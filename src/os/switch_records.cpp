@@ -13,6 +13,7 @@
 #include <fstream>
 #include <limits>
 #include <linux/perf_event.h>
+#include <sched.h>
 #include <map>
 #include <set>
 #include <sstream>
@@ -93,6 +94,22 @@ std::vector<long> list_threads() {
     ::closedir(dir);
     std::sort(tids.begin(), tids.end());
     return tids;
+}
+
+// Every CPU one of this process's threads may run on (a runtime's threads started before --cpus
+// may run beyond the caller's set): a CPU without events would hide their slices there.
+std::vector<int> cpus_of_threads() {
+    cpu_set_t all;
+    CPU_ZERO(&all);
+    for (long tid : list_threads()) {
+        cpu_set_t mask;
+        CPU_ZERO(&mask);
+        if (::sched_getaffinity(static_cast<pid_t>(tid), sizeof mask, &mask) == 0) CPU_OR(&all, &all, &mask);
+    }
+    std::vector<int> cpus;
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+        if (CPU_ISSET(c, &all)) cpus.push_back(c);
+    return cpus.empty() ? allowed_cpus() : cpus;
 }
 
 // A thread of this process's CPU clock (glibc's pthread_getcpuclockid encoding, by thread id).
@@ -288,7 +305,7 @@ std::string switch_records_forced_off() {
 SwitchRecorder::SwitchRecorder(const SwitchSettings& settings) {
     why_not_ = switch_records_forced_off();
     if (!why_not_.empty()) return;
-    const std::vector<int> cpus = allowed_cpus();
+    const std::vector<int> cpus = cpus_of_threads();
     if (cpus.empty()) {
         why_not_ = "no CPU this process may use";
         return;

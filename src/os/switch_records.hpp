@@ -2,12 +2,13 @@
 // kernel's own interface, turned into each thread's states over a window of time.
 //
 // perf_event_open with context-switch records on a software (dummy) event: one event per thread
-// and allowed CPU, inherited by every thread they start, all of a CPU's events writing into one
-// ring buffer (mmap) that is read once, after the run (nothing runs beside the workers). Each
-// PERF_RECORD_SWITCH carries the thread, CPU and a CLOCK_MONOTONIC timestamp — the clock of
-// std::chrono::steady_clock, so the times join the recorder's task spans — and, on a switch-out,
-// whether the thread was still runnable (PERF_RECORD_MISC_SWITCH_OUT_PREEMPT: preempted, it waits
-// for a CPU) or not (it blocked or slept). Fork and exit records give a thread's birth and end.
+// and CPU any of them may run on, inherited by every thread they start, all of a CPU's events
+// writing into one ring buffer (mmap) that is read once, after the run (nothing runs beside the
+// workers). Each PERF_RECORD_SWITCH carries the thread, CPU and a CLOCK_MONOTONIC timestamp — the
+// clock of std::chrono::steady_clock, so the times join the recorder's task spans — and, on a
+// switch-out, whether the thread was still runnable (PERF_RECORD_MISC_SWITCH_OUT_PREEMPT:
+// preempted, it waits for a CPU) or not (it blocked or slept). Fork and exit records give a
+// thread's birth and end.
 // Records the kernel could not write (a full ring) are counted, never silently dropped.
 //
 // Where the kernel refuses (perf_event_paranoid, seccomp, a container: EACCES, EPERM, ENOSYS, …),
