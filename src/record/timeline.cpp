@@ -76,18 +76,29 @@ std::vector<Piece> running_pieces(const std::vector<const StateSpan*>& running, 
     return out;
 }
 
-// Draws boxes, at most one per pixel for those narrower than a pixel.
+// Draws boxes. Pieces narrower than a pixel share their pixel column: it is drawn once, in the
+// colour that had the most time there (thousands of short stretches with gaps of nanoseconds
+// between them stay the task's colour, not the gaps').
 class Boxes {
 public:
     Boxes(std::string& body, double px_per_ns) : body_(body), px_per_ns_(px_per_ns) {}
+    ~Boxes() { flush(); }
+    Boxes(const Boxes&) = delete;
+    Boxes& operator=(const Boxes&) = delete;
+
     void piece(const Piece& p, double y, double height, const std::string& where) {
         const double x = left + double(p.begin_ns) * px_per_ns_, w = double(p.end_ns - p.begin_ns) * px_per_ns_;
-        if (w < 1 && std::floor(x) == last_px_) return;
-        last_px_ = std::floor(x);
-        const std::string what = p.stretch ? stretch_label(*p.stretch) : "on a CPU outside any task";
-        body_ += fmt::format("<rect x='{:.1f}' y='{:.1f}' width='{:.1f}' height='{:.1f}' fill='{}'><title>{}{} · {} – {} · CPU {}</title></rect>\n", x,
-                             y, std::max(w, 1.0), height, p.stretch ? colour(p.stretch->task) : outside_colour, escape(where), escape(what),
-                             ms(double(p.begin_ns) / 1e9), ms(double(p.end_ns) / 1e9), p.cpu);
+        if (w >= 1) {
+            flush();
+            draw(p, x, w, y, height, where);
+            return;
+        }
+        if (std::floor(x) != column_.px) {
+            flush();
+            column_ = {std::floor(x), y, height, where, {}};
+        }
+        auto [it, fresh] = column_.by_colour.try_emplace(fill(p), p, 0);
+        it->second.second += p.end_ns - p.begin_ns;
     }
     // A thin mark for time off a CPU: waiting (a red bar, 4 px) or blocked (a grey line, 2 px).
     void off_cpu(const StateSpan& s, double y) {
@@ -100,13 +111,38 @@ public:
                              y + (row_height - (waiting ? 4.0 : 2.0)) / 2, w, waiting ? 4 : 2, waiting ? "waiting" : "blocked",
                              waiting ? "runnable, waiting for a CPU" : "blocked or sleeping", ms(double(s.begin_ns) / 1e9), ms(double(s.end_ns) / 1e9));
     }
-    void new_row() { last_px_ = last_wait_px_ = last_block_px_ = -1; }
+    void new_row() {
+        flush();
+        last_wait_px_ = last_block_px_ = -1;
+    }
 
 private:
     static constexpr const char* outside_colour = "#b0b0b0";
+    static const char* fill(const Piece& p) { return p.stretch ? colour(p.stretch->task) : outside_colour; }
+
+    void draw(const Piece& p, double x, double w, double y, double height, const std::string& where) {
+        const std::string what = p.stretch ? stretch_label(*p.stretch) : "on a CPU outside any task";
+        body_ += fmt::format("<rect x='{:.1f}' y='{:.1f}' width='{:.1f}' height='{:.1f}' fill='{}'><title>{}{} · {} – {} · CPU {}</title></rect>\n", x,
+                             y, std::max(w, 1.0), height, fill(p), escape(where), escape(what), ms(double(p.begin_ns) / 1e9),
+                             ms(double(p.end_ns) / 1e9), p.cpu);
+    }
+    void flush() {
+        if (column_.by_colour.empty()) return;
+        const auto most = std::max_element(column_.by_colour.begin(), column_.by_colour.end(),
+                                           [](const auto& a, const auto& b) { return a.second.second < b.second.second; });
+        draw(most->second.first, column_.px, 1, column_.y, column_.height, column_.where);
+        column_ = {};
+    }
+
+    struct Column {
+        double px = -1, y = 0, height = 0;
+        std::string where;
+        std::map<std::string, std::pair<Piece, std::int64_t>> by_colour;  // colour → its first piece, its time
+    };
     std::string& body_;
     double px_per_ns_;
-    double last_px_ = -1, last_wait_px_ = -1, last_block_px_ = -1;
+    Column column_;
+    double last_wait_px_ = -1, last_block_px_ = -1;
 };
 
 // "thread 1: on CPU 50%, waiting 48%, blocked 2%; 19 preemptions, 1 voluntary" from a thread's states.
@@ -234,6 +270,7 @@ std::string timeline_svg(const std::string& heading, const std::vector<Panel>& p
             for (const auto& [thread, piece] : pieces) boxes.piece(piece, y + 1, cpu_row_height - 2, fmt::format("CPU {} · thread {} · ", cpu, thread + 1));
             y += cpu_row_height + 2;
         }
+        boxes.new_row();
         // Caption: where the OS half came from, and each thread's shares.
         std::vector<std::string> lines;
         if (const std::string source = source_text(p.figures, with_states); !source.empty()) lines.push_back(source);
