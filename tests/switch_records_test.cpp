@@ -100,7 +100,7 @@ TEST_CASE("switch records: a thread born, sleeping and exiting mid-run: blocked,
     CHECK(me->voluntary_switches >= 1);
 }
 
-TEST_CASE("switch records: yielding to a runnable thread on the same CPU is a preemption; waiting is counted", "[switch]") {
+TEST_CASE("switch records: yielding to a runnable thread on the same CPU is a preemption, and waiting is counted", "[switch]") {
     const int cpu = allowed_cpus().front();
     os::SwitchRecorder recorder;
     SKIP_UNLESS_RECORDING(recorder);
