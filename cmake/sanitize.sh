@@ -13,12 +13,14 @@ echo "== ASan + UBSan: build and run every test"
 cmake --preset asan >/dev/null
 cmake --build build-asan -j "$jobs"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-# Leak checking everywhere but MPI: Open MPI's dlopen'ed components leak at exit and are unloaded
-# before LeakSanitizer can name them, so they cannot be suppressed by library name.
+export LSAN_OPTIONS="suppressions=$here/cmake/lsan.supp"  # each with its reason
+# Leak checking everywhere but MPI (and the CSV suites, which run sumsq-mpi too): Open MPI's
+# dlopen'ed components leak at exit and are unloaded before LeakSanitizer can name them, so they
+# cannot be suppressed by library name.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE valgrind -E '^(mpi|compare|multihost)/'
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE valgrind -E '^(mpi|compare|multihost|csv)/'
 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs" -R '^(mpi|compare|multihost)/'
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -R '^(mpi|compare|multihost|csv)/'
 echo "== ASan with leak checking: sumsq-compare itself, on the backends without MPI"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   build-asan/bin/sumsq-compare --quick --backends serial,threads,pool,openmp,tbb,pstl,interleaved --out "$(mktemp -d)/out" >/dev/null
