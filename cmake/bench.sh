@@ -89,3 +89,9 @@ for config in "serial|-n 1e9 -r 11" "threads|-n 1e9 -t 2 -r 11" "interleaved|-n 
     on = on1 < on2 ? on1 : on2; off = off1 < off2 ? off1 : off2
     printf "   %-12s %-34s recorded %11.3f us   not %11.3f us   cost %+6.2f%%\n", b, a, on * 1e6, off * 1e6, (on - off) / off * 100 }'
 done
+
+echo
+echo "== 6. Recording what the OS did (--switches, --trace, --timeline: the one untimed recorded run only;"
+echo "   timed runs never take them): opening and reading the switch records, their cost per context"
+echo "   switch, and the fallback's (thread clocks) cost per stretch"
+"$bin/sumsq-bench-switch-records" | sed 's/^/   /'

@@ -610,12 +610,18 @@ TEST_CASE("timeline option: an SVG with one row per OS thread of the trace, and 
     std::size_t rows = 0;
     for (std::size_t at = 0; (at = text.find("text-anchor='end'>thread ", at)) != std::string::npos; ++at) ++rows;
     std::ifstream trace_in(trace);
-    std::set<long> threads;
+    std::set<long> threads;  // by number: those that ran a task, and those the OS saw on a CPU (switch records)
     const auto events = nlohmann::json::parse(trace_in)["traceEvents"];
     for (const auto& e : events)
-        if (e["ph"] == "X") threads.insert(e["tid"].get<long>());
+        if (e["ph"] == "X" && e["cat"] != "cpu_slice") threads.insert(e["args"]["thread"].get<long>());
     CHECK(rows == threads.size());
     CHECK(rows >= 1);
+    if (json["os"]["source"] == "switch_records") {  // boxes where a thread held a CPU, marks where it did not, a CPU strip
+        CHECK_THAT(text, Catch::Contains("OS: switch records") && Catch::Contains("% this process</text>"));
+        CHECK_THAT(text, Catch::Contains("on CPU") && Catch::Contains("preemption"));
+    } else {
+        CHECK_THAT(text, Catch::Contains("OS: thread CPU clocks (no switch records: "));
+    }
     std::filesystem::remove(svg);
     std::filesystem::remove(trace);
 }
@@ -630,6 +636,11 @@ TEST_CASE("trace: rows are OS threads and every event names its task", "[trace]"
     std::set<long> tids, named;
     std::set<std::string> tasks;
     for (const auto& e : trace["traceEvents"]) {
+        if (e["ph"] == "X" && e["pid"] != trace["traceEvents"][0]["pid"]) {  // the OS view's tracks: a second process
+            REQUIRE((e["cat"] == "thread_state" || e["cat"] == "cpu_slice"));
+            continue;
+        }
+        if (e["ph"] == "M" && e["pid"] != trace["traceEvents"][0]["pid"]) continue;
         if (e["ph"] == "X") {
             REQUIRE(e["tid"] == e["args"]["os_thread"]);
             REQUIRE(e["args"].contains("task_id"));
@@ -645,6 +656,58 @@ TEST_CASE("trace: rows are OS threads and every event names its task", "[trace]"
     if (runs_wait()) CHECK(tasks == std::set<std::string>{"A", "B", "C"});
     else CHECK(!tasks.empty());
     std::filesystem::remove(path);
+}
+
+TEST_CASE("switches: each worker's time on a CPU, waiting and blocked, from switch records or the fallback, which is named", "[record]") {
+    std::vector<std::string> args{"-n", "1e6", "--switches"};
+    if (!one_thread()) args.insert(args.end(), {"-t", "2"});
+    const int first = run_json({"-n", "1000"})["cpus_allowed"][0].get<int>();
+    for (const auto& [forced_off, one_cpu] : {std::pair{false, false}, {true, false}, {false, true}}) {
+        std::vector<std::string> all = args;
+        all.insert(all.end(), {"--format", "json", "-r", "1", "--warmup", "0"});
+        if (one_cpu) all.insert(all.end(), {"--cpus", std::to_string(first)});
+        const auto r = run_process(binary, all, forced_off ? std::vector<std::string>{"SUMSQ_SWITCH_RECORDS=off"} : std::vector<std::string>{});
+        INFO("stderr: " << r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto json = nlohmann::json::parse(r.out);
+        REQUIRE(json["ok"] == true);
+        const auto& os = json["os"];
+        REQUIRE(os.is_object());
+        CHECK(json["workers_from"] == "recorded_run");
+        const bool records = os["source"] == "switch_records";
+        if (forced_off) {
+            CHECK(os["source"] == "thread_clocks");
+            CHECK(os["fallback_reason"] == "SUMSQ_SWITCH_RECORDS=off");
+        } else if (!records) {
+            WARN("no switch records here: " << os["fallback_reason"].get<std::string>());
+        }
+        const double wall = os["wall_seconds"].get<double>();
+        CHECK(wall > 0);
+        CHECK(json["useful_parallelism"] == os["useful_parallelism"]);
+        CHECK(os["useful_parallelism"].get<double>() <= os["parallelism"].get<double>() + 1e-9);
+        std::size_t with_tasks = 0;
+        for (const auto& w : json["workers"]) {
+            with_tasks += w["tasks"].get<unsigned>() > 0;
+            const double on = w["on_cpu_seconds"].get<double>();
+            CHECK(w["busy_seconds"].get<double>() <= on + 1e-6);  // inside tasks, on a CPU: part of its time on a CPU
+            CHECK(w["busy_seconds"].get<double>() <= w["stretch_seconds"].get<double>() + 1e-9);
+            CHECK(w["preemptions"].get<long>() >= 0);
+            CHECK(w["voluntary_switches"].get<long>() >= 0);
+            if (records) {  // its states cover its life in the run, once
+                const double life = on + w["waiting_for_cpu_seconds"].get<double>() + w["blocked_seconds"].get<double>();
+                CHECK(life <= wall * (1 + 1e-9) + 1e-9);
+                if (!w["started_during_run"].get<bool>() && !w["exited_during_run"].get<bool>()) CHECK(life == Approx(wall).epsilon(1e-6));
+                CHECK(w["slices"].get<unsigned>() >= (on > 0 ? 1u : 0u));
+                CHECK(!w["cpus"].empty());
+                if (one_cpu && w["tasks"].get<unsigned>() > 0) CHECK(w["cpus"] == nlohmann::json::array({first}));  // every slice, exactly
+            } else {
+                CHECK(w["waiting_for_cpu_seconds"].is_null());
+                CHECK(w["blocked_seconds"].is_null());
+            }
+        }
+        CHECK(with_tasks >= 1);
+        CHECK(json["imbalance"].get<double>() >= (with_tasks > 0 && os["in_tasks_seconds"].get<double>() > 0 ? 0.999 : 0.0));
+    }
 }
 
 TEST_CASE("trace-steps option: one live line per step with offset, thread and CPU", "[trace]") {

@@ -158,6 +158,9 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     app.add_flag("--trace-steps", options.trace_steps, "wait workload: print 'Task A: step 0', … in execution order");
     app.add_option("--trace", options.trace_path, "write a Chrome trace (Perfetto) of one extra, untimed run to FILE");
     app.add_option("--timeline", options.timeline_path, "draw one extra, untimed run as an SVG timeline to FILE");
+    app.add_flag("--switches", options.switches,
+                 "record what the OS did in one extra, untimed run (context switches: per-thread on-CPU, waiting and blocked "
+                 "time, useful parallelism); --trace, --timeline and --trace-steps do too");
     std::string cpus_text;
     app.add_option("--cpus", cpus_text, "run only on these CPUs, e.g. 0 or 0-1 or 0,2 (default: as started)");
     bool no_concurrency = false;

@@ -51,6 +51,7 @@ struct Options {
     bool trace_steps = false;
     std::string trace_path;      // empty: no trace
     std::string timeline_path;   // empty: no timeline SVG
+    bool switches = false;       // --switches: the recorded run without a file (it takes switch records)
     std::vector<int> cpus;       // --cpus: restrict the process to these (empty: as started)
     bool record_spans = true;    // record task spans in timed runs (concurrency); --no-concurrency
     bool describe = false;

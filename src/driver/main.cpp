@@ -15,6 +15,7 @@
 #include "record/recorder.hpp"
 #include "record/views.hpp"
 #include "os/stdout_check.hpp"
+#include "os/switch_records.hpp"
 #include "os/thread_check.hpp"
 #include "workloads/wait_workload.hpp"
 #include "workloads/jobs.hpp"
@@ -125,10 +126,12 @@ private:
     std::optional<u128> expected_, result_, last_;
 };
 
-// One extra, untimed run with every stretch stored: what --trace, --timeline and --trace-steps
-// show. --trace-steps prints each announced step as it happens.
+// One extra, untimed run with every stretch stored, and what the OS did meanwhile (context
+// switches, or the thread clocks where the kernel gives none): what --trace, --timeline,
+// --trace-steps and --switches show. --trace-steps prints each announced step as it happens.
 struct RecordedRun {
     record::Run run;
+    record::Accounts accounts;
     record::Figures figures;
     std::string problem;
 };
@@ -144,16 +147,21 @@ RecordedRun recorded_run(Runner& runner, const Options& options, const std::vect
                 << std::endl;
         });
     RecordedRun r;
+    os::SwitchRecorder switches;  // opened before the run's clock starts
     const double cpu_begin = process_cpu_seconds();
-    record::begin_run(record::Mode::stretches);
-    const auto begin = record::Clock::now();
+    record::begin_run(record::Mode::stretches, !switches.recording());
     runner.run();
-    const double wall = std::chrono::duration<double>(record::Clock::now() - begin).count();
+    const auto end = record::Clock::now();
     r.run = record::end_run();
     const double cpu = process_cpu_seconds() - cpu_begin;
+    const std::int64_t end_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(end.time_since_epoch()).count();
+    const std::int64_t wall_ns = end_ns - r.run.origin_ns;
+    const os::SwitchLog log = switches.finish(r.run.origin_ns, end_ns);
+    r.accounts = record::account(r.run, log, wall_ns, static_cast<std::int64_t>(cpu * 1e9));
     r.problem = runner.check();
     record::observe({});
-    r.figures = {wall, wall > 0 ? double(r.run.span_ns) / 1e9 / wall : 0, wall > 0 ? cpu / wall : 0, cpus_allowed};
+    const double wall = double(wall_ns) / 1e9;
+    r.figures = record::figures_of(r.accounts, wall > 0 ? double(r.run.span_ns) / 1e9 / wall : 0, cpus_allowed);
     return r;
 }
 
@@ -246,7 +254,7 @@ int run(int argc, char** argv) {
                           : !backend_info.splits_into_tasks ? 0
                           : options.workload == Workload::jobs ? options.jobs.jobs : options.backend.tasks);
     std::optional<RecordedRun> recorded;
-    if (trace_file || timeline_file || options.trace_steps) {
+    if (trace_file || timeline_file || options.trace_steps || options.switches) {
         recorded = recorded_run(runner, options, cpus_allowed);
         problem = recorded->problem;
     }
@@ -298,13 +306,19 @@ int run(int argc, char** argv) {
         const std::string name(backend_info.name);
         // Into their temporaries now (a full disk, `ulimit -f`: exit 3 and no file); committed
         // together below, only once the report is out and the run passed.
-        if (trace_file) trace_file->write(record::trace_document(recorded->run, recorded->figures, name).dump() + "\n");
+        if (trace_file)
+            trace_file->write(record::trace_document(recorded->run, recorded->figures, name, recorded->accounts.states).dump() + "\n");
         if (timeline_file)
-            timeline_file->write(record::timeline_svg(timeline_heading(options), {{"", recorded->run.stretches, recorded->figures}}));
+            timeline_file->write(record::timeline_svg(timeline_heading(options),
+                                                      {{"", recorded->run.stretches, recorded->figures, recorded->accounts.states}}));
         if (problem.empty()) {
             if (trace_file) report.trace_file = trace_file->path();
             if (timeline_file) report.timeline_file = timeline_file->path();
         }
+    }
+    if (recorded) {  // what the OS did: busy time and imbalance from time on a CPU
+        for (const record::ThreadAccount& t : recorded->accounts.threads) seen.insert(t.cpus.begin(), t.cpus.end());
+        report.os = recorded->accounts;
     }
     report.cpus_seen.assign(seen.begin(), seen.end());
     report.cpus_allowed = cpus_allowed;

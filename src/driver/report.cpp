@@ -59,6 +59,52 @@ nlohmann::json concurrency_json(const RunReport& r) {
     return r.concurrency ? nlohmann::json(*r.concurrency) : nlohmann::json(nullptr);
 }
 
+// ns → seconds; -1 (not known from this source) → null.
+nlohmann::json seconds_or_null(std::int64_t ns) { return ns < 0 ? nlohmann::json(nullptr) : nlohmann::json(double(ns) / 1e9); }
+nlohmann::json count_or_null(std::int64_t n) { return n < 0 ? nlohmann::json(nullptr) : nlohmann::json(n); }
+
+// The recorded run's threads, joined with what the OS did (docs/json.md, "workers").
+nlohmann::json os_workers_json(const record::Accounts& a) {
+    const bool slices = a.source == record::Source::switch_records;
+    const double wall = double(a.wall_ns);
+    const auto share = [&](std::int64_t ns) { return ns < 0 || wall <= 0 ? nlohmann::json(nullptr) : nlohmann::json(double(ns) / wall); };
+    nlohmann::json workers = nlohmann::json::array();
+    for (const record::ThreadAccount& t : a.threads)
+        workers.push_back({{"thread", t.thread + 1}, {"os_thread", t.os_thread}, {"tasks", t.tasks}, {"stretches", t.stretches},
+                           {"busy_seconds", double(t.busy_ns) / 1e9}, {"stretch_seconds", double(t.stretch_ns) / 1e9},
+                           {"on_cpu_seconds", seconds_or_null(t.on_cpu_ns)},
+                           {"outside_tasks_seconds", t.on_cpu_ns < 0 ? nlohmann::json(nullptr) : nlohmann::json(double(std::max<std::int64_t>(t.on_cpu_ns - t.busy_ns, 0)) / 1e9)},
+                           {"waiting_for_cpu_seconds", seconds_or_null(t.waiting_ns)}, {"blocked_seconds", seconds_or_null(t.blocked_ns)},
+                           {"on_cpu_share", share(t.on_cpu_ns)}, {"waiting_for_cpu_share", share(t.waiting_ns)}, {"blocked_share", share(t.blocked_ns)},
+                           {"preemptions", count_or_null(t.preemptions)}, {"voluntary_switches", count_or_null(t.voluntary_switches)},
+                           {"slices", slices ? nlohmann::json(t.slices) : nlohmann::json(nullptr)}, {"cpus", t.cpus},
+                           {"started_during_run", t.born}, {"exited_during_run", t.exited}});
+    return workers;
+}
+
+nlohmann::json os_json(const record::Accounts& a) {
+    nlohmann::json cpus = nlohmann::json::array();
+    for (const record::CpuBusy& c : a.cpus)
+        cpus.push_back({{"cpu", c.cpu}, {"busy_seconds", double(c.busy_ns) / 1e9}, {"busy_share", a.wall_ns > 0 ? double(c.busy_ns) / double(a.wall_ns) : 0.0}});
+    const bool records = a.source == record::Source::switch_records;
+    return {{"source", record::source_name(a.source)},
+            {"fallback_reason", records ? nlohmann::json(nullptr) : nlohmann::json(a.fallback_reason)},
+            {"switch_records", records ? nlohmann::json(a.switch_records) : nlohmann::json(nullptr)},
+            {"lost_records", records ? nlohmann::json(a.lost_records) : nlohmann::json(nullptr)},
+            {"wall_seconds", double(a.wall_ns) / 1e9},
+            {"cpu_seconds", double(a.cpu_ns) / 1e9},
+            {"in_tasks_seconds", double(a.in_tasks_ns) / 1e9},
+            {"parallelism", a.parallelism()},
+            {"useful_parallelism", a.useful_parallelism()},
+            {"outside_tasks_parallelism", std::max(a.parallelism() - a.useful_parallelism(), 0.0)},
+            {"imbalance", a.imbalance()},
+            {"cpus", std::move(cpus)}};
+}
+
+std::string percent(std::int64_t part, std::int64_t whole) {
+    return whole > 0 && part >= 0 ? fmt::format("{:.0f}%", 100.0 * double(part) / double(whole)) : "?";
+}
+
 }  // namespace
 
 nlohmann::json to_json(const RunReport& r) {
@@ -122,13 +168,20 @@ nlohmann::json to_json(const RunReport& r) {
     if (!r.problem.empty()) j["problem"] = r.problem;
     if (!r.trace_file.empty()) j["trace_file"] = r.trace_file;
     if (!r.timeline_file.empty()) j["timeline_file"] = r.timeline_file;
-    if (r.concurrency) {
+    if (r.os) {  // the recorded run, with what the OS did
+        j["workers"] = os_workers_json(*r.os);
+        j["imbalance"] = r.os->imbalance();
+        j["workers_from"] = "recorded_run";
+    } else if (r.concurrency) {
         nlohmann::json workers = nlohmann::json::array();
         for (const auto& w : r.workers)
             workers.push_back({{"thread", w.thread + 1}, {"os_thread", w.os_thread}, {"busy_seconds", double(w.busy_ns) / 1e9}, {"tasks", w.tasks}, {"cpus", w.cpus}});
         j["workers"] = std::move(workers);
         j["imbalance"] = r.imbalance;
+        j["workers_from"] = "last_timed_repetition";
     }
+    j["useful_parallelism"] = r.os ? nlohmann::json(r.os->useful_parallelism()) : nlohmann::json(nullptr);
+    j["os"] = r.os ? os_json(*r.os) : nlohmann::json(nullptr);
     return j;
 }
 
@@ -187,10 +240,33 @@ void print_table(std::ostream& out, const RunReport& r) {
         fmt::print(out, "  concurrency  {:.2f}  (Σ task spans / wall time: tasks in progress, running or waiting)\n", *r.concurrency);
     fmt::print(out, "  parallelism  {:.2f}  (CPU time / wall time over {}: CPUs busy)\n", r.timing.parallelism(),
                duration_text(r.timing.parallelism_wall_seconds));
-    if (r.concurrency && !r.workers.empty()) {
+    if (r.os) {
+        const record::Accounts& a = *r.os;
+        if (a.source == record::Source::switch_records)
+            fmt::print(out, "  OS           switch records (perf_event_open) of one extra, untimed run of {}: {} records, {} lost{}\n",
+                       duration_text(double(a.wall_ns) / 1e9), a.switch_records, a.lost_records,
+                       a.lost_records ? " (a ring was full: the figures below miss those switches)" : "");
+        else
+            fmt::print(out, "  OS           thread CPU clocks of one extra, untimed run of {} (no switch records: {}): no slices, "
+                            "waiting and blocked not told apart\n", duration_text(double(a.wall_ns) / 1e9), a.fallback_reason);
+        for (const record::ThreadAccount& t : a.threads) {
+            std::string text = fmt::format("on CPU {}", percent(t.on_cpu_ns, a.wall_ns));
+            if (t.waiting_ns >= 0) text += fmt::format(", waiting for a CPU {}, blocked {}", percent(t.waiting_ns, a.wall_ns), percent(t.blocked_ns, a.wall_ns));
+            if (t.preemptions >= 0)
+                text += fmt::format("; {} preemption{}, {} voluntary", t.preemptions, t.preemptions == 1 ? "" : "s", t.voluntary_switches);
+            text += fmt::format("; in tasks {} ({} task{}); CPU {}", duration_text(double(t.busy_ns) / 1e9), t.tasks, t.tasks == 1 ? "" : "s",
+                                record::cpu_list(t.cpus));
+            if (t.exited) text += "; exited during the run";
+            fmt::print(out, "  thread {:<5} {}\n", t.thread + 1, text);
+        }
+        fmt::print(out, "  useful       {:.2f}  (CPU time inside tasks / wall, recorded run; its parallelism {:.2f}: {:.2f} outside any task)\n",
+                   a.useful_parallelism(), a.parallelism(), std::max(a.parallelism() - a.useful_parallelism(), 0.0));
+        fmt::print(out, "  imbalance    {:.2f}  (max / mean of the time on a CPU inside tasks, recorded run)\n", a.imbalance());
+    } else if (r.concurrency && !r.workers.empty()) {
         std::vector<std::string> busy;
         for (const auto& w : r.workers) busy.push_back(fmt::format("{} ({} task{})", duration_text(double(w.busy_ns) / 1e9), w.tasks, w.tasks == 1 ? "" : "s"));
-        fmt::print(out, "  busy         {}; imbalance {:.2f} (max / mean, last repetition)\n", fmt::join(busy, ", "), r.imbalance);
+        fmt::print(out, "  busy         {}; imbalance {:.2f} (max / mean of wall time in tasks, last repetition; --switches: time on a CPU)\n",
+                   fmt::join(busy, ", "), r.imbalance);
     }
     if (!is_wait(r) && wall.median > 0 && r.options.n > 0)
         fmt::print(out, "  throughput   {:.3g} elements/s  ({:.3f} ns/element){}\n", work_items(r) / wall.median,
@@ -204,9 +280,10 @@ void print_table(std::ostream& out, const RunReport& r) {
 void print_csv(std::ostream& out, const RunReport& r) {
     const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
     const bool sum = !is_wait(r), ranks = r.info->multi_process;
+    const double imbalance = r.os ? r.os->imbalance() : r.imbalance;
     out << csv_row({"backend", "workload", "n", "threads", "tasks", "result", "expected", "ok", "wall_median_s", "wall_min_s", "wall_max_s",
                     "cpu_median_s", "parallelism", "items_per_second", "concurrency", "imbalance", "schedule", "bytes_per_second",
-                    "ranks", "threads_per_rank"});
+                    "ranks", "threads_per_rank", "useful_parallelism"});
     out << csv_row({std::string(r.info->name), std::string(workload_name(r.options.workload)), sum ? std::to_string(r.options.n) : "",
                     std::to_string(r.options.backend.threads),
                     sum ? (r.info->splits_into_tasks ? std::to_string(r.options.backend.tasks) : "") : std::to_string(r.options.wait.tasks),
@@ -214,10 +291,11 @@ void print_csv(std::ostream& out, const RunReport& r) {
                     fmt::format("{:.9g}", wall.median), fmt::format("{:.9g}", wall.min), fmt::format("{:.9g}", wall.max),
                     fmt::format("{:.9g}", cpu.median), fmt::format("{:.4f}", r.timing.parallelism()),
                     fmt::format("{:.6g}", wall.median > 0 ? work_items(r) / wall.median : 0.0),
-                    r.concurrency ? fmt::format("{:.4f}", *r.concurrency) : "", r.concurrency ? fmt::format("{:.4f}", r.imbalance) : "",
+                    r.concurrency ? fmt::format("{:.4f}", *r.concurrency) : "", r.concurrency || r.os ? fmt::format("{:.4f}", imbalance) : "",
                     sum ? schedule_json(r)["name"].get<std::string>() : "",
                     r.options.workload == Workload::array ? fmt::format("{:.6g}", bytes_per_second(r)) : "",
-                    ranks ? std::to_string(r.processes) : "", ranks ? std::to_string(r.options.backend.threads) : ""});
+                    ranks ? std::to_string(r.processes) : "", ranks ? std::to_string(r.options.backend.threads) : "",
+                    r.os ? fmt::format("{:.4f}", r.os->useful_parallelism()) : ""});
 }
 
 }  // namespace sumsq

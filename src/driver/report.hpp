@@ -5,6 +5,7 @@
 #include "cli.hpp"
 #include "measure.hpp"
 #include "record/recorder.hpp"
+#include "record/thread_accounts.hpp"
 #include "workloads/wait_workload.hpp"
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,7 @@ struct RunReport {
     std::optional<double> concurrency;  // Σ task spans / wall over the timed repetitions
     std::vector<record::Worker> workers;  // the last timed repetition's
     double imbalance = 0;
+    std::optional<record::Accounts> os;   // the recorded run's, with what the OS did: then workers and imbalance come from it
     std::vector<int> cpus_allowed, cpus_seen;
     unsigned processes = 1;  // MPI ranks
     unsigned threads_requested = 0;  // workers asked for (--threads, or the runtime's setting); options.backend.threads: obtained

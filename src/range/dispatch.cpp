@@ -84,7 +84,7 @@ namespace {
 template <class Sum>
 u128 recorded(u64 lo, u64 hi, Sum sum) {
     if (record::mode.load(std::memory_order_relaxed) != record::Mode::off) {
-        const auto begin = record::Clock::now();
+        const auto begin = record::stretch_begin();
         const u128 result = sum();
         record::stretch(begin, record::Clock::now(), record::Kind::chunk, record::current_task, lo, hi);
         return result;

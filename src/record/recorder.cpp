@@ -5,6 +5,8 @@
 #include <memory>
 #include <mutex>
 #include <sched.h>
+#include <sys/resource.h>
+#include <ctime>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -21,6 +23,8 @@ struct Lane {
     std::int64_t busy_ns = 0, chunk_span_ns = 0;
     std::uint64_t tasks = 0, stretches = 0, dropped = 0;
     std::array<std::uint64_t, max_cpu / 64> cpus{};
+    bool thread_clocks = false;  // this run reads thread clocks: the sums below are kept
+    std::int64_t cpu_ns = 0, busy_cpu_ns = 0, voluntary = 0, involuntary = 0;
     std::vector<Stretch> slots;  // this run's stretches; capacity reserved once (pages touched as filled)
 };
 
@@ -45,6 +49,28 @@ Registry& registry() {
 }
 
 std::atomic<std::uint64_t> generation{0};
+
+// This thread's clocks in a thread-clocks run: the latest CPU reading, and the baseline (CPU time
+// and switch counts) at its first reading in the run.
+struct ThreadClock {
+    std::uint64_t run = 0, base_run = 0;
+    std::int64_t cpu_ns = 0, base_cpu_ns = 0;
+    long base_voluntary = 0, base_involuntary = 0;
+};
+thread_local ThreadClock clock_now;
+
+std::int64_t thread_cpu_ns() noexcept {
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+void note_baseline(ThreadClock& c, std::uint64_t run, std::int64_t cpu) noexcept {
+    if (c.base_run == run) return;
+    rusage usage{};
+    ::getrusage(RUSAGE_THREAD, &usage);
+    c.base_run = run, c.base_cpu_ns = cpu, c.base_voluntary = usage.ru_nvcsw, c.base_involuntary = usage.ru_nivcsw;
+}
 std::atomic<std::uint32_t> next_thread{0};
 
 std::int64_t ns(Clock::time_point t) {
@@ -98,6 +124,8 @@ void start(Lane& lane, std::uint64_t run, Mode m) noexcept {
     lane.busy_ns = lane.chunk_span_ns = 0;
     lane.tasks = lane.stretches = lane.dropped = 0;
     lane.cpus.fill(0);
+    lane.thread_clocks = reading_thread_clocks.load(std::memory_order_relaxed);
+    lane.cpu_ns = lane.busy_cpu_ns = lane.voluntary = lane.involuntary = 0;
     lane.slots.clear();
     if (m == Mode::stretches) reserve_slots(lane);
 }
@@ -136,7 +164,14 @@ void observe(std::function<void(const Stretch&)> observer) {
     r.observer = std::move(observer);
 }
 
-void begin_run(Mode m) {
+void note_thread_clock() noexcept {
+    const std::uint64_t run = generation.load(std::memory_order_relaxed);
+    const std::int64_t cpu = thread_cpu_ns();
+    note_baseline(clock_now, run, cpu);
+    clock_now.run = run, clock_now.cpu_ns = cpu;
+}
+
+void begin_run(Mode m, bool with_thread_clocks) {
     if (m == Mode::stretches) {  // the calling thread's slots now, not inside the run
         if (!my.lane) my.lane = acquire();
         if (my.lane) reserve_slots(*my.lane);
@@ -144,6 +179,7 @@ void begin_run(Mode m) {
     }
     next_thread.store(0, std::memory_order_relaxed);
     generation.fetch_add(1, std::memory_order_relaxed);
+    reading_thread_clocks.store(with_thread_clocks && m != Mode::off, std::memory_order_relaxed);
     mode.store(m, std::memory_order_release);
 }
 
@@ -157,6 +193,19 @@ void stretch(Clock::time_point begin, Clock::time_point end, Kind kind, std::uin
     if (lane->run != run) start(*lane, run, m);
 
     const std::int64_t b = ns(begin), e = ns(end);
+    std::int64_t on_cpu = -1;
+    if (lane->thread_clocks) {  // CPU time since this thread's last reading (its stretch_begin), at most the stretch's span
+        const std::int64_t cpu = thread_cpu_ns();
+        ThreadClock& c = clock_now;
+        note_baseline(c, run, c.run == run ? c.cpu_ns : cpu);
+        on_cpu = std::clamp(c.run == run ? cpu - c.cpu_ns : 0, std::int64_t{0}, std::max<std::int64_t>(e - b, 0));
+        c.run = run, c.cpu_ns = cpu;
+        rusage usage{};
+        ::getrusage(RUSAGE_THREAD, &usage);
+        lane->cpu_ns = cpu - c.base_cpu_ns;
+        lane->busy_cpu_ns += on_cpu;
+        lane->voluntary = usage.ru_nvcsw - c.base_voluntary, lane->involuntary = usage.ru_nivcsw - c.base_involuntary;
+    }
     lane->busy_ns += e - b;
     ++lane->stretches;
     const int cpu = ::sched_getcpu();
@@ -175,7 +224,7 @@ void stretch(Clock::time_point begin, Clock::time_point end, Kind kind, std::uin
         ++lane->dropped;
         return;
     }
-    const Stretch& s = lane->slots.emplace_back(Stretch{b - r.origin_ns, e - r.origin_ns, lo, hi, task, lane->thread, lane->os_thread, cpu, kind});
+    const Stretch& s = lane->slots.emplace_back(Stretch{b - r.origin_ns, e - r.origin_ns, lo, hi, task, lane->thread, lane->os_thread, cpu, kind, on_cpu});
     if (r.observer) r.observer(s);
 }
 
@@ -185,11 +234,15 @@ Run end_run() {
     const std::lock_guard lock(r.mutex);
     const std::uint64_t run = generation.load(std::memory_order_relaxed);
     Run out;
+    out.origin_ns = r.origin_ns;
+    out.thread_clocks = reading_thread_clocks.exchange(false, std::memory_order_relaxed);
     std::array<std::uint64_t, max_cpu / 64> all{};
     std::uint32_t next_id = 0;
     for (const auto& l : r.lanes) {
         if (l->run != run) continue;
         Worker w{l->thread, l->os_thread, l->busy_ns, l->tasks, l->stretches, {}};
+        if (l->thread_clocks)
+            w.cpu_ns = l->cpu_ns, w.busy_cpu_ns = l->busy_cpu_ns, w.voluntary_switches = l->voluntary, w.involuntary_switches = l->involuntary;
         for (int c = 0; c < max_cpu; ++c)
             if (l->cpus[c / 64] >> (c % 64) & 1) w.cpus.push_back(c);
         for (std::size_t k = 0; k < all.size(); ++k) all[k] |= l->cpus[k];
