@@ -33,14 +33,14 @@ std::string parallelism_text(double p) { return std::isnan(p) ? "n/a" : fmt::for
 
 std::string ratio_text(double x) { return std::isnan(x) ? "n/a" : fmt::format("{:.2f}", x); }
 
-}  // namespace
-
-double median(std::vector<double> v) {
-    if (v.empty()) return nan;
-    std::sort(v.begin(), v.end());
-    const double low = v[(v.size() - 1) / 2], high = v[v.size() / 2];
-    return low + (high - low) / 2;  // not (low + high) / 2, which overflows to inf near the largest double
+// The fewest pairs whose min..max reaches `confidence`: 1 − 2^(1−n) >= confidence.
+std::size_t min_pairs(double confidence) {
+    std::size_t n = 1;
+    while (1 - 2 * stats::binomial_half_cdf(n, 0) + 1e-12 < confidence) ++n;
+    return n;
 }
+
+}  // namespace
 
 double Analysis::floor(const Point& point) const {
     for (const NoiseFloor& f : noise)
@@ -51,7 +51,7 @@ double Analysis::floor(const Point& point) const {
 std::string speedup_text(const ConfigStats& s, bool with_interval) {
     if (!s.speedup) return "-";
     if (s.indistinguishable) return "≈1.0x";
-    if (!with_interval || s.processes < 2) return fmt::format("{:.2f}x", s.speedup->mid);
+    if (!with_interval || s.pairs < 2) return fmt::format("{:.2f}x", s.speedup->mid);
     return fmt::format("{:.2f}x [{:.2f}–{:.2f}]", s.speedup->mid, s.speedup->lo, s.speedup->hi);
 }
 
@@ -71,8 +71,11 @@ namespace {
 
 std::string gbps(double bytes_per_second) { return fmt::format("{:.1f} GB/s", bytes_per_second / 1e9); }
 
-// Two configurations told apart: every process of `fast` beat every process of `slow`, by more than the floor.
+// Two configurations told apart: their paired speedup intervals do not overlap (both decided on
+// enough pairs); without paired estimates, every process of `fast` beat every process of `slow` by
+// more than the floor.
 bool separated(const ConfigStats& fast, const ConfigStats& slow, double floor) {
+    if (fast.speedup && slow.speedup) return fast.enough_pairs && slow.enough_pairs && fast.speedup->lo > slow.speedup->hi;
     return fast.high < slow.low && slow.median / fast.median > 1 + floor;
 }
 
@@ -167,6 +170,98 @@ void array_findings(const CompareOptions& o, const std::vector<BackendBinary>& b
     if (o.has_workload("array") && !bw.measured && !bw.note.empty()) a.warnings.push_back(bw.note);
 }
 
+// The ratios a row's estimate comes from: its recorded pairs (undisturbed ones; every one when all
+// were disturbed), else, for runs without pairs (synthetic ones), serial's process k against its
+// process k, and for serial itself disjoint consecutive processes (A/A).
+std::vector<double> pair_ratios(const Run& r, const Run* serial, ConfigStats& s, bool use_pairs) {
+    std::vector<double> clean, all;
+    for (const Pair& p : use_pairs ? r.pairs : std::vector<Pair>{}) {
+        (p.disturbed ? all : clean).push_back(p.ratio());
+        s.pairs_disturbed += p.disturbed;
+    }
+    if (use_pairs && !r.pairs.empty()) {
+        if (!clean.empty()) return clean;
+        s.from_disturbed = true;
+        return all;
+    }
+    if (!serial) return {};
+    const auto mine = r.process_medians(), base = serial->process_medians();
+    std::vector<double> ratios;
+    if (serial == &r)
+        for (std::size_t k = 0; k + 1 < mine.size(); k += 2) ratios.push_back(mine[k] / mine[k + 1]);
+    else
+        for (std::size_t k = 0; k < std::min(mine.size(), base.size()); ++k) ratios.push_back(base[k] / mine[k]);
+    return ratios;
+}
+
+// Speedup, efficiency, the decision and the noise floor (serial's A/A pairs), from the pairs.
+void paired_estimates(const CompareOptions& o, const std::vector<Run>& runs, Analysis& a) {
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        const Run& r = runs[k];
+        ConfigStats& s = a.stats[k];
+        if (!measured(r)) continue;
+        // The baseline: serial's processes, or the row's own 1-worker run (own_baseline: an
+        // interpreter's loop is not the compiled loop's work), paired process k with process k.
+        const Run* serial = find_run(runs, r.own_baseline ? r.backend : "serial", r.point(), 1);
+        const auto ratios = pair_ratios(r, serial, s, !r.own_baseline);
+        if (ratios.empty()) continue;
+        const stats::PairedEstimate e = stats::sign_test_estimate(ratios, o.confidence);
+        s.pairs = e.pairs;
+        s.confidence = e.coverage;
+        s.enough_pairs = e.reached;
+        s.speedup = Interval{e.lo, e.estimate, e.hi};
+        if (s.workers >= 2) s.efficiency = Interval{e.lo / s.workers, e.estimate / s.workers, e.hi / s.workers};
+        s.indistinguishable = s.speedup->contains(1.0);
+        s.decided = e.reached && !s.indistinguishable;
+        if (!e.reached)
+            s.undecided_reason = fmt::format("too few pairs: {} of the {} a {:.0f}% interval needs", e.pairs, min_pairs(o.confidence), o.confidence * 100);
+        else if (s.indistinguishable && e.half_width() > o.target)
+            s.undecided_reason = !r.undecided_reason.empty() ? "stopped by the " + r.undecided_reason
+                               : s.pairs_disturbed ? fmt::format("{} disturbed pairs left out", s.pairs_disturbed)
+                                                   : "the rounds ended";
+        s.ahead = s.workers >= 2 && s.decided && s.speedup->lo > 1;
+        s.behind = s.workers >= 2 && s.decided && s.speedup->hi < 1;
+        if (serial == &r && r.backend == "serial") {
+            const double spread = std::max(e.hi - 1, 1 / e.lo - 1);
+            a.noise.push_back({r.point(), std::max(0.0, spread), s.speedup});
+            a.noise_max = std::max(a.noise_max, std::max(0.0, spread));
+        }
+    }
+    for (std::size_t k = 0; k < runs.size(); ++k)
+        if (a.stats[k].workers > 1 && measured(runs[k]))
+            if (const Run* own = find_run(runs, runs[k].backend, runs[k].point(), 1)) a.stats[k].scaling = own->wall_median() / a.stats[k].median;
+}
+
+// The disturbed-process counts and the machine's state, from every process's figures.
+void machine_state(const std::vector<Run>& runs, Analysis& a) {
+    std::vector<double> foreign;
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        a.disturbed.rerun += runs[k].reruns;
+        for (const ProcessRecord& p : runs[k].process_records) {
+            const Interference& f = p.interference;
+            if (p.disturbed) ++a.disturbed.count, a.disturbed.excluded += !a.stats[k].from_disturbed;
+            if (!f.measured || f.wall_seconds <= 0) continue;
+            ++a.machine.processes;
+            foreign.push_back(f.foreign_cpu_seconds / (f.cpus * f.wall_seconds));
+            a.machine.steal_seconds += f.steal_seconds;
+            if (f.run_delay_seconds >= 0) a.machine.run_delay_seconds = std::max(0.0, a.machine.run_delay_seconds) + f.run_delay_seconds;
+        }
+    }
+    if (!foreign.empty()) {
+        a.machine.foreign_median = median(foreign);
+        a.machine.foreign_max = *std::max_element(foreign.begin(), foreign.end());
+    }
+}
+
+std::string machine_text(const Analysis& a) {
+    const MachineState& m = a.machine;
+    return fmt::format("machine state over {} backend processes: other work took a median {:.1f}% (at most {:.0f}%) of the CPUs each was "
+                       "allowed; steal {:.3f} s; CPU pressure (PSI some) {}; {} processes disturbed (> threshold), {} re-run, {} left out of the estimates",
+                       m.processes, m.foreign_median * 100, m.foreign_max * 100, m.steal_seconds,
+                       m.run_delay_seconds < 0 ? std::string("unavailable") : fmt::format("{:.2f} s", m.run_delay_seconds), a.disturbed.count,
+                       a.disturbed.rerun, a.disturbed.excluded);
+}
+
 }  // namespace
 
 Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, SweepRecord record) {
@@ -187,47 +282,18 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
         s.bytes_per_second = r.bytes_per_second();
         if (a.record.bandwidth.measured && !std::isnan(s.bytes_per_second)) s.ceiling = s.bytes_per_second / a.record.bandwidth.all_threads;
         s.schedule = r.schedule_name();
+        s.rep_min = s.rep_max = nan;
+        for (const auto& report : r.reports) {
+            const auto& wall = report["wall_seconds"];
+            const double lo = wall.value("min", wall.value("median", nan)), hi = wall.value("max", wall.value("median", nan));
+            s.rep_min = std::isnan(s.rep_min) ? lo : std::min(s.rep_min, lo);
+            s.rep_max = std::isnan(s.rep_max) ? hi : std::max(s.rep_max, hi);
+        }
+        s.process_figures = r.process_records;
         a.stats.push_back(s);
     }
-    // Noise floor: serial against each backend's own 1-thread configuration of identical work
-    // (on the wait workload a one-thread backend such as interleaved overlaps its waits: not identical).
-    for (const Point& point : o.points()) {
-            const std::string& workload = point.workload;
-            const Run* serial = find_run(runs, "serial", point, 1);
-            if (!serial) continue;
-            std::optional<double> spread;
-            for (const BackendBinary& b : backends) {
-                // Not a backend with its own baseline: an interpreter's 1-worker run is not serial's work in time.
-                const Run* own = b.name == "serial" || b.own_baseline || (workload == "wait" && b.one_thread) ? nullptr : find_run(runs, b.name, point, 1);
-                if (!own) continue;
-                // How far apart the two medians of identical work came out (each the median of its
-                // processes'): the process-to-process scatter itself is already in every interval.
-                const double x = serial->wall_median(), y = own->wall_median();
-                const double s = std::max(x, y) / std::min(x, y) - 1;
-                spread = std::max(spread.value_or(0.0), s);
-            }
-            if (spread) a.noise.push_back({point, *spread}), a.noise_max = std::max(a.noise_max, *spread);
-    }
-    // Speedup and efficiency intervals, scaling, and which differences clear the noise floor.
-    for (std::size_t k = 0; k < runs.size(); ++k) {
-        const Run& r = runs[k];
-        ConfigStats& s = a.stats[k];
-        if (!measured(r)) continue;
-        // The baseline: serial's run of the same point, or the row's own 1-worker run (own_baseline).
-        if (const Run* serial = find_run(runs, r.own_baseline ? r.backend : "serial", r.point(), 1)) {
-            const ConfigStats& base = a.stats[std::size_t(serial - runs.data())];
-            s.speedup = Interval{base.low / s.high, base.median / s.median, base.high / s.low};
-            s.efficiency = Interval{s.speedup->lo / s.workers, s.speedup->mid / s.workers, s.speedup->hi / s.workers};
-            s.indistinguishable = s.speedup->contains(1.0);
-            const double floor = a.floor(r.point());
-            // A finding needs both: every process on one side of serial's (the interval excludes 1)
-            // and a median difference larger than identical work showed (the noise floor).
-            s.ahead = s.workers >= 2 && s.speedup->lo > 1 && s.speedup->mid > 1 + floor;
-            s.behind = s.workers >= 2 && s.speedup->hi < 1 && s.speedup->mid < 1 / (1 + floor);
-        }
-        if (s.workers > 1)
-            if (const Run* own = find_run(runs, r.backend, r.point(), 1)) s.scaling = own->wall_median() / s.median;
-    }
+    paired_estimates(o, runs, a);
+    machine_state(runs, a);
     // Break-even: the smallest swept N from which the backend stays ahead at every larger swept N.
     std::vector<u64> sizes = o.has_workload("sum") ? o.sizes : std::vector<u64>{};
     std::sort(sizes.begin(), sizes.end());
@@ -247,8 +313,12 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
     if (!a.noise.empty()) {
         std::string parts;
         for (const NoiseFloor& f : a.noise) parts += fmt::format("{}{} {:.1f}%", parts.empty() ? "" : ", ", point_title(f.point), f.spread * 100);
-        a.findings.push_back(fmt::format("noise floor: identical work differed by up to {:.1f}% between processes in this run ({}); "
-                                         "no finding is drawn from a difference inside it.", a.noise_max * 100, parts));
+        a.findings.push_back(fmt::format("noise floor: serial against serial (A/A pairs of adjacent processes) differed by up to {:.1f}% "
+                                         "in this run ({}); a row is a finding only when its paired interval excludes 1.", a.noise_max * 100, parts));
+        for (const NoiseFloor& f : a.noise)
+            if (f.aa && !f.aa->contains(1.0))
+                a.warnings.push_back(fmt::format("{}: serial against serial came out {:.3f}x [{:.3f}–{:.3f}]: the A/A interval excludes 1, "
+                                                 "so this point's intervals are too optimistic here", point_title(f.point), f.aa->mid, f.aa->lo, f.aa->hi));
     }
     std::optional<double> best_sum;
     std::string best_sum_where;
@@ -273,14 +343,15 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
             } else if (s.behind) {
                 parts.push_back(fmt::format("{} slower than {}, {}", where, baseline, speedup_text(s, true)));
             } else {
-                parts.push_back(fmt::format("{} {}: no difference beyond the noise floor", where, s.indistinguishable ? "≈1.0x" : speedup_text(s, true)));
+                parts.push_back(fmt::format("{} {}: {}", where, speedup_text(s, true),
+                                            s.undecided_reason.empty() ? "no difference from serial" : "undecided (" + s.undecided_reason + ")"));
                 sum_flat = true;
             }
         }
         if (o.has_workload("wait"))
             if (const Run* r = best_run(runs, a, b.name, "wait", 0)) {
                 const ConfigStats& s = a.of(runs, *r);
-                if (s.speedup && s.speedup->lo > 1 + a.floor(Point{"wait", "", 0}))
+                if (s.speedup && s.speedup->lo > 1 && s.enough_pairs)
                 {
                     // The CPUs this configuration could use (a --cpu-rows row: fewer than the machine's).
                     const auto allowed = r->data.is_object() && r->data.contains("cpus_allowed") && r->data["cpus_allowed"].is_array()
@@ -293,7 +364,7 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
         std::string line = b.name + (b.own_baseline ? " (speedup against its own 1 worker): " : ": ");
         for (std::size_t k = 0; k < parts.size(); ++k) line += (k ? "; " : "") + parts[k];
         const Run* wait = o.has_workload("wait") ? best_run(runs, a, b.name, "wait", 0) : nullptr;
-        const bool overlapped = wait && a.of(runs, *wait).speedup && a.of(runs, *wait).speedup->lo > 1 + a.floor(Point{"wait", "", 0});
+        const bool overlapped = wait && a.of(runs, *wait).speedup && a.of(runs, *wait).speedup->lo > 1 && a.of(runs, *wait).enough_pairs;
         if (b.one_thread && overlapped && sum_flat && a.of(runs, *wait).parallelism < 0.2)
             line += ". Concurrent, not parallel: its waits overlap on one CPU, its computation does not speed up.";
         else if (!b.one_thread && overlapped && !turns.empty() && !parallel_sum)
@@ -316,8 +387,8 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
     if (!sizes.empty() && find_run(runs, "serial", "sum", sizes.back(), 1))
         a.findings.push_back(best_sum ? fmt::format("sum: only parallel execution sped up the CPU-bound work (best: {}, {:.2f}x, on {}).",
                                                     best_sum_where, *best_sum, plural(cpus, "CPU"))
-                                      : "sum: no configuration with 2 or more workers cleared the noise floor: the work is too small "
-                                        "for the overheads, or the machine is too noisy.");
+                                      : "sum: no configuration with 2 or more workers was decided faster than serial: the work is too small "
+                                        "for the overheads, or the machine is too noisy (see pairs and undecided).");
     schedule_findings(o, backends, runs, a);
     array_findings(o, backends, runs, a);
     // Warnings.
@@ -326,10 +397,13 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
             a.warnings.push_back(fmt::format("{} {} at {}: {} (the runtime gave fewer, e.g. under OMP_THREAD_LIMIT); the row keeps the "
                                              "count asked for, its efficiency uses the count obtained",
                                              r.backend, point_title(r.point()), workers_text(r), r.workers_note()));
-    if (o.rounds < 2) a.warnings.push_back("one process per configuration: no spread across processes, every interval is a point (use --rounds 3 or more)");
+    if (o.rounds < 2 && o.budget_s == 0)
+        a.warnings.push_back("one process per configuration: one pair per row, every interval is a point (use --rounds 6 or more, or --budget)");
     const LoadSample& before = a.record.before;
     const LoadSample& after = a.record.after;
-    if (before.busy > busy_warning || after.busy > busy_warning)
+    if (a.machine.processes)
+        a.warnings.push_back(machine_text(a));
+    else if (before.busy > busy_warning || after.busy > busy_warning)
         a.warnings.push_back(fmt::format("the machine was busy with other work: {:.0f}% of CPU time busy before the sweep and {:.0f}% after "
                                          "(1-minute load average {:.2f} before, {:.2f} after): expect a wider spread",
                                          before.busy * 100, after.busy * 100, before.load1, after.load1));

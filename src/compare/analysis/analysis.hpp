@@ -2,13 +2,14 @@
 // processes, speedup and efficiency intervals, the noise floor, findings and break-even. The table,
 // JSON, CSV, plots and --diff read these values; none recomputes its own.
 //
-// Interval method: the ratio of extreme process medians. speedup = serial / this, so its interval
-// is [min serial / max this, max serial / min this] over the processes' medians: every pairing of
-// one serial process with one process of this configuration lies inside it. It is deterministic
-// (no resampling) and, with 3 processes a side, deliberately wide.
+// Interval method (docs/compare.md): paired processes. Each process of a row ran next to a serial
+// process of the same point; speedup = exp(median of log(serial / this)) over the pairs, with the
+// distribution-free sign-test interval at --confidence (95%). A pair with a disturbed process is
+// left out. Runs without recorded pairs (synthetic ones) are paired with serial by round.
 #pragma once
 
 #include "compare/run/sweep.hpp"
+#include "results.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -19,40 +20,6 @@
 
 namespace sumsq::compare {
 
-double median(std::vector<double> values);  // NaN when empty
-
-struct Interval {
-    double lo = 0, mid = 0, hi = 0;
-    bool contains(double x) const { return lo <= x && x <= hi; }
-};
-
-struct ConfigStats {
-    double median = 0, low = 0, high = 0;  // median, smallest and largest of the process medians
-    std::size_t processes = 0;
-    double parallelism = 0, concurrency = 0;  // NaN when unknown
-    unsigned workers = 1;  // threads, or MPI ranks
-    std::optional<Interval> speedup, efficiency;  // vs serial, same workload and N
-    std::optional<double> scaling;  // this backend's own 1-thread median / this median (workers > 1)
-    bool indistinguishable = false;  // the speedup interval contains 1.0: printed ≈1.0×
-    bool ahead = false, behind = false;  // >= 2 workers and the interval clears the noise floor
-    double imbalance = 0;         // max / mean busy time of the workers, median over processes; NaN when unknown
-    double bytes_per_second = 0;  // array: 4 N / median wall, median over processes; NaN elsewhere
-    std::optional<double> ceiling;  // array: bytes_per_second / the measured all-thread read bandwidth
-    std::string schedule;         // the effective schedule the backend reported ("dynamic,1"); "" when none
-};
-
-// Identical work (serial and a backend's own 1-thread configuration) run as separate processes:
-// largest process median / smallest − 1. Differences inside it are noise.
-struct NoiseFloor {
-    Point point;
-    double spread = 0;
-};
-
-struct BreakEven {
-    u64 n = 0;
-    unsigned threads = 0;
-};
-
 struct Analysis {
     std::vector<ConfigStats> stats;  // one per run, same order
     std::vector<NoiseFloor> noise;
@@ -60,6 +27,8 @@ struct Analysis {
     std::map<std::string, std::optional<BreakEven>> break_even;  // per non-serial backend with sum runs
     std::vector<std::string> findings;  // "what this shows"
     std::vector<std::string> warnings;  // machine busy, too few processes
+    DisturbedProcesses disturbed;
+    MachineState machine;
     SweepRecord record;
 
     const ConfigStats& of(const std::vector<Run>& runs, const Run& run) const { return stats[std::size_t(&run - runs.data())]; }

@@ -1,5 +1,6 @@
 #include "files.hpp"
 #include "compare/views/html_report.hpp"
+#include "compare/analysis/summary.hpp"
 #include "compare/views/lesson.hpp"
 
 #include "compare/analysis/analysis.hpp"
@@ -56,7 +57,8 @@ std::string draw_plots(OutputDir& out, const CompareOptions& o, const std::vecto
 
 std::string write_results(OutputDir& out, const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs,
                           const Analysis& analysis) {
-    const nlohmann::json results = results_json(o, runs, analysis);
+    nlohmann::json results = results_json(o, runs, analysis);
+    results["summary"] = summary_json(summarise(o, backends, runs, analysis), o);  // the answers index.html opens with
     out.write("results.json", results.dump(2) + "\n");
     out.write("results.csv", results_csv(runs, analysis));
     if (const std::string note = write_lesson(out, o, backends); !note.empty()) fmt::print(stderr, "sumsq-compare: {}\n", note);

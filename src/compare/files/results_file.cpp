@@ -124,6 +124,16 @@ nlohmann::json validate_results(const std::string& text, const std::string& name
         for (const char* key : {"imbalance", "bytes_per_second", "ceiling_fraction"})
             if (run.contains(key) && !run[key].is_null() && !(run[key].is_number() && std::isfinite(run[key].get<double>())))
                 check.fail(where + "." + key, "is not a finite number");
+        if (run.contains("speedup") || run.contains("speedup_interval")) {  // the paired estimate --diff compares
+            const auto& mid = check.member(run, where, "speedup");
+            const auto& interval = check.member(run, where, "speedup_interval");
+            auto positive = [](const nlohmann::json& x) { return x.is_number() && std::isfinite(x.get<double>()) && x.get<double>() > 0; };
+            if (!positive(mid)) check.fail(where + ".speedup", "is not a finite, positive number");
+            if (!interval.is_array() || interval.size() != 2 || !positive(interval[0]) || !positive(interval[1]) ||
+                interval[0].get<double>() > interval[1].get<double>())
+                check.fail(where + ".speedup_interval", "is not [lo, hi], two finite positive numbers, lo <= hi");
+            if (run.contains("pairs")) check.whole(run, where, "pairs", 0, 1'000'000);
+        }
         if (run["status"] != "OK") continue;
         if (run.contains("process_medians")) {  // what --diff reads: one median per process
             const auto& medians = run["process_medians"];
@@ -141,6 +151,33 @@ nlohmann::json validate_results(const std::string& text, const std::string& name
             if (wall.contains(stat)) check.seconds(wall[stat], fmt::format("{}.wall_seconds.{}", where, stat));
     }
     return doc;
+}
+
+std::vector<ResultRow> result_rows(const nlohmann::json& doc) {
+    std::vector<ResultRow> rows;
+    for (const auto& run : doc["runs"]) {
+        ResultRow row;
+        row.backend = run["backend"].get<std::string>();
+        row.workload = run["workload"].get<std::string>();
+        row.variant = run.value("order", "");
+        row.n = run.value("n", u64{0});
+        row.threads = run["threads"].get<unsigned>();
+        row.status = run["status"].get<std::string>();
+        if (run.contains("process_medians") && run["process_medians"].is_array()) row.process_medians = run["process_medians"].get<std::vector<double>>();
+        ConfigStats& s = row.stats;
+        s.workers = row.threads;
+        s.median = median(row.process_medians);
+        if (run.contains("speedup")) {
+            const auto& interval = run["speedup_interval"];
+            s.speedup = Interval{interval[0].get<double>(), run["speedup"].get<double>(), interval[1].get<double>()};
+            s.indistinguishable = s.speedup->contains(1.0);
+            s.pairs = run.value("pairs", std::size_t{0});
+            s.enough_pairs = run.value("enough_pairs", s.pairs >= 6);
+            s.confidence = run.value("confidence", 0.0);
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
 }
 
 nlohmann::json load_results_file(const std::string& path) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "contract/sum_squares.hpp"
+#include "compare/analysis/results.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,5 +35,9 @@ nlohmann::json load_results_file(const std::string& path);
 // A u64 as results.json writes it: a string of decimal digits (JSON numbers beyond 2^53 lose
 // digits in most readers), or, from files before that, a JSON number that holds it exactly.
 std::optional<u64> json_u64(const nlohmann::json& value);
+
+// The validated file's runs in the results model: identity, process medians, and the paired
+// speedup (speedup, speedup_interval, pairs, enough_pairs) when the file has it.
+std::vector<ResultRow> result_rows(const nlohmann::json& doc);
 
 }  // namespace sumsq::compare

@@ -87,6 +87,17 @@ CompareOptions::ScheduleEntry parse_schedule_entry(const std::string& item) {
     return entry;
 }
 
+// "5", "5%" or "2.5%": a percentage in (0, 100], as a fraction.
+double parse_percent(const std::string& option, std::string text) {
+    if (!text.empty() && text.back() == '%') text.pop_back();
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos && std::count(text.begin(), text.end(), '.') <= 1 &&
+                        text.front() != '.' && text.back() != '.';
+    const double value = digits ? std::strtod(text.c_str(), nullptr) : -1;
+    if (!digits || !(value > 0 && value <= 100))
+        throw UsageError(fmt::format("{}: '{}' is not a percentage in (0, 100], e.g. 5 or 2.5%", option, text));
+    return value / 100;
+}
+
 }  // namespace
 
 std::string CompareOptions::ScheduleEntry::label() const {
@@ -130,6 +141,7 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     std::string mpirun_args, cpus, cpu_rows;
     std::string jobs, job_seed, skew, orders, job_sizes, array_sizes, binds, fills, array_rounds, schedules;
     std::string backends, threads, sizes, workloads, reps, wait_reps, warmup, wait_ms, steps, tasks, timeout, rounds, seed;
+    std::string budget, target, threshold;
     std::vector<std::string> diff;
     CompareOptions o;
     app.add_option("--backends", backends, "comma-separated backends (default: all built)");
@@ -150,6 +162,9 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     app.add_option("--array-threads", array_threads, "array workload: thread counts (default --threads)");
     app.add_option("--array-rounds", array_rounds, "array workload: processes per configuration (default --rounds)");
     app.add_option("--rounds", rounds, "independent processes per configuration, one per round in a shuffled order (default 3)");
+    app.add_option("--budget", budget, "seconds the whole sweep may take for rounds beyond --rounds, until every interval is narrow (default 60; --quick 0)");
+    app.add_option("--target", target, "interval half-width at which a configuration needs no more rounds, percent (default 5%)");
+    app.add_option("--disturbance-threshold", threshold, "foreign CPU or steal above this percentage of a process's CPU budget marks it disturbed (default 5%)");
     app.add_option("--seed", seed, "seed of the rounds' shuffled order (default: random, printed)");
     app.add_option("--reps", reps, "sum workload repetitions per process (default 3)");
     app.add_option("--wait-reps", wait_reps, "wait workload repetitions per process (default 2)");
@@ -158,6 +173,7 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     app.add_option("--steps", steps, "wait workload: steps per task (default 3)");
     app.add_option("--tasks", tasks, "wait workload: tasks (default 4)");
     app.add_flag("--quick", o.quick, "a small sweep for smoke runs: sizes 1e3,1e5, threads 1,2, short waits");
+    app.add_flag("--verbose", o.verbose, "the terminal report prints every row of every table and every finding (default: the answers and one compact table per workload)");
     app.add_option("--out", o.out_dir, "write results.json, results.csv and SVG plots to DIR");
     app.add_option("--timeout", timeout, "seconds one backend run may take before it is killed (default 600)");
     app.add_option("--hostfile", o.hostfile, "mpi: run the ranks across the hosts of this Open MPI hostfile (--map-by node)");
@@ -244,6 +260,10 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     if (given("--steps")) o.steps = static_cast<unsigned>(parse_count_option("--steps", steps, 1, max_steps));
     if (given("--tasks")) o.tasks = static_cast<unsigned>(parse_count_option("--tasks", tasks, 1, max_tasks));
     if (given("--rounds")) o.rounds = static_cast<unsigned>(parse_count_option("--rounds", rounds, 1, max_reps));
+    if (o.quick) o.budget_s = 0;
+    if (given("--budget")) o.budget_s = static_cast<unsigned>(parse_count_option("--budget", budget, 0, 86'400));
+    if (given("--target")) o.target = parse_percent("--target", target);
+    if (given("--disturbance-threshold")) o.disturbance_threshold = parse_percent("--disturbance-threshold", threshold);
     o.seed = given("--seed") ? parse_count_option("--seed", seed, 0, ~u64{0}) : std::random_device{}();
     if (given("--timeout")) o.timeout_s = static_cast<unsigned>(parse_count_option("--timeout", timeout, 1, 86'400));
     if (given("--hostfile")) o.hosts = read_hostfile(o.hostfile);

@@ -28,8 +28,15 @@ struct CompareOptions {
     unsigned warmup = 1;     // sum workload warm-ups (the wait workload has nothing to warm)
     unsigned wait_ms = 25, steps = 3, tasks = 4;
     unsigned rounds = 3;  // independent processes per configuration, one per round
+    // Enough samples: after --rounds, rounds continue for each configuration whose paired interval is
+    // wider than ±target, until the sweep has run budget_s seconds (0: no rounds beyond --rounds).
+    double target = 0.05;
+    unsigned budget_s = 60;  // --quick: 0 unless --budget
+    double disturbance_threshold = 0.05;  // foreign CPU or steal above this share of a process's CPU budget: disturbed
+    double confidence = 0.95;             // of every speedup interval
     u64 seed = 0;         // shuffles each round's order; drawn at random unless --seed
     bool quick = false;
+    bool verbose = false;  // the terminal report prints every row and every finding
     std::string out_dir;       // empty: no files
     unsigned timeout_s = 600;  // per backend run
     std::optional<std::pair<std::string, std::string>> diff;

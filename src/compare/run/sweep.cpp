@@ -3,6 +3,7 @@
 #include "child_process.hpp"
 #include "driver/cli.hpp"
 #include "launcher.hpp"
+#include "stats/statistics.hpp"
 #include "text/numbers.hpp"
 
 #include <fmt/format.h>
@@ -318,17 +319,11 @@ const char* status_text(Run::Status status) {
 
 namespace {
 
-double median_of(std::vector<double> v) {
-    if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
 double median_field(const std::vector<nlohmann::json>& reports, const char* name) {
     std::vector<double> values;
     for (const auto& r : reports)
         if (r.contains(name) && r[name].is_number()) values.push_back(r[name].get<double>());
-    return median_of(values);
+    return stats::median(values);
 }
 
 }  // namespace
@@ -341,7 +336,7 @@ std::vector<double> Run::process_medians() const {
 
 double Run::wall_median() const {
     if (status != Status::ok && status != Status::mismatch) return std::numeric_limits<double>::quiet_NaN();
-    return median_of(process_medians());
+    return stats::median(process_medians());
 }
 
 double Run::parallelism() const { return median_field(reports, "parallelism"); }
@@ -421,17 +416,160 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
     return knob_rows(options, std::move(result));
 }
 
-std::vector<std::vector<std::size_t>> round_orders(std::size_t count, unsigned rounds, u64 seed) {
-    std::mt19937_64 random(seed);
-    std::vector<std::vector<std::size_t>> orders;
-    for (unsigned r = 0; r < rounds; ++r) {
-        std::vector<std::size_t> order(count);
-        for (std::size_t k = 0; k < count; ++k) order[k] = k;
-        for (std::size_t k = count; k > 1; --k) std::swap(order[k - 1], order[random() % k]);  // Fisher-Yates, same on every library
-        orders.push_back(std::move(order));
-    }
-    return orders;
+MoreRounds more_rounds(unsigned round, unsigned minimum, unsigned budget_s, double elapsed_s, bool decisive) {
+    if (round < minimum) return MoreRounds::yes;
+    if (budget_s == 0) return MoreRounds::no_budget;
+    if (decisive) return MoreRounds::decided;
+    if (elapsed_s > budget_s) return MoreRounds::budget_spent;
+    if (round >= minimum * max_round_factor) return MoreRounds::round_cap;
+    return MoreRounds::yes;
 }
+
+std::vector<std::size_t> pair_partners(std::size_t members, unsigned round) {
+    std::vector<std::size_t> partner(members);
+    for (std::size_t i = 0; i < members; ++i) partner[i] = (i + round) % 2 == 0 ? i : i + 1;  // S_i X_i or X_i S_{i+1}
+    return partner;
+}
+
+namespace {
+
+// One process run with the counters read around it and classified.
+struct Measured {
+    Run one;
+    std::optional<ProcessRecord> record;  // nullopt: it produced no timing
+};
+
+Measured run_measured(const CompareOptions& o, const Configuration& c, unsigned round) {
+    const CounterReading before = read_counters();
+    Measured m{run_one(o, c), std::nullopt};
+    const CounterReading after = read_counters();
+    const nlohmann::json& data = m.one.data;
+    if (!data.is_object() || !data.contains("wall_seconds") || !data["wall_seconds"].is_object()) return m;
+    const auto& wall = data["wall_seconds"];
+    ProcessRecord p;
+    p.wall_median = wall.value("median", 0.0);
+    p.rep_min = wall.value("min", p.wall_median);
+    p.rep_max = wall.value("max", p.wall_median);
+    std::vector<unsigned> allowed;
+    if (data.contains("cpus_allowed") && data["cpus_allowed"].is_array())
+        for (const auto& cpu : data["cpus_allowed"])
+            if (cpu.is_number_unsigned()) allowed.push_back(cpu.get<unsigned>());
+    p.interference = interference_between(before, after, allowed);
+    const Disturbance d = classify(p.interference, o.disturbance_threshold);
+    p.disturbed = d.disturbed, p.reason = d.reason, p.round = round;
+    m.record = p;
+    return m;
+}
+
+struct SweepState {
+    const CompareOptions& o;
+    const std::vector<Configuration>& plan;
+    std::vector<Run> runs;
+    std::vector<bool> started;
+    std::vector<std::vector<nlohmann::json>> disturbed_reports;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    std::size_t done = 0;
+
+    bool failed(std::size_t k) const { return started[k] && runs[k].status != Run::Status::ok; }
+
+    // Runs configuration k once; returns its process median when measured (nullopt otherwise).
+    std::optional<ProcessRecord> run(std::size_t k, unsigned round, std::vector<std::string>* order, bool rerun) {
+        const Configuration& c = plan[k];
+        const std::string& workload = c.point.workload;
+        const std::string label = fmt::format("{} {}{} {} {}", c.backend->name, workload, c.point.variant.empty() ? "" : "/" + c.point.variant,
+                                              c.point.n, c.threads);
+        if (order) order->push_back(label);
+        ++done;
+        if (std::chrono::steady_clock::now() - start > std::chrono::seconds(2))
+            fmt::print(stderr, "sumsq-compare: round {} [{}] {} {}{}{} threads={}{}\n", round + 1, done, c.backend->name, workload,
+                       c.point.variant.empty() ? "" : " " + c.point.variant, workload == "wait" ? std::string() : " N=" + grouped(c.point.n),
+                       c.threads, rerun ? " (re-run: a process was disturbed)" : "");
+        Measured m = run_measured(o, c, round);
+        Run& r = runs[k];
+        if (!started[k]) {
+            r = m.one;
+            r.reports.clear();
+            started[k] = true;
+        } else if (m.one.status != Run::Status::ok) {  // the first process that failed decides
+            r.status = m.one.status;
+            r.message = m.one.message;
+        } else if (m.one.obtained && (!r.obtained || m.one.obtained < r.obtained)) {
+            r.obtained = m.one.obtained;  // the fewest workers any process got
+        }
+        if (!m.record) return std::nullopt;
+        m.record->rerun = rerun;
+        r.process_records.push_back(*m.record);
+        (m.record->disturbed ? disturbed_reports[k] : r.reports).push_back(m.one.data);
+        r.data = m.one.data;
+        if (m.one.status != Run::Status::ok) return std::nullopt;
+        return m.record;
+    }
+
+    // Whether the clean pairs of k already give an interval at the confidence, narrower than ±target.
+    bool decisive(std::size_t k) const {
+        std::vector<double> ratios;
+        for (const Pair& p : runs[k].pairs)
+            if (!p.disturbed) ratios.push_back(p.ratio());
+        const auto e = stats::sign_test_estimate(ratios, o.confidence);
+        return e.reached && e.half_width() <= o.target;
+    }
+
+    double elapsed() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+
+    // Whether configuration k runs in `round`: always within its --rounds; beyond them only while
+    // undecided, within the budget and the round cap (the reason is recorded when it stops).
+    bool wanted(std::size_t k, unsigned round, bool paired) {
+        if (failed(k)) return false;
+        const unsigned minimum = o.rounds_for(plan[k].point.workload);
+        if (round >= minimum && !paired) return false;
+        switch (more_rounds(round, minimum, o.budget_s, elapsed(), round >= minimum && decisive(k))) {
+        case MoreRounds::yes: return true;
+        case MoreRounds::budget_spent: runs[k].undecided_reason = "budget"; return false;
+        case MoreRounds::round_cap: runs[k].undecided_reason = "round cap"; return false;
+        default: return false;
+        }
+    }
+
+    // S X1 S X2 … Xk S (k+1 serial processes): each X paired with an adjacent S, alternating sides.
+    void paired_round(std::size_t reference, const std::vector<std::size_t>& members, unsigned round, std::vector<std::string>& order) {
+        std::vector<std::optional<ProcessRecord>> s, x;
+        s.push_back(run(reference, round, &order, false));
+        for (std::size_t k : members) {
+            if (interrupted()) return;
+            x.push_back(run(k, round, &order, false));
+            s.push_back(run(reference, round, &order, false));
+        }
+        if (members.empty() && !interrupted()) s.push_back(run(reference, round, &order, false));  // an A/A pair on its own
+        for (std::size_t j = 0; j + 1 < s.size(); j += 2)  // A/A pairs, disjoint: (S0, S1), (S2, S3), …
+            if (s[j] && s[j + 1]) runs[reference].pairs.push_back({s[j]->wall_median, s[j + 1]->wall_median, true, s[j]->disturbed || s[j + 1]->disturbed});
+        const auto partner = pair_partners(members.size(), round);
+        for (std::size_t i = 0; i < members.size() && i < x.size(); ++i) {
+            const auto& ref = s[partner[i]];
+            if (!ref || !x[i]) continue;
+            const bool disturbed = ref->disturbed || x[i]->disturbed;
+            runs[members[i]].pairs.push_back({ref->wall_median, x[i]->wall_median, partner[i] == i, disturbed});
+            if (disturbed) rerun_pair(reference, members[i], round);
+        }
+    }
+
+    // A fresh pair for a configuration whose pair was disturbed, at most max_reruns times.
+    void rerun_pair(std::size_t reference, std::size_t k, unsigned round) {
+        while (runs[k].reruns < max_reruns && !interrupted() && !failed(k) && !failed(reference)) {
+            const bool reference_first = (runs[k].reruns + round) % 2 == 0;
+            ++runs[k].reruns;
+            std::optional<ProcessRecord> a = run(reference_first ? reference : k, round, nullptr, true);
+            std::optional<ProcessRecord> b = run(reference_first ? k : reference, round, nullptr, true);
+            if (!a || !b) return;
+            const ProcessRecord& ref = reference_first ? *a : *b;
+            const ProcessRecord& self = reference_first ? *b : *a;
+            const bool disturbed = ref.disturbed || self.disturbed;
+            runs[k].pairs.push_back({ref.wall_median, self.wall_median, reference_first, disturbed});
+            if (!disturbed) return;
+        }
+    }
+};
+
+}  // namespace
 
 std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBinary>& backends, SweepRecord& record) {
     std::vector<Configuration> plan;
@@ -447,6 +585,19 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
                     if ((!b.cpu_row || t > 1) && (!b.max_threads || t <= b.max_threads))  // one thread restricted: nothing to show
                         plan.push_back({&b, point, t});
         }
+    // Per point: the serial reference (if it runs there) and the other configurations.
+    constexpr std::size_t none = ~std::size_t{0};
+    std::vector<Point> points;
+    std::vector<std::size_t> reference;
+    std::vector<std::vector<std::size_t>> members;
+    for (std::size_t k = 0; k < plan.size(); ++k) {
+        const auto at = std::find(points.begin(), points.end(), plan[k].point);
+        const std::size_t g = std::size_t(at - points.begin());
+        if (at == points.end()) points.push_back(plan[k].point), reference.push_back(none), members.emplace_back();
+        const BackendBinary& b = *plan[k].backend;
+        if (b.name == "serial" && b.base.empty() && !b.cpu_row && reference[g] == none) reference[g] = k;
+        else members[g].push_back(k);
+    }
     // The first process on an idle machine runs slower (clock ramp-up, cold caches): without this
     // discarded run the first backend, usually the serial baseline, measured up to 40% slow here.
     // It is capped at 3 s (it normally takes 0.1 s): a hanging backend must not cost the timeout twice.
@@ -456,43 +607,36 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
                    "--warmup", "0", "--format", "json"},
                   std::chrono::seconds(std::min(o.timeout_s, warmup_cap_s)));
     record.before = sample_load();
-    std::vector<Run> runs(plan.size());
-    const auto orders = round_orders(plan.size(), o.rounds, o.seed);
-    const auto start = std::chrono::steady_clock::now();
-    std::size_t done = 0;
-    for (unsigned round = 0; round < o.rounds && !interrupted(); ++round) {
-        auto& order = record.order.emplace_back();
-        for (std::size_t k : orders[round]) {
+    SweepState state{o, plan, std::vector<Run>(plan.size()), std::vector<bool>(plan.size(), false),
+                     std::vector<std::vector<nlohmann::json>>(plan.size())};
+    std::mt19937_64 random(o.seed);
+    auto shuffle = [&](std::vector<std::size_t>& v) {
+        for (std::size_t k = v.size(); k > 1; --k) std::swap(v[k - 1], v[random() % k]);  // Fisher-Yates, same on every library
+    };
+    for (unsigned round = 0; !interrupted(); ++round) {
+        std::vector<std::string> order;
+        std::vector<std::size_t> point_order(points.size());
+        for (std::size_t g = 0; g < points.size(); ++g) point_order[g] = g;
+        shuffle(point_order);
+        for (std::size_t g : point_order) {
             if (interrupted()) break;
-            const Configuration& c = plan[k];
-            ++done;
-            if (round >= o.rounds_for(c.point.workload)) continue;  // --array-rounds: fewer processes for the expensive rows
-            const std::string& workload = c.point.workload;
-            order.push_back(fmt::format("{} {}{} {} {}", c.backend->name, workload, c.point.variant.empty() ? "" : "/" + c.point.variant,
-                                        c.point.n, c.threads));
-            if (round > 0 && runs[k].status != Run::Status::ok) continue;  // failed once: not again
-            if (std::chrono::steady_clock::now() - start > std::chrono::seconds(2))
-                fmt::print(stderr, "sumsq-compare: round {}/{} [{}/{}] {} {}{}{} threads={}\n", round + 1, o.rounds, done,
-                           plan.size() * o.rounds, c.backend->name, workload, c.point.variant.empty() ? "" : " " + c.point.variant,
-                           workload == "wait" ? std::string() : " N=" + grouped(c.point.n), c.threads);
-            const Run one = run_one(o, c);
-            Run& run = runs[k];
-            if (round == 0) {
-                run = one;
-            } else if (one.status != Run::Status::ok) {  // the first process that failed decides
-                run.status = one.status;
-                run.message = one.message;
-            } else if (one.obtained && (!run.obtained || one.obtained < run.obtained)) {
-                run.obtained = one.obtained;  // the fewest workers any process got
-            }
-            if (one.data.is_object() && one.data.contains("wall_seconds")) {
-                run.reports.push_back(one.data);
-                run.data = one.data;
-            }
+            const bool paired = reference[g] != none && !state.failed(reference[g]);
+            std::vector<std::size_t> active;
+            for (std::size_t k : members[g])
+                if (state.wanted(k, round, paired)) active.push_back(k);
+            shuffle(active);
+            if (paired && (!active.empty() || round < o.rounds_for(points[g].workload))) state.paired_round(reference[g], active, round, order);
+            else
+                for (std::size_t k : active)
+                    if (!interrupted()) state.run(k, round, &order, false);
         }
+        if (order.empty()) break;
+        record.order.push_back(std::move(order));
     }
+    for (std::size_t k = 0; k < plan.size(); ++k)  // every process disturbed: the row keeps them, and says so
+        if (state.runs[k].reports.empty() && !state.disturbed_reports[k].empty()) state.runs[k].reports = std::move(state.disturbed_reports[k]);
     record.after = sample_load();
-    return runs;
+    return std::move(state.runs);
 }
 
 }  // namespace sumsq::compare

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "bandwidth.hpp"
+#include "interference.hpp"
 #include "load.hpp"
 #include "compare/options/options.hpp"
 
@@ -48,8 +49,29 @@ struct BackendBinary {
 // then the --cpu-rows rows. Throws UsageError for an unknown or missing backend.
 std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const std::string& program_dir);
 
+// One measured backend process: its median, what other work cost it, and whether that disturbed it.
+struct ProcessRecord {
+    double wall_median = 0;  // the process's median repetition, seconds
+    double rep_min = 0, rep_max = 0;  // its fastest and slowest repetition
+    Interference interference;
+    bool disturbed = false;
+    std::string reason;      // why disturbed; "" when not
+    unsigned round = 0;
+    bool rerun = false;      // run again because a process of its pair was disturbed
+};
+
+// One pair of adjacent processes: the reference (serial, same point) and this configuration's.
+// The serial row's own pairs are A/A pairs: two serial processes. ratio() = speedup of this one.
+struct Pair {
+    double reference = 0, self = 0;  // the two process medians, seconds
+    bool reference_first = true;     // the order they ran in
+    bool disturbed = false;          // either process disturbed: left out of the estimate
+    double ratio() const { return reference / self; }
+};
+
 // One configuration, run as one process per round. Its figure is the median of the processes'
-// medians: processes, not repetitions inside one, are the independent samples.
+// medians: processes, not repetitions inside one, are the independent samples. Its speedup comes
+// from `pairs`: each process paired with a serial process run next to it (analysis/results.hpp).
 struct Run {
     enum class Status { ok, mismatch, failed, timed_out, interrupted, skipped };
     std::string backend, workload;
@@ -64,7 +86,11 @@ struct Run {
     Status status = Status::failed;  // the first process that was not OK decides
     std::string message;  // why not ok (first stderr line, or the timeout)
     nlohmann::json data;  // the last process's own JSON report; null when it produced none
-    std::vector<nlohmann::json> reports;  // every measured process's report, in round order
+    std::vector<nlohmann::json> reports;  // every measured, undisturbed process's report, in round order
+    std::vector<ProcessRecord> process_records;  // every measured process, disturbed ones too, in run order
+    std::vector<Pair> pairs;  // empty when no serial reference ran (then analysis pairs by round)
+    unsigned reruns = 0;      // processes run again because of disturbance (at most max_reruns)
+    std::string undecided_reason;  // set by the sweep when it stopped adding rounds: "budget", "round cap"
 
     std::vector<double> process_medians() const;  // each process's median wall time
     double wall_median() const;   // median of process_medians(); NaN when not measured
@@ -88,11 +114,26 @@ struct SweepRecord {
     std::vector<std::pair<std::string, std::string>> absent;  // rows a backend declared absent: label, why
 };
 
-// The order of `count` configurations in each of `rounds` rounds: a fresh seeded shuffle each round.
-std::vector<std::vector<std::size_t>> round_orders(std::size_t count, unsigned rounds, u64 seed);
+// The order within one point's round: the serial reference S0 X1 S1 X2 S2 … Xk Sk, and which S each X
+// is paired with: X_i with S_{i-1} (S first) or S_i (X first), alternating with i and the round, so
+// half the pairs run S-then-X and half X-then-S. Returns, per member i (0-based), the index of its
+// reference among the k+1 serial processes.
+std::vector<std::size_t> pair_partners(std::size_t members, unsigned round);
 
-// Runs every configuration once per round, each round in its own shuffled order (options.seed), so
-// drift and background load fall on all configurations alike. A configuration that failed is not
+inline constexpr unsigned max_reruns = 2;    // per configuration
+inline constexpr unsigned max_round_factor = 8;  // extra rounds stop at this many times --rounds
+
+// Whether a configuration runs in round `round` (0-based): always within its `minimum` (--rounds);
+// beyond them only with a budget, while undecided (`decisive`: its clean pairs reached the confidence
+// and ±target), while the sweep's elapsed time is within the budget and below the round cap.
+enum class MoreRounds { yes, no_budget, decided, budget_spent, round_cap };
+MoreRounds more_rounds(unsigned round, unsigned minimum, unsigned budget_s, double elapsed_s, bool decisive);
+
+// Runs every configuration once per round; per point the serial reference runs between them
+// (S X1 S X2 … S, pair_partners), the points and the configurations in a fresh seeded shuffle each
+// round (options.seed), so drift and background load fall on both sides of every pair. A pair with
+// a disturbed process (interference.hpp) is run again, at most max_reruns times per configuration.
+// Rounds continue per configuration as more_rounds() says. A configuration that failed is not
 // run again. Progress goes to stderr once the sweep has taken more than two seconds. Stops early
 // when interrupted.
 std::vector<Run> run_sweep(const CompareOptions& options, const std::vector<BackendBinary>& backends, SweepRecord& record);

@@ -76,20 +76,19 @@ double busiest(const nlohmann::json& doc) {
     return busy;
 }
 
-std::map<Key, std::vector<double>> load(const std::string& path, double& busy) {
-    nlohmann::json doc = load_results_file(path);  // the whole schema checked: UsageError names the field
+std::map<Key, ResultRow> load(const std::string& path, double& busy) {
+    const nlohmann::json doc = load_results_file(path);  // the whole schema checked: UsageError names the field
     busy = busiest(doc);
-    std::map<Key, std::vector<double>> result;
-    for (const auto& run : doc["runs"]) {
-        if (run.value("status", "") != "OK") continue;
-        // The independent samples: one median per process. A file from before rounds has none.
-        const std::string order = run.value("order", "");
-        result[{run.value("backend", ""), run.value("workload", "") + (order.empty() ? "" : "/" + order), run.value("n", u64{0}),
-                run.value("threads", 1u)}] =
-            run.contains("process_medians") ? run["process_medians"].get<std::vector<double>>() : std::vector<double>{};
+    std::map<Key, ResultRow> result;
+    for (ResultRow& row : result_rows(doc)) {
+        if (row.status != "OK") continue;
+        Key key{row.backend, row.workload + (row.variant.empty() ? "" : "/" + row.variant), row.n, row.threads};
+        result[key] = std::move(row);
     }
     return result;
 }
+
+std::string interval_text(const Interval& i) { return fmt::format("{:.2f}x [{:.2f}–{:.2f}]", i.mid, i.lo, i.hi); }
 
 }  // namespace
 
@@ -117,40 +116,64 @@ DiffVerdict judge(const std::vector<double>& old_times, const std::vector<double
     return v;
 }
 
+SpeedupVerdict judge_speedups(const ConfigStats& old_stats, const ConfigStats& new_stats) {
+    SpeedupVerdict v;
+    const Interval &o = *old_stats.speedup, &n = *new_stats.speedup;
+    v.change = n.mid / o.mid - 1;
+    if (n.lo <= o.hi && o.lo <= n.hi) v.verdict = "same";  // the intervals overlap
+    else if (!old_stats.enough_pairs || !new_stats.enough_pairs) v.verdict = "too few";
+    else v.verdict = n.lo > o.hi ? "faster" : "slower";
+    return v;
+}
+
 int run_diff(std::ostream& out, const std::string& old_path, const std::string& new_path) {
     double busy_old = -1, busy_new = -1;
     const auto before = load(old_path, busy_old), after = load(new_path, busy_new);
     fmt::print(out, "sumsq-compare --diff {} {}\n", one_line(old_path), one_line(new_path));
-    fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", "backend", "workload", "N", "threads", "old median",
-               "new median", "change", "p", "verdict");
-    std::size_t compared = 0, too_few = 0;
-    for (const auto& [key, old_times] : before) {
+    fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>22} {:>22} {:>8} {:>7}  {}\n", "backend", "workload", "N", "threads", "old",
+               "new", "change", "p", "verdict");
+    std::size_t compared = 0, too_few = 0, by_speedup = 0;
+    for (const auto& [key, old_row] : before) {
         const auto found = after.find(key);
         if (found == after.end()) continue;
+        const ResultRow& new_row = found->second;
         const auto& [raw_backend, raw_workload, n, threads] = key;
         const std::string backend = one_line(raw_backend), workload = one_line(raw_workload);  // the file's names may hold ESC or newlines
-        if (old_times.empty() || found->second.empty()) {
-            ++too_few, ++compared;
-            fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  too few\n", backend, workload,
-                       workload != "wait" ? short_count(n) : "-", threads, "-", "-", "-", "-");
+        const std::string size = workload != "wait" ? short_count(n) : "-";
+        ++compared;
+        if (old_row.stats.speedup && new_row.stats.speedup) {  // the paired estimates: speedups against each run's own serial
+            const SpeedupVerdict v = judge_speedups(old_row.stats, new_row.stats);
+            too_few += v.verdict == "too few";
+            ++by_speedup;
+            fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>22} {:>22} {:>8} {:>7}  {}\n", backend, workload, size, threads,
+                       interval_text(*old_row.stats.speedup), interval_text(*new_row.stats.speedup), fmt::format("{:+.1f}%", v.change * 100), "-",
+                       v.verdict);
             continue;
         }
-        const DiffVerdict v = judge(old_times, found->second);
+        const auto &old_times = old_row.process_medians, &new_times = new_row.process_medians;
+        if (old_times.empty() || new_times.empty()) {
+            ++too_few;
+            fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>22} {:>22} {:>8} {:>7}  too few\n", backend, workload, size, threads, "-", "-", "-", "-");
+            continue;
+        }
+        const DiffVerdict v = judge(old_times, new_times);
         too_few += v.verdict == "too few";
         const std::string change = std::isfinite(v.change) ? fmt::format("{:+.1f}%", v.change * 100) : "n/a";  // a zero old time
-        fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>11} {:>11} {:>8} {:>7}  {}\n", backend, workload,
-                   workload != "wait" ? short_count(n) : "-", threads, duration_text(median(old_times)),
-                   duration_text(median(found->second)), change, v.verdict == "too few" ? "-" : fmt::format("{:.3f}", v.p), v.verdict);
-        ++compared;
+        fmt::print(out, "  {:<16} {:<16} {:>8} {:>7} {:>22} {:>22} {:>8} {:>7}  {}\n", backend, workload, size, threads,
+                   duration_text(median(old_times)), duration_text(median(new_times)), change,
+                   v.verdict == "too few" ? "-" : fmt::format("{:.3f}", v.p), v.verdict);
     }
-    fmt::print(out, "{} configurations in both files. A verdict other than 'same' needs p < 0.05 (two-sided Mann-Whitney U on the "
-                    "per-process medians) and a change of at least 5%.\n", compared);
+    fmt::print(out, "{} configurations in both files. {} compared by their paired speedups (against each run's own serial, "
+                    "change = new speedup / old − 1): 'same' when the two intervals overlap, 'faster' or 'slower' when they do not "
+                    "(with enough pairs a side). The rest by their median time: a verdict other than 'same' needs p < 0.05 (two-sided "
+                    "Mann-Whitney U on the per-process medians) and a change of at least 5%.\n", compared, by_speedup);
     if (std::max(busy_old, busy_new) > busy_warning)
         fmt::print(out, "WARNING: the machine was busy with other work around these runs (up to {:.0f}% of CPU time busy in OLD, {:.0f}% in NEW): "
                         "a change may be the machine's, not the build's.\n", busy_old * 100, busy_new * 100);
     if (too_few)
-        fmt::print(out, "{} of them have fewer than {} processes a side: too few independent samples to call a change, so nothing is "
-                        "called for them (run both sides with --rounds {} or more).\n", too_few, min_diff_samples, min_diff_samples);
+        fmt::print(out, "{} of them have too few independent samples to call a change, so nothing is called for them (fewer than {} "
+                        "processes, or too few pairs for a 95% interval: run both sides with --rounds 6 or more, or a --budget).\n",
+                   too_few, min_diff_samples);
     return 0;
 }
 

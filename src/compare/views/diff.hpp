@@ -1,6 +1,12 @@
 // diff.hpp — sumsq-compare --diff OLD.json NEW.json: did anything get faster or slower?
 //
-// Rule, per (backend, workload, N, threads) present in both files: the samples are the
+// Rule, per (backend, workload, N, threads) present in both files. With paired speedups on both
+// sides (results.json's speedup and speedup_interval, each against its own run's serial processes
+// run next to it): "same" when the two intervals overlap, else "faster"/"slower" (or "too few" when a
+// side had too few pairs for its confidence). Two runs of the same build thus say "same" unless the
+// build really changed speed relative to serial. Files without speedups fall back to the rule below.
+//
+// Fallback rule: the samples are the
 // configuration's process medians ("process_medians"): independent processes, not the repetitions
 // inside one, which share that process's luck. The change is new median / old median − 1. It
 // counts only if a two-sided Mann-Whitney U test on the two sets gives p < 0.05 AND the change is
@@ -25,6 +31,13 @@ struct DiffVerdict {
 };
 inline constexpr std::size_t min_diff_samples = 4;
 DiffVerdict judge(const std::vector<double>& old_times, const std::vector<double>& new_times);
+
+struct ConfigStats;
+struct SpeedupVerdict {
+    double change = 0;  // new speedup / old speedup − 1
+    std::string verdict;  // "faster", "slower", "same", "too few"
+};
+SpeedupVerdict judge_speedups(const ConfigStats& old_stats, const ConfigStats& new_stats);
 
 // Prints the diff table; returns the exit code (0; 2 for unreadable input via UsageError).
 int run_diff(std::ostream& out, const std::string& old_path, const std::string& new_path);

@@ -1,5 +1,6 @@
 #include "html_report.hpp"
 
+#include "compare/analysis/summary.hpp"
 #include "text/numbers.hpp"
 
 #include <fmt/format.h>
@@ -122,8 +123,127 @@ std::string group_title(const json& run) {
     return workload + " workload";
 }
 
-// One table per (workload, N), in the order the runs appear.
-std::string tables(const json& runs) {
+std::string group_anchor(const json& run) {
+    const json* n = find(run, "n");
+    return table_anchor(text_or(run, "workload", "?"), text_or(run, "order", ""), n && n->is_number_unsigned() ? n->get<u64>() : 0);
+}
+
+// "2.00 ms ±4.1%": the median and the farthest extreme process median from it.
+std::string median_spread(const json& run) {
+    const auto median = wall(run, "median"), low = wall(run, "min"), high = wall(run, "max");
+    if (!median) return "";
+    if (!low || !high || *median <= 0) return duration_text(*median);
+    return fmt::format("{} ±{:.1f}%", duration_text(*median), std::max(*high / *median - 1, 1 - *low / *median) * 100);
+}
+
+std::string speedup_cell(const json& run) {
+    const auto mid = number(run, "speedup");
+    if (!mid) return "";
+    const json* indistinguishable = find(run, "indistinguishable_from_serial");
+    if (indistinguishable && indistinguishable->is_boolean() && indistinguishable->get<bool>()) return "≈1.0×";
+    const json* interval = find(run, "speedup_interval");
+    if (interval && interval->is_array() && interval->size() == 2 && (*interval)[0].is_number() && (*interval)[1].is_number())
+        return fmt::format("{}× [{}–{}]", ratio(mid), ratio((*interval)[0].get<double>()), ratio((*interval)[1].get<double>()));
+    return ratio(mid) + "×";
+}
+
+std::string workers_cell(const json& run) {
+    std::string text = threads_text(run);
+    const json* allowed = find(run, "cpus_allowed");
+    const json* threads = find(run, "threads");
+    if (allowed && allowed->is_array() && threads && threads->is_number_unsigned() && allowed->size() < threads->get<std::size_t>())
+        text += fmt::format(" on {} CPU{}", allowed->size(), allowed->size() == 1 ? "" : "s");
+    return text;
+}
+
+std::string gbps_cell(const json& run) {
+    const auto bps = number(run, "bytes_per_second");
+    return bps ? fmt::format("{:.2f}", *bps / 1e9) : "";
+}
+
+// Pairs of adjacent processes the speedup estimate uses, and those left out as disturbed.
+std::string pairs_cell(const json& run) {
+    const auto used = number(run, "pairs");
+    if (!used) return "";
+    const auto left_out = number(run, "pairs_disturbed").value_or(0);
+    return fmt::format("{:.0f}{}", *used, left_out > 0 ? fmt::format(" ({:.0f} disturbed left out)", left_out) : "");
+}
+
+// A column of a table: its header, its cell, and whether the compact table shows it.
+struct Column {
+    const char* header;
+    std::string (*cell)(const json&);
+    bool main;
+};
+
+std::string efficiency_cell(const json& r) {
+    const auto e = number(r, "efficiency");
+    return !e ? "" : fmt::format(fmt::runtime(*e >= 0.01 || *e == 0 ? "{:.0f}%" : "{:.2g}%"), *e * 100);
+}
+
+const Column columns[] = {
+    {"row", [](const json& r) { return text_or(r, "backend", "?"); }, true},
+    {"workers", workers_cell, true},
+    {"median ±spread", median_spread, true},
+    {"process medians, min – max", [](const json& r) { return process_spread(r); }, false},
+    {"repetitions, min – max", [](const json& r) { return spread(wall(r, "rep_min"), wall(r, "rep_max")); }, false},
+    {"pairs", pairs_cell, false},
+    {"rounds", rounds_text, false},
+    {"speedup [interval]", speedup_cell, true},
+    {"efficiency", efficiency_cell, false},
+    {"scaling", [](const json& r) { return number(r, "scaling") ? ratio(number(r, "scaling")) + "×" : std::string(); }, false},
+    {"parallelism", [](const json& r) { return fixed(number(r, "parallelism"), "{:.2f}"); }, true},
+    {"concurrency", [](const json& r) { return fixed(number(r, "concurrency"), "{:.2f}"); }, true},
+    {"schedule", [](const json& r) { return text_or(r, "workload", "") == "wait" ? std::string() : schedule_name(r); }, false},
+    {"imbalance", [](const json& r) { return text_or(r, "workload", "") == "jobs" ? fixed(number(r, "imbalance"), "{:.2f}") : std::string(); }, true},
+    {"GB/s", gbps_cell, true},
+    {"of the read ceiling", [](const json& r) { const auto f = number(r, "ceiling_fraction"); return f ? fmt::format("{:.0f}%", *f * 100) : std::string(); }, false},
+    {"status", [](const json& r) {
+         const std::string message = text_or(r, "message", "");
+         return text_or(r, "status", "?") + (message.empty() ? "" : ": " + message);
+     }, true},
+};
+
+std::string table(const std::vector<const json*>& rows, bool compact) {
+    std::vector<const Column*> shown;
+    for (const Column& c : columns) {
+        if (compact && !c.main) continue;
+        bool any = std::string_view(c.header) == "row" || std::string_view(c.header) == "status";
+        for (const json* r : rows) any = any || !c.cell(*r).empty();
+        if (any) shown.push_back(&c);
+    }
+    std::string html = "<div class=\"scroll\"><table>\n<thead><tr>";
+    for (const Column* c : shown) html += "<th>" + escape(c->header) + "</th>";
+    html += "</tr></thead>\n<tbody>\n";
+    for (const json* r : rows) {
+        html += text_or(*r, "status", "?") == "OK" ? "<tr>" : "<tr class=\"bad\">";
+        for (const Column* c : shown) html += "<td>" + escape(c->cell(*r)) + "</td>";
+        html += "</tr>\n";
+    }
+    return html + "</tbody>\n</table></div>\n";
+}
+
+// The rows of a compact table: serial, rows that ran at one thread only, and every row at the
+// workload's main thread count (the summary's "main_threads"; every row when the document has none).
+std::vector<const json*> main_rows(const std::vector<const json*>& rows, const json& results) {
+    const json* summary = find(results, "summary");
+    const json* threads = summary ? find(*summary, "main_threads") : nullptr;
+    if (!threads || !rows.front()->contains("workload")) return rows;
+    const auto main = number(*threads, text_or(*rows.front(), "workload", "").c_str());
+    if (!main) return rows;
+    std::vector<const json*> list;
+    for (const json* r : rows) {
+        const double t = number(*r, "threads").value_or(0);
+        bool only_one = t == 1;
+        for (const json* other : rows)
+            if (text_or(*other, "backend", "") == text_or(*r, "backend", "") && number(*other, "threads").value_or(0) > 1) only_one = false;
+        if (text_or(*r, "backend", "") == "serial" || t == *main || only_one) list.push_back(r);
+    }
+    return list;
+}
+
+// One section per (workload, N): its main table, then every row and column in a collapsed <details>.
+std::string tables(const json& runs, const json& results) {
     std::vector<std::pair<std::string, std::vector<const json*>>> groups;
     for (const json& run : runs) {
         const std::string title = group_title(run);
@@ -131,79 +251,92 @@ std::string tables(const json& runs) {
         if (it == groups.end()) it = groups.insert(groups.end(), {title, {}});
         it->second.push_back(&run);
     }
+    const json* summary = find(results, "summary");
+    const json* threads = summary ? find(*summary, "main_threads") : nullptr;
     std::string html;
     for (const auto& [title, rows] : groups) {
-        bool any_processes = false, any_rounds = false, any_concurrency = false, any_schedule = false, any_imbalance = false, any_bandwidth = false,
-             any_ceiling = false;
-        const bool jobs = text_or(*rows.front(), "workload", "") == "jobs";
-        for (const json* r : rows) {
-            any_processes |= !process_spread(*r).empty();
-            any_rounds |= !rounds_text(*r).empty();
-            any_concurrency |= number(*r, "concurrency").has_value();
-            any_schedule |= text_or(*r, "workload", "") != "wait" && !schedule_name(*r).empty();
-            any_imbalance |= jobs && number(*r, "imbalance").has_value();
-            any_bandwidth |= number(*r, "bytes_per_second").has_value();
-            any_ceiling |= number(*r, "ceiling_fraction").has_value();
-        }
-        html += fmt::format("<h3>{}</h3>\n<table>\n<thead><tr><th>backend</th><th>threads</th><th>median</th>"
-                            "<th>spread (repetitions, min – max)</th>{}{}<th>speedup</th><th>efficiency</th><th>parallelism</th>{}"
-                            "<th>status</th></tr></thead>\n<tbody>\n",
-                            escape(title), any_processes ? "<th>spread (process medians, min – max)</th>" : "",
-                            any_rounds ? "<th>rounds</th>" : "", (any_concurrency ? "<th>concurrency</th>" : std::string()) + (any_schedule ? "<th>schedule</th>" : "") +
-                                (any_imbalance ? "<th>imbalance</th>" : "") + (any_bandwidth ? "<th>GB/s</th>" : "") +
-                                (any_ceiling ? "<th>of the read ceiling</th>" : ""));
-        for (const json* r : rows) {
-            const std::string status = text_or(*r, "status", "?");
-            const auto efficiency = number(*r, "efficiency");
-            std::string cells = fmt::format("<td>{}</td><td>{}</td><td>{}</td><td>{}</td>", escape(text_or(*r, "backend", "?")),
-                                            escape(threads_text(*r)), escape(duration(wall(*r, "median"))),
-                                            escape(spread(wall(*r, "min"), wall(*r, "max"))));
-            if (any_processes) cells += fmt::format("<td>{}</td>", escape(process_spread(*r)));
-            if (any_rounds) cells += fmt::format("<td>{}</td>", escape(rounds_text(*r)));
-            cells += fmt::format("<td>{}</td><td>{}</td><td>{}</td>", escape(number(*r, "speedup") ? ratio(number(*r, "speedup")) + "×" : ""),
-                                 escape(!efficiency ? "" : fmt::format(fmt::runtime(*efficiency >= 0.01 || *efficiency == 0 ? "{:.0f}%" : "{:.2g}%"), *efficiency * 100)),
-                                 escape(fixed(number(*r, "parallelism"), "{:.2f}")));
-            if (any_concurrency) cells += fmt::format("<td>{}</td>", escape(fixed(number(*r, "concurrency"), "{:.2f}")));
-            if (any_schedule) cells += fmt::format("<td>{}</td>", escape(schedule_name(*r)));
-            if (any_imbalance) cells += fmt::format("<td>{}</td>", escape(fixed(number(*r, "imbalance"), "{:.2f}")));
-            if (any_bandwidth) {
-                const auto bps = number(*r, "bytes_per_second");
-                cells += fmt::format("<td>{}</td>", escape(bps ? fmt::format("{:.2f}", *bps / 1e9) : ""));
-            }
-            if (any_ceiling) {
-                const auto fraction = number(*r, "ceiling_fraction");
-                cells += fmt::format("<td>{}</td>", escape(fraction ? fmt::format("{:.0f}%", *fraction * 100) : ""));
-            }
-            const std::string message = text_or(*r, "message", "");
-            cells += fmt::format("<td>{}{}</td>", escape(status), message.empty() ? "" : ": " + escape(message));
-            html += fmt::format("<tr{}>{}</tr>\n", status == "OK" ? "" : " class=\"bad\"", cells);
-        }
-        html += "</tbody>\n</table>\n";
+        const auto main = threads ? number(*threads, text_or(*rows.front(), "workload", "").c_str()) : std::nullopt;
+        const std::vector<const json*> headline = main_rows(rows, results);
+        html += fmt::format("<h3 id=\"{}\">{}</h3>\n", escape(group_anchor(*rows.front())), escape(title));
+        if (main) html += fmt::format("<p class=\"note\">At the main configuration, {} threads, with serial and the one-thread rows.</p>\n", *main);
+        html += table(headline, true);
+        html += fmt::format("<details><summary>All {} rows, every column</summary>\n{}</details>\n", rows.size(), table(rows, false));
     }
     return html;
 }
 
-std::string findings(const json& results) {
-    const json* list = find(results, "findings");
-    if (!list || !list->is_array() || list->empty()) return "";
+std::string summary_section(const json& results) {
+    const json* summary = find(results, "summary");
+    const json* lines = summary ? find(*summary, "lines") : nullptr;
+    if (!lines || !lines->is_array()) return "";
     std::string items;
-    for (const json& f : *list) items += "<li>" + escape(f.is_string() ? f.get<std::string>() : text_or(f, "text", f.dump())) + "</li>\n";
-    return "<section id=\"findings\">\n<h2>What this run shows</h2>\n<ul>\n" + items + "</ul>\n</section>\n";
+    for (const json& l : *lines) {
+        const std::string evidence = text_or(l, "evidence", "");
+        items += fmt::format("<li><strong>{}</strong> {}{}</li>\n", escape(text_or(l, "question", "")), escape(text_or(l, "answer", "")),
+                             evidence.empty() ? "" : " <a href=\"#" + escape(evidence) + "\">evidence</a>");
+    }
+    const std::string noise = text_or(*summary, "noise", "");
+    return "<section id=\"summary\">\n<h2>The answers</h2>\n<ol>\n" + items + "</ol>\n" +
+           (noise.empty() ? "" : "<p class=\"note\">" + escape(noise) + " <a href=\"#findings\">findings</a></p>\n") + "</section>\n";
+}
+
+// The findings and the noise floor, from the document's "findings" object (or a plain list).
+std::string findings(const json& results) {
+    const json* f = find(results, "findings");
+    const json* list = f && f->is_object() ? find(*f, "statements") : f;
+    std::string items;
+    if (list && list->is_array())
+        for (const json& s : *list) items += "<li>" + escape(s.is_string() ? s.get<std::string>() : text_or(s, "text", s.dump())) + "</li>\n";
+    std::string noise;
+    if (f && f->is_object())
+        if (const auto floor = number(*f, "noise_floor")) {
+            noise = fmt::format("<p>Noise floor: {:.1f}% — the largest difference between identical work (serial and each backend at one thread) "
+                                "run as separate processes", *floor * 100);
+            std::string parts;
+            if (const json* floors = find(*f, "noise_floors"); floors && floors->is_array())
+                for (const json& e : *floors) {
+                    const json* n = find(e, "n");
+                    parts += fmt::format("{}{}{} {:.1f}%", parts.empty() ? "" : ", ", text_or(e, "workload", "?"),
+                                         n && n->is_number_unsigned() ? " N=" + short_count(n->get<u64>()) : "", number(e, "spread").value_or(0) * 100);
+                }
+            noise += (parts.empty() ? "" : " (" + escape(parts) + ")") + std::string(". No finding rests on a smaller difference.</p>\n");
+        }
+    if (f && f->is_object())
+        if (const json* warnings = find(*f, "warnings"); warnings && warnings->is_array())
+            for (const json& w : *warnings) noise += "<p class=\"warning\">Warning: " + escape(w.is_string() ? w.get<std::string>() : w.dump()) + "</p>\n";
+    return "<section id=\"findings\">\n<h2>What this run shows</h2>\n" + noise +
+           (items.empty() ? "<p>The document records no findings.</p>\n" : "<ul>\n" + items + "</ul>\n") + "</section>\n";
+}
+
+// The kernel file of a row: its backend's name ("threads:static", "threads@0", "threads/bind=close" → threads).
+std::string kernel_of(const json& run) {
+    std::string name = text_or(run, "backend", "?");
+    if (const json* row = find(run, "row")) name = text_or(*row, "backend", name);
+    return name.substr(0, name.find_first_of(":@/"));
 }
 
 std::string backends(const json& runs) {
-    std::vector<std::pair<std::string, std::string>> seen;  // name, concept
+    struct Kernel {
+        std::string file, concept_line;
+        std::vector<std::string> rows;
+    };
+    std::vector<Kernel> seen;
     for (const json& run : runs) {
-        const std::string name = text_or(run, "backend", "?");
-        auto it = std::find_if(seen.begin(), seen.end(), [&](const auto& b) { return b.first == name; });
-        if (it == seen.end()) it = seen.insert(seen.end(), {name, ""});
-        if (it->second.empty()) it->second = text_or(run, "model", "");
+        const std::string kernel = kernel_of(run), row = text_or(run, "backend", "?");
+        auto it = std::find_if(seen.begin(), seen.end(), [&](const Kernel& k) { return k.file == kernel; });
+        if (it == seen.end()) it = seen.insert(seen.end(), {kernel, "", {}});
+        if (std::find(it->rows.begin(), it->rows.end(), row) == it->rows.end()) it->rows.push_back(row);
+        if (it->concept_line.empty()) it->concept_line = text_or(run, "model", "");
     }
     std::string rows;
-    for (const auto& [name, concept_line] : seen)
-        rows += fmt::format("<tr><td>{}</td><td><code>kernels/{}.cpp</code></td><td>{}</td></tr>\n", escape(name), escape(name),
-                            escape(concept_line.empty() ? "(no run reported its concept)" : concept_line));
-    return "<table>\n<thead><tr><th>backend</th><th>kernel file</th><th>concept</th></tr></thead>\n<tbody>\n" + rows + "</tbody>\n</table>\n";
+    for (const Kernel& k : seen) {
+        std::string names;
+        for (const auto& r : k.rows) names += (names.empty() ? "" : ", ") + r;
+        rows += fmt::format("<tr><td><code>kernels/{}.cpp</code></td><td>{}</td><td>{}</td></tr>\n", escape(k.file), escape(names),
+                            escape(k.concept_line.empty() ? "(no run reported its concept)" : k.concept_line));
+    }
+    return "<div class=\"scroll\"><table>\n<thead><tr><th>kernel file</th><th>rows</th><th>concept</th></tr></thead>\n<tbody>\n" + rows +
+           "</tbody>\n</table></div>\n";
 }
 
 std::string environment(const json& results) {
@@ -235,11 +368,15 @@ std::string environment(const json& results) {
 
 constexpr const char* style = R"(body{font-family:system-ui,sans-serif;max-width:1100px;margin:0 auto;padding:0 1em 2em;color:#1a1a1a;background:#fff;line-height:1.45}
 h1{font-size:1.6em;margin:.8em 0 .2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}h3{margin:1.2em 0 .4em}
-nav a{margin-right:1em}p.lead{margin-top:0;color:#444}
-table{border-collapse:collapse;margin:.3em 0 1em}th,td{padding:.25em .7em;border-bottom:1px solid #e2e2e2;text-align:right;white-space:nowrap}
+nav{display:flex;flex-wrap:wrap;gap:.2em 1em}p.lead{margin-top:0;color:#444}p.note{color:#444;font-size:.95em}p.warning{color:#8a1c1c}
+#summary ol{padding-left:1.4em}#summary li{margin:.35em 0}
+.scroll{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;margin:.3em 0 1em}th,td{padding:.25em .6em;border-bottom:1px solid #e2e2e2;text-align:right;white-space:nowrap}
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}#backends td,#backends th{text-align:left;white-space:normal}
-tr.bad td{background:#fde8e8}figure{margin:1em 0}figure svg{width:100%;height:auto;border:1px solid #e2e2e2}
-figcaption{color:#444;font-size:.95em}dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dd{margin:0}
+details{margin:0 0 1.2em}summary{cursor:pointer;color:#1f4e99}
+tr.bad td{background:#fde8e8}figure{margin:1em 0}figure svg{display:block;width:100%;height:auto;border:1px solid #e2e2e2}
+figure .scroll svg{min-width:640px}#lesson .scroll svg{min-width:820px}
+figcaption{color:#444;font-size:.95em}dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2em 1em}dd{margin:0;overflow-wrap:anywhere}
 )";
 
 }  // namespace
@@ -265,7 +402,7 @@ std::string html_report(const json& results, const std::map<std::string, std::st
 
     std::string lesson;
     if (auto it = figures.find(lesson_svg); it != figures.end())
-        lesson = fmt::format("<figure>{}<figcaption>Each row is one run drawn on one time scale: one line per OS thread, one box "
+        lesson = fmt::format("<figure><div class=\"scroll\">{}</div><figcaption>Each row is one run drawn on one time scale: one line per OS thread, one box "
                              "per stretch a task ran. Concurrency is how many tasks are in progress; parallelism is how many "
                              "CPUs are busy.</figcaption></figure>\n",
                              inline_svg(it->second, "lesson"));
@@ -275,25 +412,26 @@ std::string html_report(const json& results, const std::map<std::string, std::st
     std::string plots;
     for (const char* name : plot_svgs)
         if (auto it = figures.find(name); it != figures.end())
-            plots += fmt::format("<figure id=\"plot-{}\">{}<figcaption>{}</figcaption></figure>\n", escape(stem(name)),
+            plots += fmt::format("<figure id=\"plot-{}\"><div class=\"scroll\">{}</div><figcaption>{}</figcaption></figure>\n", escape(stem(name)),
                                  inline_svg(it->second, "plot-" + stem(name)), escape(name));
     if (plots.empty()) plots = "<p>No plots: gnuplot was not found or failed when this report was written.</p>\n";
 
+    const std::string summary = summary_section(results);
     return fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>sumsq-compare report</title>\n"
         "<style>\n{}</style>\n</head>\n<body>\n<header>\n<h1>sumsq-compare: concurrency and parallelism, measured</h1>\n"
         "<p class=\"lead\">Every backend ran as its own process; every result was checked against the closed form. "
         "Parallelism = CPU time / wall time (busy CPUs); speedup = serial's median / this median.</p>\n"
-        "<nav><a href=\"#lesson\">lesson</a>{}<a href=\"#tables\">tables</a><a href=\"#plots\">plots</a>"
-        "<a href=\"#backends\">backends</a><a href=\"#environment\">environment</a></nav>\n</header>\n"
+        "<nav>{}<a href=\"#lesson\">lesson</a><a href=\"#findings\">findings</a><a href=\"#tables\">tables</a><a href=\"#plots\">plots</a>"
+        "<a href=\"#backends\">backends</a><a href=\"#environment\">environment</a></nav>\n</header>\n{}"
         "<section id=\"lesson\">\n<h2>Concurrency and parallelism, side by side</h2>\n{}</section>\n{}"
         "<section id=\"tables\">\n<h2>Measurements</h2>\n{}</section>\n"
         "<section id=\"plots\">\n<h2>Plots</h2>\n{}</section>\n"
         "<section id=\"backends\">\n<h2>Backends</h2>\n{}</section>\n"
         "<section id=\"environment\">\n<h2>Environment</h2>\n{}</section>\n</body>\n</html>\n",
-        style, find(results, "findings") ? "<a href=\"#findings\">findings</a>" : "", lesson, findings(results),
-        runs.empty() ? "<p>No runs.</p>\n" : tables(runs), plots, backends(runs), environment(results));
+        style, summary.empty() ? "" : "<a href=\"#summary\">answers</a>", summary, lesson, findings(results),
+        runs.empty() ? "<p>No runs.</p>\n" : tables(runs, results), plots, backends(runs), environment(results));
 }
 
 }  // namespace sumsq::compare

@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include "compare/analysis/analysis.hpp"
+#include "compare/analysis/summary.hpp"
 #include "driver/cli.hpp"
 #include "driver/environment.hpp"
 #include "text/numbers.hpp"
@@ -38,42 +39,118 @@ std::string table_title(const Point& p) {
     return fmt::format("sum workload, N = {} ({})", grouped(p.n), short_count(p.n));
 }
 
-void print_table(std::ostream& out, const std::vector<Run>& runs, const Analysis& a, const Point& point, unsigned cpus) {
-    fmt::print(out, "\n{}\n", table_title(point));
-    bool concurrency = false, schedule = false, imbalance = false, bandwidth = false, ceiling = false;
+bool any_of_concurrency(const std::vector<Run>& runs, const Analysis& a) {
+    for (const Run& r : runs)
+        if (!std::isnan(a.of(runs, r).concurrency)) return true;
+    return false;
+}
+
+// The rows a compact table shows at a point: serial, the rows that run at one thread only
+// (interleaved), and every row at the workload's main thread count (never an oversubscribed count
+// as the headline).
+bool compact_row(const CompareOptions& o, const std::vector<Run>& runs, const Run& r) {
+    if (r.backend == "serial" || r.threads == main_threads(o, r.workload)) return true;
+    if (r.threads != 1) return false;
+    for (const Run& other : runs)
+        if (other.backend == r.backend && other.point() == r.point() && other.threads > 1) return false;
+    return true;
+}
+
+std::string workers_cell(const Run& r, unsigned cpus, bool compact) {
+    if (r.processes) return fmt::format("{}p", r.threads);
+    std::string allowed;
+    if (r.data.is_object() && r.data.contains("cpus_allowed") && r.data["cpus_allowed"].is_array() && r.data["cpus_allowed"].size() < r.threads)
+        allowed = fmt::format(" on {}", r.data["cpus_allowed"].size());
+    return std::to_string(r.threads) + allowed + (!compact && r.oversubscribed(cpus) ? "*" : "");
+}
+
+void print_table(std::ostream& out, const CompareOptions& o, const std::vector<Run>& runs, const Analysis& a, const Point& point, unsigned cpus,
+                 bool compact) {
+    bool concurrency = false, schedule = false, imbalance = false, bandwidth = false, ceiling = false, any = false;
     std::size_t width = 12;
+    auto shown = [&](const Run& r) { return r.point() == point && (!compact || compact_row(o, runs, r)); };
     for (const Run& r : runs) {
-        if (!(r.point() == point)) continue;
+        if (!shown(r)) continue;
         const ConfigStats& s = a.of(runs, r);
+        any = true;
         concurrency = concurrency || !std::isnan(s.concurrency);
-        schedule = schedule || (!s.schedule.empty() && (point.workload == "jobs" || !r.row_schedule.empty()));
+        schedule = !compact && (schedule || (!s.schedule.empty() && (point.workload == "jobs" || !r.row_schedule.empty())));
         imbalance = imbalance || (point.workload == "jobs" && !std::isnan(s.imbalance));
         bandwidth = bandwidth || !std::isnan(s.bytes_per_second);
         ceiling = ceiling || s.ceiling.has_value();
         width = std::max(width, r.backend.size());
     }
+    if (!any) return;
+    std::string defined;  // the columns this table adds, defined where they appear
+    if (imbalance) defined += "imbalance = busiest worker's busy time / the mean; ";
+    if (bandwidth) defined += "GB/s = bytes read per second; ";
+    if (ceiling) defined += "ceiling = GB/s / the measured all-thread read bandwidth; ";
+    if (!defined.empty()) defined = " (" + defined.substr(0, defined.size() - 2) + ")";
+    fmt::print(out, "{}{}{}{}\n", compact ? "" : "\n", table_title(point), compact ? fmt::format(", main configuration {} threads", main_threads(o, point.workload)) : "",
+               defined);
     // Columns the workload adds: jobs the schedule and imbalance, array bytes/s and the ceiling's fraction.
     auto extra = [&](const std::string& sched, const std::string& imb, const std::string& gbs, const std::string& ceil) {
         return (schedule ? fmt::format(" {:<16}", sched) : "") + (imbalance ? fmt::format(" {:>9}", imb) : "") +
-               (bandwidth ? fmt::format(" {:>8}", gbs) : "") + (ceiling ? fmt::format(" {:>7}", ceil) : "");
+               (bandwidth ? fmt::format(" {:>6}", gbs) : "") + (ceiling ? fmt::format(" {:>7}", ceil) : "");
     };
     const std::string head = concurrency ? fmt::format(" {:>11}", "concurrency") : "";
-    fmt::print(out, "  {:<{}} {:>7} {:>19} {:>19} {:>15} {:>7} {:>11}{}{}  {}\n", "backend", width, "threads", "median ±spread", "speedup [interval]",
-               "efficiency", "scaling", "parallelism", head, extra("schedule", "imbalance", "GB/s", "ceiling"), "status");
+    const std::string wide = compact ? "" : fmt::format(" {:>15} {:>7}", "efficiency", "scaling");
+    fmt::print(out, "  {:<{}} {:>7} {:>16} {:>22}{} {:>11}{}{}  {}\n", "row", width, "workers", "median ±spread", "speedup [interval]", wide,
+               "parallelism", head, extra("schedule", "imbalance", "GB/s", "ceiling"), "status");
     for (const Run& r : runs) {
-        if (!(r.point() == point)) continue;
+        if (!shown(r)) continue;
         const ConfigStats& s = a.of(runs, r);
         const bool ok = r.status == Run::Status::ok;
         const std::string conc = concurrency ? fmt::format(" {:>11}", parallelism_text(s.concurrency)) : "";
-        fmt::print(out, "  {:<{}} {:>6}{} {:>19} {:>19} {:>15} {:>7} {:>11}{}{}  {}{}\n", r.backend, width,
-                   r.processes ? fmt::format("{}p", r.threads) : std::to_string(r.threads), r.oversubscribed(cpus) ? "*" : " ",
-                   ok || r.status == Run::Status::mismatch ? median_text(s) : "-", speedup_text(s, true), efficiency_text(s),
-                   s.scaling ? fmt::format("{:.2f}x", *s.scaling) : "", parallelism_text(s.parallelism), conc,
+        const std::string wide_cells =
+            compact ? "" : fmt::format(" {:>15} {:>7}", efficiency_text(s), s.scaling ? fmt::format("{:.2f}x", *s.scaling) : "");
+        fmt::print(out, "  {:<{}} {:>7} {:>16} {:>22}{} {:>11}{}{}  {}{}\n", r.backend, width, workers_cell(r, cpus, compact),
+                   ok || r.status == Run::Status::mismatch ? median_text(s) : "-", speedup_text(s, true), wide_cells, parallelism_text(s.parallelism), conc,
                    extra(s.schedule.empty() ? "-" : s.schedule, parallelism_text(s.imbalance),
                          std::isnan(s.bytes_per_second) ? "-" : fmt::format("{:.2f}", s.bytes_per_second / 1e9),
                          s.ceiling ? fmt::format("{:.0f}%", *s.ceiling * 100) : "-"),
                    status_text(r.status), !ok && !r.message.empty() ? ": " + r.message : r.short_of_workers() ? ": " + r.workers_note() : "");
     }
+}
+
+// The jobs orders side by side at the main configuration: speedup and imbalance per order, one
+// line per row (which schedule balances which order, in one table).
+void print_jobs_compact(std::ostream& out, const CompareOptions& o, const std::vector<Run>& runs, const Analysis& a, const std::vector<Point>& points) {
+    if (points.empty()) return;
+    std::vector<std::string> rows;
+    std::size_t width = 12;
+    for (const Run& r : runs)
+        if (r.point() == points.front() && compact_row(o, runs, r) && std::find(rows.begin(), rows.end(), r.backend) == rows.end())
+            rows.push_back(r.backend), width = std::max(width, r.backend.size());
+    fmt::print(out, "jobs workload, N = {} ({}), main configuration {} threads; per order: speedup [interval] and imbalance (the busiest "
+                    "worker's busy time / the mean)\n",
+               grouped(points.front().n), short_count(points.front().n), main_threads(o, "jobs"));
+    std::string head = fmt::format("  {:<{}} {:>7}", "row", width, "workers");
+    for (const Point& p : points) head += fmt::format(" {:>22} {:>9}", p.variant, "imbalance");
+    fmt::print(out, "{}  status\n", head);
+    for (const std::string& row : rows) {
+        std::string line, status = "OK", workers;
+        for (const Point& p : points) {
+            const Run* run = nullptr;
+            for (const Run& r : runs)
+                if (r.backend == row && r.point() == p && compact_row(o, runs, r)) run = &r;
+            if (!run) {
+                line += fmt::format(" {:>22} {:>9}", "-", "-");
+                continue;
+            }
+            const ConfigStats& s = a.of(runs, *run);
+            workers = workers_cell(*run, available_cpus(), true);
+            if (run->status != Run::Status::ok) status = status_text(run->status);
+            line += fmt::format(" {:>22} {:>9}", speedup_text(s, true), parallelism_text(s.imbalance));
+        }
+        fmt::print(out, "  {:<{}} {:>7}{}  {}\n", row, width, workers, line, status);
+    }
+}
+
+// The points a compact report shows: each workload at its largest N (each jobs order).
+bool headline_point(const CompareOptions& o, const Point& p) {
+    const auto sizes = o.sizes_for(p.workload);
+    return p.workload == "wait" || p.n == *std::max_element(sizes.begin(), sizes.end());
 }
 
 }  // namespace
@@ -112,16 +189,41 @@ std::vector<std::string> environment_notes(const CompareOptions& o, const std::v
     notes.push_back(fmt::format("a process reports the median of its repetitions (sum: {} after {} warm-up, wait: {}); a configuration's median is "
                                 "the median of its processes', ±spread the farthest process median from it; pools and arenas start outside the timed region",
                                 o.reps, o.warmup, o.wait_reps));
-    notes.push_back("speedup interval: [slowest serial process / fastest process of the row, fastest serial / slowest]; ≈1.0x: the interval "
-                    "contains 1.0, indistinguishable from serial");
+    notes.push_back("speedup: the median ratio serial / this over pairs of adjacent processes, with its sign-test interval (docs/compare.md); "
+                    "≈1.0x: the interval contains 1.0, indistinguishable from serial");
     return notes;
 }
 
 void print_report(std::ostream& out, const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs,
                   const Analysis& a) {
     const unsigned cpus = available_cpus();
-    fmt::print(out, "sumsq-compare — exact sum of squares, one process per backend, {} rounds (seed {})\n", o.rounds, o.seed);
-    for (const Point& point : o.points()) print_table(out, runs, a, point, cpus);
+    const nlohmann::json env = sweep_environment(runs);
+    fmt::print(out, "sumsq-compare — exact sum of squares, one process per backend, {} rounds (seed {}); {}, {} CPUs available\n", o.rounds, o.seed,
+               env.value("cpu_model", cpu_model()), cpus);
+    const Summary summary = summarise(o, backends, runs, a);
+    if (!summary.lines.empty()) {
+        fmt::print(out, "\nanswers:\n");
+        for (const SummaryLine& line : summary.lines) fmt::print(out, "  {} {}\n", line.question, line.answer);
+    }
+    fmt::print(out, "  {}\n", summary.noise);
+    for (const auto& warning : a.warnings) fmt::print(out, "  WARNING: {}\n", warning);
+
+    fmt::print(out, "\ncolumns: workers = threads (Kp: K MPI processes; \"2 on 1\": 2 threads allowed 1 CPU{}); median ±spread = median of the "
+                    "processes' medians, ± the farthest one;\n  speedup = serial's time / this row's, from pairs of adjacent processes [its interval; "
+                    "≈1.0x: the interval holds 1]; parallelism = CPU time / wall time (cores busy){}{}{}\n",
+               o.verbose ? "; *: more threads than CPUs" : "", any_of_concurrency(runs, a) ? "; concurrency = tasks in progress on average" : "",
+               o.verbose ? ";\n  efficiency = speedup / workers; scaling = this row's own 1-thread median / this median" : "",
+               o.verbose ? "" : "\n  (--verbose: every row and size, every finding, break-even and the environment)\n");
+    std::vector<Point> jobs;  // compact: the jobs orders in one table
+    for (const Point& point : o.points()) {
+        if (!o.verbose && point.workload == "jobs") {
+            if (headline_point(o, point)) jobs.push_back(point);
+            continue;
+        }
+        if (o.verbose || headline_point(o, point)) print_table(out, o, runs, a, point, cpus, !o.verbose);
+    }
+    print_jobs_compact(out, o, runs, a, jobs);
+    if (!o.verbose) return;
 
     if (!a.break_even.empty() && o.has_workload("sum")) {
         fmt::print(out, "\nbreak-even (smallest swept N from which the backend, with 2 or more workers, stays ahead of serial beyond the noise floor):\n");
@@ -138,16 +240,12 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
         for (const auto& line : a.findings) fmt::print(out, "  {}\n", line);
     }
     fmt::print(out, "\nenvironment:\n");
-    for (const auto& note : environment_notes(o, runs, sweep_environment(runs))) fmt::print(out, "  {}\n", note);
-    auto load = [](const LoadSample& l) {
-        return l.busy < 0 ? std::string("unknown") : fmt::format("load average {:.2f}, {:.0f}% of CPU time busy", l.load1, l.busy * 100);
-    };
-    fmt::print(out, "  machine before the sweep: {}; after: {}\n", load(a.record.before), load(a.record.after));
+    for (const auto& note : environment_notes(o, runs, env)) fmt::print(out, "  {}\n", note);
     if (const ReadBandwidth& bw = a.record.bandwidth; bw.measured)
         fmt::print(out, "  read bandwidth (sumsq-bandwidth, {} MB, best of its repetitions): one thread {:.1f} GB/s, {} threads {:.1f} GB/s: "
                         "the array rows' ceiling\n", bw.bytes / 1'000'000, bw.one_thread / 1e9, bw.threads, bw.all_threads / 1e9);
     if (o.has_workload("jobs"))
-        fmt::print(out, "  jobs: {} jobs per batch adding up to N (sizes seeded by --job-seed {}, skew {}); imbalance = the busiest worker's busy time / the mean\n",
+        fmt::print(out, "  jobs: {} jobs per batch adding up to N (sizes seeded by --job-seed {}, skew {})\n",
                    o.jobs, o.job_seed, o.skew.empty() ? "the backends' default" : o.skew);
     if (o.has_workload("array") && o.rounds_for("array") != o.rounds)
         fmt::print(out, "  array: {} process(es) per configuration (--array-rounds), not {}\n", o.rounds_for("array"), o.rounds);
@@ -158,7 +256,6 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
         fmt::print(out, "  {}: speedup and efficiency against the row's own 1-worker run, not serial's (the backend declares its own baseline: "
                         "an interpreter is not the compiled loop's work in time)\n", fmt::join(own, ", "));
     for (const auto& [row, why] : a.record.absent) fmt::print(out, "  {}: absent, not run: {}\n", row, why);
-    for (const auto& warning : a.warnings) fmt::print(out, "  WARNING: {}\n", warning);
 }
 
 }  // namespace sumsq::compare

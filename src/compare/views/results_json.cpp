@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <set>
 
 namespace sumsq::compare {
 namespace {
@@ -51,14 +52,18 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
         entry["status"] = status_text(r.status);
         if (!r.message.empty()) entry["message"] = r.message;
         if (r.processes && !o.hostfile.empty()) entry["hosts"] = ranks_per_host(o, r.threads);
-        entry["rounds"] = r.reports.size();
+        std::set<unsigned> rounds;  // the rounds it ran in (serial runs between the others, reruns repeat a round)
+        for (const ProcessRecord& p : r.process_records) rounds.insert(p.round);
+        entry["rounds"] = r.process_records.empty() ? r.reports.size() : rounds.size();
         entry["process_medians"] = r.process_medians();
         // Per-repetition data: every process's repetitions; median/min/max over processes.
         if (!r.reports.empty()) {
             nlohmann::json repetitions = nlohmann::json::array();
             for (const auto& report : r.reports) repetitions.push_back(report["wall_seconds"]["all"]);
             entry["wall_seconds"] = {{"median", number(s.median)}, {"min", number(s.low)}, {"max", number(s.high)}, {"all", repetitions.back()},
-                                     {"by_process", repetitions}, {"note", "median of the process medians; min/max: extreme process medians; all: the last process's repetitions"}};
+                                     {"rep_min", number(s.rep_min)}, {"rep_max", number(s.rep_max)}, {"by_process", repetitions},
+                                     {"note", "median of the process medians; min/max: extreme process medians; rep_min/rep_max: fastest and slowest "
+                                              "repetition of any kept process; all: the last process's repetitions"}};
             entry["parallelism"] = number(s.parallelism);
             entry["imbalance"] = number(s.imbalance);  // median over processes (the backend's own: its last process)
             if (r.workload == "array") entry["bytes_per_second"] = number(s.bytes_per_second);
@@ -67,10 +72,31 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
         if (s.speedup) {
             entry["speedup"] = s.speedup->mid;
             entry["speedup_interval"] = {s.speedup->lo, s.speedup->hi};
-            entry["efficiency"] = s.efficiency->mid;
-            entry["efficiency_interval"] = {s.efficiency->lo, s.efficiency->hi};
+            if (s.efficiency) {
+                entry["efficiency"] = s.efficiency->mid;
+                entry["efficiency_interval"] = {s.efficiency->lo, s.efficiency->hi};
+            }
             entry["indistinguishable_from_serial"] = s.indistinguishable;
+            entry["pairs"] = s.pairs;
+            entry["pairs_disturbed"] = s.pairs_disturbed;
+            entry["confidence"] = s.confidence;
+            entry["enough_pairs"] = s.enough_pairs;
+            entry["decided"] = s.decided;
+            entry["undecided_reason"] = s.undecided_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.undecided_reason);
         }
+        entry["reruns"] = r.reruns;
+        nlohmann::json processes = nlohmann::json::array();
+        for (const ProcessRecord& p : s.process_figures) {
+            const Interference& f = p.interference;
+            processes.push_back({{"wall_median", p.wall_median}, {"rep_min", p.rep_min}, {"rep_max", p.rep_max},
+                                 {"wall_seconds", f.wall_seconds}, {"cpus", f.cpus},
+                                 {"foreign_cpu_seconds", f.measured ? nlohmann::json(f.foreign_cpu_seconds) : nlohmann::json(nullptr)},
+                                 {"steal_seconds", f.measured ? nlohmann::json(f.steal_seconds) : nlohmann::json(nullptr)},
+                                 {"run_delay_seconds", f.run_delay_seconds >= 0 ? nlohmann::json(f.run_delay_seconds) : nlohmann::json(nullptr)},
+                                 {"involuntary_switches", f.involuntary_switches}, {"disturbed", p.disturbed},
+                                 {"reason", p.disturbed ? nlohmann::json(p.reason) : nlohmann::json(nullptr)}, {"round", p.round}, {"rerun", p.rerun}});
+        }
+        entry["processes"] = std::move(processes);
         if (s.scaling) entry["scaling"] = *s.scaling;
         list.push_back(std::move(entry));
     }
@@ -78,7 +104,7 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
     if (o.has_workload("array")) environment["read_bandwidth"] = to_json(a.record.bandwidth);
     nlohmann::json json = {{"environment", environment},
             {"sweep", {{"sizes", o.sizes}, {"threads", o.threads}, {"workloads", o.workloads}, {"reps", o.reps}, {"wait_reps", o.wait_reps},
-                       {"warmup", o.warmup}, {"tasks", o.tasks}, {"steps", o.steps}, {"wait_ms", o.wait_ms}, {"rounds", o.rounds},
+                       {"warmup", o.warmup}, {"tasks", o.tasks}, {"steps", o.steps}, {"wait_ms", o.wait_ms}, {"rounds", o.rounds}, {"budget_seconds", o.budget_s}, {"target", o.target}, {"confidence", o.confidence},
                        {"seed", std::to_string(o.seed)}, {"order", a.record.order},
                        {"job_sizes", o.job_sizes}, {"jobs", o.jobs}, {"job_seed", std::to_string(o.job_seed)}, {"skew", o.skew.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.skew)}, {"orders", o.orders},
                        {"array_sizes", o.array_sizes}, {"binds", o.binds}, {"fills", o.fills}, {"array_rounds", o.rounds_for("array")}, {"array_threads", o.threads_for("array")}, {"job_threads", o.threads_for("jobs")},
@@ -86,6 +112,11 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
                        {"cpu_rows", cpu_row_labels(o)}}},
             {"load", {{"before", to_json(a.record.before)}, {"after", to_json(a.record.after)}}},
             {"findings", findings_json(a)},
+            {"disturbed_processes", {{"count", a.disturbed.count}, {"rerun", a.disturbed.rerun}, {"excluded", a.disturbed.excluded},
+                                     {"threshold", o.disturbance_threshold}}},
+            {"machine", {{"processes", a.machine.processes}, {"foreign_cpu_fraction_median", a.machine.foreign_median},
+                         {"foreign_cpu_fraction_max", a.machine.foreign_max}, {"steal_seconds", a.machine.steal_seconds},
+                         {"run_delay_seconds", a.machine.run_delay_seconds >= 0 ? nlohmann::json(a.machine.run_delay_seconds) : nlohmann::json(nullptr)}}},
             {"runs", std::move(list)}};
     if (!o.hostfile.empty()) json["launcher"] = launcher_json(o);
     nlohmann::json absent = nlohmann::json::array();  // rows a backend declared it cannot run here (python:free-threaded)

@@ -1,0 +1,94 @@
+// results.hpp — the one results model every view reads (terminal table, CSV, results.json, plots,
+// index.html, lesson, --diff): the types the analysis fills in. Views only format these values.
+//
+// For the view helpers, what is new here (fields are added, none renamed):
+// - ConfigStats::speedup is now the PAIRED estimate: exp(median log(serial / this)) over pairs of
+//   adjacent processes, with the sign-test interval; `pairs` (used), `pairs_disturbed` (left out),
+//   `confidence` (the interval's exact coverage), `enough_pairs` (coverage reached 95%; else the
+//   interval is min..max and must be shown as such: "too few pairs").
+// - `indistinguishable` (print ≈1.0x) only when the interval contains 1; `decided` when it excludes 1
+//   (a finding, whichever direction); `undecided_reason` says why a row never became decisive.
+// - `efficiency` is empty for one-worker rows (nothing to print there).
+// - `rep_min` / `rep_max`: the repetitions' fastest and slowest over every kept process: the
+//   "spread (repetitions, min–max)" column of index.html (results.json: wall_seconds.rep_min/rep_max).
+// - `processes`: per measured process its median and interference figures (ProcessRecord,
+//   run/sweep.hpp); Analysis::disturbed the sweep's counts; Analysis::machine the machine's state
+//   summarised from those figures (instead of the load average).
+#pragma once
+
+#include "compare/run/sweep.hpp"
+#include "stats/statistics.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sumsq::compare {
+
+using stats::median;
+
+struct Interval {
+    double lo = 0, mid = 0, hi = 0;
+    bool contains(double x) const { return lo <= x && x <= hi; }
+};
+
+struct ConfigStats {
+    double median = 0, low = 0, high = 0;  // median, smallest and largest of the process medians
+    double rep_min = 0, rep_max = 0;       // fastest and slowest repetition over the kept processes
+    std::size_t processes = 0;
+    double parallelism = 0, concurrency = 0;  // NaN when unknown
+    unsigned workers = 1;  // threads, or MPI ranks
+    std::optional<Interval> speedup, efficiency;  // paired, vs serial, same workload and N; efficiency only at >= 2 workers
+    std::size_t pairs = 0, pairs_disturbed = 0;  // pairs in the estimate, pairs left out (a process was disturbed)
+    double confidence = 0;      // the speedup interval's exact coverage (>= 0.95 when enough_pairs)
+    bool enough_pairs = false;  // enough pairs for the asked confidence (6 at 95%); else the interval is min..max
+    bool from_disturbed = false;  // every pair was disturbed: the estimate uses them anyway (flagged)
+    bool decided = false;       // the interval excludes 1 (and enough_pairs)
+    std::string undecided_reason;  // why not decided: "too few pairs (3 of 6 for 95%)", "budget", …; "" when decided
+    std::optional<double> scaling;  // this backend's own 1-thread median / this median (workers > 1)
+    bool indistinguishable = false;  // the speedup interval contains 1.0: printed ≈1.0×
+    bool ahead = false, behind = false;  // >= 2 workers and decided faster / slower than serial
+    double imbalance = 0;         // max / mean busy time of the workers, median over processes; NaN when unknown
+    double bytes_per_second = 0;  // array: 4 N / median wall, median over processes; NaN elsewhere
+    std::optional<double> ceiling;  // array: bytes_per_second / the measured all-thread read bandwidth
+    std::string schedule;         // the effective schedule the backend reported ("dynamic,1"); "" when none
+    std::vector<ProcessRecord> process_figures;  // every measured process, disturbed ones too
+};
+
+// A/A: serial against serial, paired like every row. spread: the A/A interval's larger distance
+// from 1 (max(hi − 1, 1 / lo − 1)); differences inside it are noise.
+struct NoiseFloor {
+    Point point;
+    double spread = 0;
+    std::optional<Interval> aa;  // the A/A estimate and interval; it should contain 1
+};
+
+struct BreakEven {
+    u64 n = 0;
+    unsigned threads = 0;
+};
+
+struct DisturbedProcesses {
+    std::size_t count = 0, rerun = 0, excluded = 0;
+};
+
+// The machine's state while the backends ran, from the per-process figures.
+struct MachineState {
+    std::size_t processes = 0;       // measured
+    double foreign_median = 0, foreign_max = 0;  // foreign CPU / CPU budget
+    double steal_seconds = 0;        // total
+    double run_delay_seconds = -1;   // PSI cpu some, total over the processes; -1 unknown
+};
+
+// One configuration as results.json records it, read back into the model (files/results_file.hpp):
+// what --diff compares. stats holds the fields the file has (speedup, pairs, medians).
+struct ResultRow {
+    std::string backend, workload, variant;  // variant: the jobs order
+    u64 n = 0;
+    unsigned threads = 1;
+    std::string status;
+    std::vector<double> process_medians;
+    ConfigStats stats;
+};
+
+}  // namespace sumsq::compare

@@ -1,0 +1,268 @@
+#include "summary.hpp"
+
+#include "driver/cli.hpp"
+#include "text/numbers.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace sumsq::compare {
+namespace {
+
+bool measured(const Run& r) { return r.status == Run::Status::ok && !r.reports.empty(); }
+
+const Run* run_at(const std::vector<Run>& runs, const std::string& row, const Point& p, unsigned threads) {
+    for (const Run& r : runs)
+        if (r.backend == row && r.point() == p && r.threads == threads && measured(r)) return &r;
+    return nullptr;
+}
+
+std::string workers(const Run& r) {
+    return fmt::format("{} {}{}", r.threads, r.processes ? "process" : "thread", r.threads == 1 ? "" : r.processes ? "es" : "s");
+}
+
+std::string cores(double parallelism) { return std::isnan(parallelism) ? "n/a" : fmt::format("{:.2f}", parallelism); }
+
+// The CPUs a run could use: its report's allowed set, else the machine's.
+unsigned allowed_cpus(const Run& r) {
+    if (r.data.is_object() && r.data.contains("cpus_allowed") && r.data["cpus_allowed"].is_array())
+        return static_cast<unsigned>(r.data["cpus_allowed"].size());
+    return available_cpus();
+}
+
+// The largest swept N of a workload (each order for jobs): the point the headline is drawn from.
+std::vector<Point> largest_points(const CompareOptions& o, const std::string& workload) {
+    std::vector<Point> list;
+    for (const Point& p : o.points()) {
+        if (p.workload != workload) continue;
+        const auto sizes = o.sizes_for(workload);
+        if (p.n == *std::max_element(sizes.begin(), sizes.end())) list.push_back(p);
+    }
+    return list;
+}
+
+// A row with no more cores than serial (interleaved's one thread, a --cpu-rows row) at the point:
+// its one thread, or the workload's main thread count.
+const Run* concurrent_run(const CompareOptions& o, const BackendBinary& b, const std::vector<Run>& runs, const Point& p) {
+    if (b.name == "serial" || (!b.one_thread && !b.cpu_row)) return nullptr;
+    return run_at(runs, b.name, p, b.one_thread ? 1 : main_threads(o, p.workload));
+}
+
+bool plain_parallel_row(const BackendBinary& b) { return b.name != "serial" && !b.one_thread && !b.cpu_row; }
+
+void wait_line(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a,
+               Summary& out) {
+    const Point p{"wait", "", 0};
+    const Run* serial = run_at(runs, "serial", p, 1);
+    if (!o.has_workload("wait") || !serial) return;
+    // The concurrent rows that have no more cores than serial: a one-thread row (interleaved) or a --cpu-rows row.
+    const Run* best = nullptr;
+    for (const BackendBinary& b : backends) {
+        const Run* r = concurrent_run(o, b, runs, p);
+        if (r && a.of(runs, *r).speedup && (!best || r->wall_median() < best->wall_median())) best = r;
+    }
+    if (!best) return;
+    const ConfigStats& s = a.of(runs, *best);
+    const bool overlapped = s.speedup->lo > 1 + a.floor(p);
+    const unsigned cpus = std::min(best->threads, allowed_cpus(*best));
+    out.lines.push_back(
+        {"Do waits overlap without cores?",
+         fmt::format("{}: {} ({} on {} CPU{}) finished the wait workload in {} against serial's {}, {} faster, while keeping {} cores busy{}.",
+                     overlapped ? "Yes" : "Not measurably", best->backend, workers(*best), cpus, cpus == 1 ? "" : "s", duration_text(s.median),
+                     duration_text(serial->wall_median()), speedup_text(s, true), cores(s.parallelism),
+                     overlapped ? ": a waiting task needs no core, so the waits overlap" : ""),
+         table_anchor(p)});
+}
+
+void sum_line(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a,
+              Summary& out) {
+    const auto points = largest_points(o, "sum");
+    if (points.empty()) return;
+    const Point& p = points.front();
+    const unsigned t = main_threads(o, "sum");
+    std::vector<const Run*> ahead, level;
+    for (const BackendBinary& b : backends) {
+        if (!plain_parallel_row(b) || !b.runs("sum")) continue;
+        const Run* r = run_at(runs, b.name, p, t);
+        if (!r || !a.of(runs, *r).speedup) continue;
+        (a.of(runs, *r).ahead ? ahead : level).push_back(r);
+    }
+    if (ahead.empty() && level.empty()) return;
+    auto faster = [&](const Run* x, const Run* y) { return a.of(runs, *x).speedup->mid > a.of(runs, *y).speedup->mid; };
+    std::sort(ahead.begin(), ahead.end(), faster);
+    std::sort(level.begin(), level.end(), faster);
+    auto list = [&](const std::vector<const Run*>& rows, std::size_t most) {
+        std::string text;
+        for (std::size_t k = 0; k < rows.size() && k < most; ++k) text += (k ? ", " : "") + rows[k]->backend + " " + speedup_text(a.of(runs, *rows[k]), true);
+        if (rows.size() > most) text += fmt::format(" and {} more", rows.size() - most);
+        return text;
+    };
+    const std::string where = fmt::format("at sum N={} with {} thread{} (ideal {}×)", short_count(p.n), t, t == 1 ? "" : "s", t);
+    std::string text;
+    if (ahead.empty())
+        text = "Not decidedly, " + where + ": " + list(level, 5);
+    else {
+        text = "Yes, " + where + ": " + list(ahead, 3);
+        const ConfigStats& top = a.of(runs, *ahead.front());
+        if (top.efficiency) text += fmt::format("; the best is at {:.0f}% of the ideal", top.efficiency->mid * 100);
+        if (!level.empty()) text += "; not decidedly faster: " + list(level, 4);
+    }
+    if (!level.empty() && !a.of(runs, *level.front()).undecided_reason.empty())
+        text += " (" + level.front()->backend + ": " + a.of(runs, *level.front()).undecided_reason + ")";
+    out.lines.push_back({"Does CPU-bound work speed up, and how far from P?", text + ".", table_anchor(p)});
+}
+
+void concurrency_line(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a,
+                      Summary& out) {
+    const auto points = largest_points(o, "sum");
+    if (points.empty()) return;
+    const Point& p = points.front();
+    std::string parts;
+    bool faster = false;  // a concurrent row decidedly faster than serial on computation: the machine moved serial
+    for (const BackendBinary& b : backends) {
+        const Run* r = concurrent_run(o, b, runs, p);
+        if (!r || !a.of(runs, *r).speedup) continue;
+        const ConfigStats& s = a.of(runs, *r);
+        faster = faster || (s.decided && s.speedup->mid > 1);
+        const unsigned cpus = std::min(r->threads, allowed_cpus(*r));
+        parts += fmt::format("{}{} ({} on {} CPU{}) {} with parallelism {}", parts.empty() ? "" : "; ", r->backend, workers(*r), cpus,
+                             cpus == 1 ? "" : "s", speedup_text(s, true), cores(s.parallelism));
+    }
+    if (parts.empty()) return;
+    out.lines.push_back({"What does concurrency without parallelism do to computation?",
+                         fmt::format("At sum N={}: {}. {}", short_count(p.n), parts,
+                                     faster ? "Tasks that take turns on one CPU cannot compute faster than one task: a measured gain here is "
+                                              "serial slowed by the machine (see the noise line)."
+                                            : "Tasks that take turns on one CPU compute one after another: no speedup."),
+                         "lesson"});
+}
+
+void schedule_lines(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a,
+                    Summary& out) {
+    if (o.schedules.empty()) return;
+    const unsigned t = main_threads(o, "jobs");
+    for (const Point& p : largest_points(o, "jobs")) {
+        const Run *best = nullptr, *worst = nullptr;
+        for (const BackendBinary& b : backends) {
+            if (b.schedule.empty() || !b.runs("jobs")) continue;
+            const Run* r = run_at(runs, b.name, p, t);
+            if (!r || !a.of(runs, *r).speedup) continue;
+            if (!best || r->wall_median() < best->wall_median()) best = r;
+            if (!worst || r->wall_median() > worst->wall_median()) worst = r;
+        }
+        if (!best || best == worst) continue;
+        const ConfigStats &bs = a.of(runs, *best), &ws = a.of(runs, *worst);
+        auto imbalance = [](const ConfigStats& s) { return std::isnan(s.imbalance) ? std::string("n/a") : fmt::format("{:.2f}", s.imbalance); };
+        const bool apart = bs.speedup->lo > ws.speedup->hi;
+        std::string why;
+        if (!apart)
+            why = "the intervals overlap: no schedule won here";
+        else if (!std::isnan(ws.imbalance) && ws.imbalance > 1.15 && (std::isnan(bs.imbalance) || ws.imbalance > bs.imbalance + 0.1))
+            why = fmt::format("{}'s shares left its busiest worker {:.0f}% above the mean, {}'s {}", worst->backend, (ws.imbalance - 1) * 100,
+                              best->backend, std::isnan(bs.imbalance) ? std::string("unknown") : fmt::format("{:.0f}%", (bs.imbalance - 1) * 100));
+        else
+            why = "the imbalances are alike: the gap is the schedule's overhead";
+        out.lines.push_back({fmt::format("Which schedule balances uneven work ({} order)?", p.variant),
+                             fmt::format("jobs N={} ({} order) at {} threads: {} {} (imbalance {}) against {} {} (imbalance {}): {}.", short_count(p.n),
+                                         p.variant, t, best->backend, speedup_text(bs, true), imbalance(bs), worst->backend,
+                                         speedup_text(ws, true), imbalance(ws), why),
+                             table_anchor(p)});
+    }
+}
+
+void memory_line(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a,
+                 Summary& out) {
+    const auto points = largest_points(o, "array");
+    if (points.empty()) return;
+    const Point& p = points.front();
+    const unsigned t = main_threads(o, "array");
+    const Run* best = nullptr;
+    for (const BackendBinary& b : backends) {
+        if (!plain_parallel_row(b) || !b.base.empty() || !b.runs("array")) continue;
+        const Run* r = run_at(runs, b.name, p, t);
+        if (r && a.of(runs, *r).speedup && (!best || r->wall_median() < best->wall_median())) best = r;
+    }
+    if (!best) return;
+    const ConfigStats& s = a.of(runs, *best);
+    const bool capped = !std::isnan(s.parallelism) && s.parallelism >= 1.5 && s.speedup->mid < 0.75 * s.parallelism;
+    const std::string ceiling = s.ceiling ? fmt::format(", {:.0f}% of the measured read ceiling", *s.ceiling * 100) : std::string();
+    out.lines.push_back({"Where does memory cap speedup?",
+                         fmt::format("array N={} at {}: {} {} with {} cores busy, reading {:.1f} GB/s{}{}.", short_count(p.n), workers(*best),
+                                     best->backend, speedup_text(s, true), cores(s.parallelism), s.bytes_per_second / 1e9, ceiling,
+                                     capped ? ": the cores are busy but wait on the same memory" : ": memory did not cap it at this size"),
+                         table_anchor(p)});
+}
+
+}  // namespace
+
+unsigned main_threads(const CompareOptions& o, const std::string& workload) {
+    const unsigned cpus = available_cpus();
+    const auto& swept = o.threads_for(workload);
+    unsigned best = 0, smallest = 0;
+    for (unsigned t : swept) {
+        if (t <= cpus && t > best) best = t;
+        if (!smallest || t < smallest) smallest = t;
+    }
+    return best ? best : std::max(smallest, 1u);
+}
+
+std::string table_anchor(const std::string& workload, const std::string& order, u64 n) {
+    std::string id = "table-" + workload;
+    if (!order.empty()) id += "-" + order;
+    if (workload != "wait") id += "-" + short_count(n);
+    std::string clean;
+    for (char c : id)
+        if (std::isalnum(static_cast<unsigned char>(c)) || c == '-') clean += c;
+    return clean;
+}
+
+std::string load_text(const LoadSample& before, const LoadSample& after) {
+    if (before.busy < 0 || after.busy < 0) return "Machine load: unknown (/proc/stat unreadable).";
+    return fmt::format("Machine: other work kept {:.0f}% of CPU time busy before the sweep and {:.0f}% after (0.3 s samples while nothing of "
+                       "ours ran; the 1-minute load averages, {:.2f} and {:.2f}, also count the minute before, our own processes included).",
+                       before.busy * 100, after.busy * 100, before.load1, after.load1);
+}
+
+nlohmann::json summary_json(const Summary& summary, const CompareOptions& o) {
+    nlohmann::json lines = nlohmann::json::array();
+    for (const SummaryLine& l : summary.lines) lines.push_back({{"question", l.question}, {"answer", l.answer}, {"evidence", l.evidence}});
+    nlohmann::json threads = nlohmann::json::object();
+    for (const auto& workload : o.workloads) threads[workload] = main_threads(o, workload);
+    return {{"lines", lines}, {"noise", summary.noise}, {"main_threads", threads}};
+}
+
+std::string machine_text(const Analysis& a) {
+    if (a.machine.processes == 0) return load_text(a.record.before, a.record.after);
+    std::string text = fmt::format("While the backends ran, other work took a median {:.0f}% (at most {:.0f}%) of the CPU time beside each of "
+                                   "the {} processes",
+                                   a.machine.foreign_median * 100, a.machine.foreign_max * 100, a.machine.processes);
+    if (a.machine.steal_seconds > 0) text += fmt::format(", the hypervisor stole {:.2f} s", a.machine.steal_seconds);
+    if (a.disturbed.count)
+        text += fmt::format("; {} process{} disturbed ({} re-run, {} left out of the estimates)", a.disturbed.count, a.disturbed.count == 1 ? " was" : "es were",
+                            a.disturbed.rerun, a.disturbed.excluded);
+    else
+        text += "; no process was disturbed";
+    return text + ".";
+}
+
+Summary summarise(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a) {
+    Summary out;
+    wait_line(o, backends, runs, a, out);
+    sum_line(o, backends, runs, a, out);
+    concurrency_line(o, backends, runs, a, out);
+    schedule_lines(o, backends, runs, a, out);
+    memory_line(o, backends, runs, a, out);
+    std::string noise;
+    if (!a.noise.empty())
+        noise = fmt::format("Noise floor {:.1f}%: identical work (serial and each backend at 1 thread) differed by up to that; "
+                            "no answer rests on a smaller difference. ",
+                            a.noise_max * 100);
+    noise += machine_text(a);
+    out.noise = noise;
+    return out;
+}
+
+}  // namespace sumsq::compare
