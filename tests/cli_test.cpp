@@ -564,17 +564,26 @@ TEST_CASE("two workers: -t 2 runs on two OS threads, and on two CPUs where two a
     // halves. Where two CPUs are allowed they must also run on two CPUs: pinned (--bind close) where
     // the backend takes --bind, else seen over up to three runs (a loaded machine may hold one back).
     const bool pinned = description()["takes_bind"].get<bool>();
-    std::vector<std::string> args{"-n", "1e8", "-t", "2"};
+    // N = 1e10: ~0.1 s of work even on the fastest range path, so a work-stealing runtime's second
+    // thread always finds work to take (at 1e8, 2 ms, oneTBB under load sometimes ran it all on one).
+    std::vector<std::string> args{"-n", "1e10", "-t", "2"};
     if (pinned && sumsq::available_cpus() >= 2) args.insert(args.end(), {"--bind", "close"});
+    // A work-stealing runtime whose second thread is held off the CPUs by other load for the whole
+    // run may finish it on one thread: up to five runs, and at least one must use both.
     std::set<int> cpus;
-    for (int attempt = 0; attempt < 3; ++attempt) {
+    int two_workers = 0;
+    for (int attempt = 0; attempt < 5; ++attempt) {
         const auto json = run_json(args);
-        REQUIRE(json["workers"].size() == 2);
+        REQUIRE(json["workers"].size() >= 1);
+        REQUIRE(json["workers"].size() <= 2);
+        if (json["workers"].size() < 2) continue;
+        ++two_workers;  // both workers ran tasks, each as its own OS thread
         CHECK(json["workers"][0]["os_thread"] != json["workers"][1]["os_thread"]);
         for (const auto& w : json["workers"])
             for (int cpu : w["cpus"].get<std::vector<int>>()) cpus.insert(cpu);
         if (sumsq::available_cpus() < 2 || cpus.size() >= 2) break;
     }
+    REQUIRE(two_workers >= 1);
     if (sumsq::available_cpus() >= 2) CHECK(cpus.size() >= 2);
 }
 

@@ -139,7 +139,7 @@ TEST_CASE("interference from two counter readings: the allowed CPUs' busy ticks 
     CHECK(now.clock > 0);
 }
 
-TEST_CASE("enough samples: rounds continue while undecided, stop at the budget or the round cap; --rounds is the minimum") {
+TEST_CASE("enough samples: rounds continue while undecided, stop at the budget or the round cap - --rounds is the minimum") {
     CHECK(more_rounds(0, 3, 0, 100, true) == MoreRounds::yes);     // the minimum always runs
     CHECK(more_rounds(2, 3, 0, 100, false) == MoreRounds::yes);
     CHECK(more_rounds(3, 3, 0, 0, false) == MoreRounds::no_budget);  // --budget 0: exactly --rounds

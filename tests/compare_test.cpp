@@ -71,7 +71,7 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
 TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK") {
     Scratch scratch("compare-out");
     const auto out = scratch.dir / "results";
-    const auto r = run_process(compare, with(tiny, {"--out", out.string()}));
+    const auto r = run_process(compare, with(tiny, {"--out", out.string(), "--verbose"}));
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     REQUIRE_THAT(r.out, Catch::Contains("sum workload, N = 1,000"));
@@ -88,7 +88,7 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
     REQUIRE(json["sweep"]["job_seed"] == "1");
     REQUIRE(json["sweep"]["rounds"] == 2);
     REQUIRE(json["sweep"]["order"].size() == 2);
-    REQUIRE(json["sweep"]["order"][0].size() == json["runs"].size());
+    REQUIRE(json["sweep"]["order"][0].size() >= json["runs"].size());  // serial between the others: S X S Y S
     for (const char* when : {"before", "after"}) {
         CHECK(json["load"][when]["load_average_1min"].is_number());
         CHECK(json["load"][when]["busy_cpu_fraction"].is_number());
@@ -103,7 +103,8 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
         }
         CHECK(run["status"] == "OK");
         CHECK(run["rounds"] == 2);
-        CHECK(run["process_medians"].size() == 2);
+        // serial runs between the others (S X S Y S) and a disturbed process is re-run: at least one a round
+        CHECK(run["process_medians"].size() >= 2);
         CHECK(run.contains("backend"));
         CHECK(run.contains("workload"));
         CHECK(run.contains("threads"));
@@ -117,7 +118,7 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
                       "speedup,speedup_lo,speedup_hi,efficiency,efficiency_lo,efficiency_hi,oversubscribed,order,schedule,imbalance,"
                       "bytes_per_second,ceiling_fraction,threads_obtained");
     if (sumsq::compare::on_path("gnuplot")) {
-        for (const char* svg : {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg"}) {
+        for (const char* svg : {"speedup_vs_threads.svg", "workload_matrix.svg"}) {  // time_vs_n needs 3 sizes
             INFO(svg);
             REQUIRE(fs::file_size(out / svg) > 1000);
         }
@@ -164,16 +165,18 @@ TEST_CASE("cpu rows: a row outside --cpus is refused before the sweep (it would 
     CHECK_THAT(r.err, Catch::Contains("--cpu-rows: threads@" + outside + " runs on CPU " + outside + ", outside --cpus " + inside));
 }
 
-TEST_CASE("python: a row per model, at most N = 1e7 and 2 workers unless named, speedup against its own 1 worker, exact") {
+TEST_CASE("python: a row per model - at most N = 1e7 and 2 workers unless named - speedup against its own 1 worker - exact") {
     if (::access((bin + "/sumsq-python").c_str(), X_OK) != 0 || ::access("/usr/bin/python3", X_OK) != 0) {
         WARN("skipped: no sumsq-python or no /usr/bin/python3");
         return;
     }
     Scratch scratch("compare-python");
     std::ofstream(scratch.dir / "backends.txt") << "serial\npython\n";  // the default list, so python is not named
+    for (const char* name : {"sumsq-serial", "sumsq-python"})  // a list's binaries sit beside it
+        std::filesystem::create_symlink(bin + "/" + name, scratch.dir / name);
     const auto out = scratch.dir / "results";
     const auto r = run_process(compare, {"--sizes", "1e3,2e7", "--threads", "1,3", "--workloads", "sum", "--reps", "1", "--warmup", "0",
-                                         "--rounds", "1", "--out", out.string()},
+                                         "--rounds", "1", "--verbose", "--out", out.string()},
                                {"SUMSQ_BACKEND_LIST=" + (scratch.dir / "backends.txt").string()});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
@@ -191,7 +194,8 @@ TEST_CASE("python: a row per model, at most N = 1e7 and 2 workers unless named, 
         CHECK(run["row"]["backend"] == "python");
         CHECK(run["row"]["model"] == backend.substr(backend.find(':') + 1));
         CHECK(run["speedup_baseline"] == "own 1-worker run");
-        CHECK(run["speedup"] == 1.0);  // its own 1-worker run is its baseline
+        // its own 1-worker run is its baseline: against itself an A/A interval around 1, none from one process
+        if (!run["speedup"].is_null()) CHECK((run["speedup_interval"][0] <= 1.0 && run["speedup_interval"][1] >= 1.0));
     }
     CHECK(rows == std::set<std::string>{"python:threads", "python:processes"});
     for (const auto& absent : json["absent"]) CHECK(absent["row"] == "python:free-threaded");
@@ -510,7 +514,7 @@ TEST_CASE("out: on a nearly full filesystem: the old directory stays byte-identi
     const auto first = run_process(compare, with(small, {"--out", out.string()}));
     REQUIRE(first.exit_code == 0);
     const auto before = contents(out);
-    REQUIRE(before.size() == 7);  // results.json, results.csv, three plots, index.html, the manifest
+    REQUIRE(before.size() == 6);  // results.json, results.csv, two plots (time_vs_n needs 3 sizes), index.html, the manifest
     // Leave 24 KB: enough for the JSON and CSV, not for the plots.
     struct statvfs info{};
     REQUIRE(::statvfs(disk.dir.c_str(), &info) == 0);
@@ -783,7 +787,7 @@ TEST_CASE("analysis: break-even is the smallest N from which the backend stays d
     CHECK(b.break_even.at("threads")->n == 100'000);
 }
 
-TEST_CASE("analysis: a row whose interval excludes 1 is a finding either way; one that contains 1 is not") {
+TEST_CASE("analysis: a row whose interval excludes 1 is a finding either way - one that contains 1 is not") {
     Synthetic s;
     s.options.sizes = {1000};
     s.options.workloads = {"sum"};
@@ -838,6 +842,7 @@ TEST_CASE("report: a concurrency column appears only when the backends report co
     Synthetic s;
     s.options.sizes = {1000};
     s.options.workloads = {"sum"};
+    s.options.threads = {1, 2};  // the compact table shows the main configuration: 2 threads
     s.runs = {synthetic("serial", 1, 1000, {1.0, 1.0, 1.0}), synthetic("threads", 2, 1000, {0.5, 0.5, 0.5})};
     auto table = [&] {
         std::ostringstream out;
@@ -859,7 +864,7 @@ TEST_CASE("jobs: each order its own table, --schedules rows named BACKEND:VALUE 
                                {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::Contains("jobs workload, descending order, N = 1,000,000"));
+    CHECK_THAT(r.out, Catch::Contains("jobs workload, N = 1,000,000 (1e6)") && Catch::Contains("descending"));
     CHECK_THAT(r.out, Catch::Contains("imbalance") && Catch::Contains("threads:dynamic") && Catch::Contains("tbb:simple/100"));
     std::ifstream json_file(out / "results.json");
     const auto json = nlohmann::json::parse(json_file);

@@ -45,7 +45,9 @@ void first_held_line(char* line, std::size_t size) {
         char* end = std::strchr(at, '\n');
         if (end) *end = '\0';
         if (at[std::strspn(at, "-= \t\r")] != '\0') {
-            std::snprintf(line, size, "%s", at);
+            const std::size_t length = std::min(std::strlen(at), size - 1);  // cut to the caller's buffer
+            std::memcpy(line, at, length);
+            line[length] = '\0';
             return;
         }
         if (!end) return;

@@ -153,7 +153,7 @@ host_unknown)  # the hostfile names a host that does not exist
   ;;
 compare)  # sumsq-compare's mpi rows across the hosts: --hostfile, --mpirun-args, hosts in the JSON
   mh_setup 3
-  mh_in_host0 timeout -k 5 120 "$SUMSQ_COMPARE" --backends mpi --workloads sum --sizes 1e6 --threads 1,3 --reps 2 \
+  mh_in_host0 timeout -k 5 120 "$SUMSQ_COMPARE" --backends mpi --workloads sum --sizes 1e6 --threads 1,3 --reps 2 --verbose \
     --warmup 0 --hostfile "$MH_DIR/hostfile" --mpirun-args "$(mh_mca_options)" --out "$MH_DIR/results" \
     >"$MH_DIR/out" 2>"$MH_DIR/err" || { show stdout "$MH_DIR/out"; show stderr "$MH_DIR/err"; fail "sumsq-compare failed"; }
   cat "$MH_DIR/out"

@@ -76,7 +76,6 @@ std::string text_or(const json& object, const char* key, const std::string& fall
 std::string fixed(std::optional<double> x, const char* spec) { return x ? fmt::format(fmt::runtime(spec), *x) : ""; }
 // Two decimals, or two significant digits below 0.1 (a 0.004× speedup is not 0.00×).
 std::string ratio(std::optional<double> x) { return !x ? "" : *x >= 0.1 || *x == 0 ? fmt::format("{:.2f}", *x) : fmt::format("{:.2g}", *x); }
-std::string duration(std::optional<double> seconds) { return seconds ? duration_text(*seconds) : ""; }
 std::string spread(std::optional<double> low, std::optional<double> high) {
     return low && high ? duration_text(*low) + " – " + duration_text(*high) : "";
 }

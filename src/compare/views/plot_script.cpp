@@ -206,6 +206,8 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
     std::vector<const BackendBinary*> rows;
     for (const BackendBinary& b : backends)
         if (b.name != "serial") rows.push_back(&b);
+    if (rows.empty())  // serial alone: its own bars (speedup from its serial-vs-serial pairs, parallelism)
+        for (const BackendBinary& b : backends) rows.push_back(&b);
     const double width = 0.8 / std::max<std::size_t>(rows.size(), 1);
     std::vector<std::pair<std::string, std::vector<Bar>>> speed, parallel;
     for (std::size_t j = 0; j < rows.size(); ++j) {
@@ -227,6 +229,10 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
         const std::string first = p.workload + (p.variant.empty() ? "" : " (" + p.variant + ")");
         xtics += fmt::format("{}\"{}{}\" {}", g ? ", " : "", first, p.workload == "wait" ? "" : "\\nN=" + short_count(p.n), g);
     }
+    const auto has_bars = [](const auto& panel) {
+        return std::any_of(panel.begin(), panel.end(), [](const auto& series) { return !series.second.empty(); });
+    };
+    if (!has_bars(speed) || !has_bars(parallel)) return script;  // nothing to draw: no matrix (gnuplot refuses an empty plot)
     Series matrix;
     script += fmt::format("set output 'workload_matrix.svg'\nset terminal svg size {},820 dynamic noenhanced font 'sans,12' background rgb 'white'\n"
                           "set multiplot layout 2,1 title 'Workload x backend, each at its best configuration with 2 or more workers where it has them'\n"

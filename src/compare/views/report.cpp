@@ -56,6 +56,8 @@ bool compact_row(const CompareOptions& o, const std::vector<Run>& runs, const Ru
     return true;
 }
 
+std::string threads_text(unsigned threads) { return fmt::format("{} thread{}", threads, threads == 1 ? "" : "s"); }
+
 std::string workers_cell(const Run& r, unsigned cpus, bool compact) {
     if (r.processes) return fmt::format("{}p", r.threads);
     std::string allowed;
@@ -86,7 +88,7 @@ void print_table(std::ostream& out, const CompareOptions& o, const std::vector<R
     if (bandwidth) defined += "GB/s = bytes read per second; ";
     if (ceiling) defined += "ceiling = GB/s / the measured all-thread read bandwidth; ";
     if (!defined.empty()) defined = " (" + defined.substr(0, defined.size() - 2) + ")";
-    fmt::print(out, "{}{}{}{}\n", compact ? "" : "\n", table_title(point), compact ? fmt::format(", main configuration {} threads", main_threads(o, point.workload)) : "",
+    fmt::print(out, "{}{}{}{}\n", compact ? "" : "\n", table_title(point), compact ? ", main configuration " + threads_text(main_threads(o, point.workload)) : "",
                defined);
     // Columns the workload adds: jobs the schedule and imbalance, array bytes/s and the ceiling's fraction.
     auto extra = [&](const std::string& sched, const std::string& imb, const std::string& gbs, const std::string& ceil) {
@@ -122,9 +124,9 @@ void print_jobs_compact(std::ostream& out, const CompareOptions& o, const std::v
     for (const Run& r : runs)
         if (r.point() == points.front() && compact_row(o, runs, r) && std::find(rows.begin(), rows.end(), r.backend) == rows.end())
             rows.push_back(r.backend), width = std::max(width, r.backend.size());
-    fmt::print(out, "jobs workload, N = {} ({}), main configuration {} threads; per order: speedup [interval] and imbalance (the busiest "
+    fmt::print(out, "jobs workload, N = {} ({}), main configuration {}; per order: speedup [interval] and imbalance (the busiest "
                     "worker's busy time / the mean)\n",
-               grouped(points.front().n), short_count(points.front().n), main_threads(o, "jobs"));
+               grouped(points.front().n), short_count(points.front().n), threads_text(main_threads(o, "jobs")));
     std::string head = fmt::format("  {:<{}} {:>7}", "row", width, "workers");
     for (const Point& p : points) head += fmt::format(" {:>22} {:>9}", p.variant, "imbalance");
     fmt::print(out, "{}  status\n", head);
