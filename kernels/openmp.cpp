@@ -27,6 +27,17 @@
 //           0, and OpenMP adds the copies into `total` at the join. The built-in `+` reduction
 //           does not cover unsigned __int128, so a reduction is declared for it
 //           (kernels/support/omp_u128_reduction.hpp, one line): the idiom to learn for any type.
+//           --combine shows what the reduction saves you, each with OpenMP's own construct, the
+//           loop unchanged (reduce_shared(); --combine-every K: a thread adds what it has summed
+//           every K units instead of once at its end):
+//             reduction  the declared reduction (the default)
+//             critical   one shared total, `#pragma omp critical` around each add (a lock)
+//             atomic     one shared total, `#pragma omp atomic capture` on its low word and
+//                        `atomic` on its high word with the carry: exact, no lock
+//             unpadded   a shared array, one 16-byte slot per thread side by side in a cache
+//                        line: false sharing
+//             racy       one shared total, `atomic read` then `atomic write`: each access is
+//                        atomic, the add between them is not, so concurrent adds are lost
 // Nested:   --nested (jobs): a large job is split inside with `taskloop`, whose tasks run on the
 //           same team: a thread that ran out of jobs picks them up while it waits at the loop's
 //           end. Nested parallel regions were the other choice; they start a new team per job
@@ -49,6 +60,7 @@
 //           region runs in the constructor, inside the harness's setup guard, which makes it exit 3.
 #include "contract/backend.hpp"
 #include "text/numbers.hpp"
+#include "support/combine_every.hpp"
 #include "support/first_exception.hpp"
 #include "support/omp_u128_reduction.hpp"
 
@@ -57,6 +69,7 @@
 #include <cstdlib>
 #include <omp.h>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -65,8 +78,8 @@ using sumsq::u64;
 
 class OpenMP final : public sumsq::Backend {
 public:
-    OpenMP(unsigned threads, const sumsq::Schedule& schedule, const sumsq::Binding& bind)
-        : threads_(static_cast<int>(threads)), schedule_(schedule) {
+    OpenMP(unsigned threads, const sumsq::Schedule& schedule, const sumsq::Binding& bind, const sumsq::CombineKnob& combine)
+        : threads_(static_cast<int>(threads)), schedule_(schedule), combine_(combine) {
         omp_set_num_threads(threads_);
         // The team starts here, untimed (libgomp creates it at the first region and reuses it);
         // --bind: each team thread pins itself once, and later regions reuse the team.
@@ -79,6 +92,7 @@ public:
         const u64 chunks = (count + chunk - 1) / chunk;
         omp_set_schedule(kind(schedule_.kind), 1);  // 1 iteration = 1 chunk of `chunk` units
         const bool nested = schedule_.nested && work.has_jobs();
+        if (combine_.how != sumsq::Combine::reduction) return reduce_shared(work, chunk, chunks, nested);
         u128 total = 0;
 #pragma omp parallel num_threads(threads_) reduction(u128_plus : total)
         {
@@ -90,6 +104,62 @@ public:
             }
         }
         return total;
+    }
+
+    // --combine critical|atomic|unpadded|racy: the same loop; each thread adds what it summed into a
+    // shared place, once at its end or every --combine-every units.
+    u128 reduce_shared(const sumsq::Work& work, u64 chunk, u64 chunks, bool nested) {
+        const u64 count = work.count(), every = combine_.every;
+        const sumsq::Combine how = combine_.how;
+        u128 total = 0;                                 // critical
+        u64 low = 0, high = 0;                          // atomic, racy: the total's two 64-bit words
+        struct alignas(64) SharedLine {
+            u128 slot[4]{};  // unpadded: threads 4j … 4j + 3 side by side in one 64-byte line
+        };
+        std::vector<SharedLine> line(static_cast<std::size_t>(threads_ + 3) / 4);
+#pragma omp parallel num_threads(threads_)
+        {
+            record_team_size();
+            const auto t = static_cast<std::size_t>(omp_get_thread_num());
+            const auto add = [&](u128 part) {
+                if (how == sumsq::Combine::critical) {
+#pragma omp critical
+                    total += part;
+                } else if (how == sumsq::Combine::atomic) {  // the low word wraps: carry 1 up
+                    const u64 part_low = static_cast<u64>(part);
+                    u64 before;
+#pragma omp atomic capture
+                    { before = low; low += part_low; }
+                    const u64 carry = before + part_low < before ? 1 : 0;
+#pragma omp atomic
+                    high += static_cast<u64>(part >> 64) + carry;
+                } else if (how == sumsq::Combine::unpadded) {
+                    line[t / 4].slot[t % 4] += part;
+                } else {  // racy (the last of backend_info.combines): read, add, write — a write in between is lost
+                    u64 seen_low, seen_high;
+#pragma omp atomic read
+                    seen_low = low;
+#pragma omp atomic read
+                    seen_high = high;
+                    const u128 next = ((u128{seen_high} << 64) | seen_low) + part;
+#pragma omp atomic write
+                    low = static_cast<u64>(next);
+#pragma omp atomic write
+                    high = static_cast<u64>(next >> 64);
+                }
+            };
+            sumsq::Unshared mine;  // what this thread summed and has not added yet
+#pragma omp for schedule(runtime)
+            for (u64 c = 0; c < chunks; ++c) {
+                const u64 lo = c * chunk, hi = std::min(count, lo + chunk);
+                if (nested) mine.sum += jobs_split_inside(work, lo, hi);  // --nested: a chunk of jobs at a time
+                else sumsq::sum_and_hand_on(work, lo, hi, every, mine, add);
+            }
+            add(mine.sum);  // the rest (all of it, without --combine-every)
+        }  // the region's end is a barrier: every add is visible here
+        for (const SharedLine& l : line)
+            for (const u128 s : l.slot) total += s;
+        return total + ((u128{high} << 64) | low);
     }
 
     // One task at a time per thread, handed out as threads become free.
@@ -149,6 +219,7 @@ private:
 
     int threads_;
     sumsq::Schedule schedule_;
+    sumsq::CombineKnob combine_;
     std::atomic<unsigned> obtained_{0};  // the team size the last region ran with (read after it)
 };
 
@@ -169,8 +240,11 @@ const sumsq::BackendInfo sumsq::backend_info{
     .schedules = "static|dynamic|guided",
     .takes_nested = true,
     .takes_bind = true,
+    .combines = "reduction|critical|atomic|unpadded|racy",
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
-    return std::make_unique<OpenMP>(team_size(config), config.schedule, config.bind);
+    CombineKnob combine = config.combine;
+    if (combine.how == Combine::padded) combine.how = Combine::reduction;  // a private partial per thread: what the reduction does
+    return std::make_unique<OpenMP>(team_size(config), config.schedule, config.bind, combine);
 }

@@ -45,8 +45,8 @@ namespace {
 
 class Pool final : public Threads {
 public:
-    Pool(unsigned threads, const sumsq::Schedule& schedule, const sumsq::Binding& bind)
-        : Threads(threads, schedule, bind) {
+    Pool(unsigned threads, const sumsq::Schedule& schedule, const sumsq::Binding& bind, const sumsq::CombineKnob& combine)
+        : Threads(threads, schedule, bind, combine) {
         workers_started_.reserve(threads - 1);
         try {
             for (unsigned k = 1; k < threads; ++k) workers_started_.emplace_back([this, k] { work(k); });
@@ -109,8 +109,9 @@ const sumsq::BackendInfo sumsq::backend_info{
     .schedules = "static|dynamic",
     .takes_nested = true,
     .takes_bind = true,
+    .combines = "padded|unpadded|atomic|mutex|racy",  // threads' Meeting
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
-    return std::make_unique<Pool>(config.threads, config.schedule, config.bind);
+    return std::make_unique<Pool>(config.threads, config.schedule, config.bind, config.combine);
 }

@@ -31,7 +31,18 @@
 //           aside: each thread does its chunks of the small jobs, then 1/P of every large job.
 // Combine:  each thread sums into a local and writes it once to its own cache-line-padded slot;
 //           after the join the caller adds the slots. No locks and no atomics: join() is the
-//           synchronisation that makes the slots visible to the caller.
+//           synchronisation that makes the slots visible to the caller. --combine shows why, with
+//           the rest of the kernel unchanged (class Meeting below; --combine-every K: a thread
+//           adds what it has summed every K units instead of once at its end):
+//             padded    its own slot, alone in a cache line (the default)
+//             unpadded  its own slot, but side by side with the others' in one line: every
+//                       write invalidates the line in the other cores' caches (false sharing)
+//             atomic    one shared total, an atomic add per update: exact in 128 bits without
+//                       a lock, as two 64-bit fetch_adds with the low word's carry counted
+//             mutex     one shared total behind a std::mutex: concurrent, serialised
+//             racy      one shared total, loaded and stored (relaxed atomics: defined C++, but
+//                       not a read-modify-write): an update between another thread's load and
+//                       store is lost, and the oracle counts what was lost
 // Notice:   --bind pins each thread with sched_setaffinity as it starts (src/contract/bind.hpp):
 //           new threads every call, so a system call every call. Starting and joining threads is
 //           this backend's cost per call: compare with `pool` (this split and combine on threads
@@ -40,11 +51,13 @@
 //           would call std::terminate, so each thread captures it and the caller rethrows it
 //           after the join.
 #include "contract/backend.hpp"
+#include "support/combine_every.hpp"
 #include "support/first_exception.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -61,10 +74,64 @@ struct alignas(64) Padded {
     T value{};
 };
 
+// Where the threads' partial sums meet (--combine): add(k, part) is called by thread k, as often
+// as --combine-every says; total() by the caller after the join.
+class Meeting {
+public:
+    Meeting(sumsq::Combine how, unsigned workers) : how_(how), padded_(workers), unpadded_((workers + 3) / 4) {}
+
+    void add(unsigned k, u128 part) {
+        using sumsq::Combine;
+        constexpr auto relaxed = std::memory_order_relaxed;
+        switch (how_) {
+        case Combine::padded: padded_[k].value += part; return;  // a line nobody else writes
+        case Combine::unpadded: unpadded_[k / 4].slot[k % 4] += part; return;  // its own slot, in a shared line
+        case Combine::atomic: {  // the low words' sum wraps: each add that wrapped carries 1 up
+            const u64 low = static_cast<u64>(part), before = low_.fetch_add(low, relaxed);
+            const u64 carry = before + low < before ? 1 : 0;
+            high_.fetch_add(static_cast<u64>(part >> 64) + carry, relaxed);
+            return;
+        }
+        case Combine::mutex: {
+            const std::lock_guard hold(lock_);
+            locked_ += part;
+            return;
+        }
+        case Combine::racy: {  // load, add, store: another thread's store in between is overwritten
+            const u128 seen = (u128{high_.load(relaxed)} << 64) | low_.load(relaxed);
+            const u128 next = seen + part;
+            low_.store(static_cast<u64>(next), relaxed);
+            high_.store(static_cast<u64>(next >> 64), relaxed);
+            return;
+        }
+        default: return;  // OpenMP's ways: not offered here (backend_info.combines)
+        }
+    }
+
+    u128 total() const {  // after the join, which makes every write visible here
+        u128 sum = 0;
+        for (const Padded<u128>& slot : padded_) sum += slot.value;
+        for (const SharedLine& line : unpadded_)
+            for (const u128 slot : line.slot) sum += slot;
+        return sum + locked_ + ((u128{high_.load()} << 64) | low_.load());
+    }
+
+private:
+    sumsq::Combine how_;
+    std::vector<Padded<u128>> padded_;  // padded: thread k's partial, alone in its line
+    struct alignas(64) SharedLine {
+        u128 slot[4]{};  // unpadded: threads 4j … 4j + 3 side by side, 16 bytes each, in one 64-byte line
+    };
+    std::vector<SharedLine> unpadded_;
+    std::atomic<u64> low_{0}, high_{0};  // atomic, racy: the shared total's two words
+    std::mutex lock_;                    // mutex: guards locked_
+    u128 locked_ = 0;
+};
+
 class Threads : public sumsq::Backend {
 public:
-    Threads(unsigned threads, const sumsq::Schedule& schedule, const sumsq::Binding& bind)
-        : workers_(threads), schedule_(schedule), bind_(bind) {}
+    Threads(unsigned threads, const sumsq::Schedule& schedule, const sumsq::Binding& bind, const sumsq::CombineKnob& combine)
+        : workers_(threads), schedule_(schedule), bind_(bind), combine_(combine) {}
 
     u128 reduce(const sumsq::Work& work) final {
         // Split: the units in chunks; the schedule decides which thread sums which chunk.
@@ -77,16 +144,20 @@ public:
             for (u64 j = 0; j < count; ++j)
                 if (work.worth_splitting(j)) large.push_back(j);
         std::vector<u128> share(workers_ * large.size());  // thread k's share of large job b: [k·B + b]
-        std::vector<Padded<u128>> partial(workers_);        // thread k's partial, alone in its line
+        Meeting partials(combine_.how, workers_);           // where the threads' sums meet
+        const u64 every = combine_.every;                   // 0: once, at the thread's end
 
         const auto thread_k = [&](unsigned k) {
             bind_.pin(k, workers_);  // --bind: thread k on its CPU
-            u128 sum = 0;
+            sumsq::Unshared mine;  // summed by this thread and not yet added to the meeting place
+            const auto sum_units = [&](u64 lo, u64 hi) {  // --combine-every K: added every K units
+                sumsq::sum_and_hand_on(work, lo, hi, every, mine, [&](u128 part) { partials.add(k, part); });
+            };
             const auto add_chunk = [&](u64 c) {
                 const u64 lo = c * chunk, hi = std::min(count, lo + chunk);
-                if (!nested) return void(sum += work.sum(lo, hi));
+                if (!nested) return sum_units(lo, hi);
                 for (u64 j = lo; j < hi; ++j)
-                    if (!work.worth_splitting(j)) sum += work.sum(j, j + 1);
+                    if (!work.worth_splitting(j)) sum_units(j, j + 1);
             };
             if (schedule_.kind == sumsq::ScheduleKind::dynamic)
                 for (u64 c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) add_chunk(c);
@@ -95,9 +166,9 @@ public:
             for (std::size_t b = 0; b < large.size(); ++b) {  // --nested: 1/P of every large job
                 const sumsq::Work job = work.job(large[b]);
                 const auto [lo, hi] = sumsq::piece(job.count(), workers_, k);
-                sum += share[k * large.size() + b] = job.sum(lo, hi);
+                mine.sum += share[k * large.size() + b] = job.sum(lo, hi);
             }
-            partial[k].value = sum;  // written once
+            partials.add(k, mine.sum);  // the rest (all of it, without --combine-every): padded, written once
         };
 
         // Start thread_k(1) … thread_k(P − 1) on new threads, run thread_k(0) here, join them all.
@@ -108,10 +179,8 @@ public:
             for (unsigned k = 0; k < workers_; ++k) job += share[k * large.size() + b];
             work.keep(large[b], job);
         }
-        // Combine, after the join: the caller adds the slots, one per thread.
-        u128 total = 0;
-        for (const Padded<u128>& slot : partial) total += slot.value;
-        return total;
+        // Combine, after the join: the caller adds the slots, one per thread (or reads the shared total).
+        return partials.total();
     }
 
     // Thread k runs tasks k, k + P, k + 2P, …
@@ -144,6 +213,7 @@ protected:
 private:
     const sumsq::Schedule schedule_;
     const sumsq::Binding bind_;
+    const sumsq::CombineKnob combine_;
 };
 
 }  // namespace
@@ -157,9 +227,10 @@ const sumsq::BackendInfo sumsq::backend_info{
     .schedules = "static|dynamic",
     .takes_nested = true,
     .takes_bind = true,
+    .combines = "padded|unpadded|atomic|mutex|racy",
 };
 
 std::unique_ptr<sumsq::Backend> sumsq::make_backend(const BackendConfig& config) {
-    return std::make_unique<Threads>(config.threads, config.schedule, config.bind);
+    return std::make_unique<Threads>(config.threads, config.schedule, config.bind, config.combine);
 }
 #endif

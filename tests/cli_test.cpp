@@ -765,3 +765,39 @@ TEST_CASE("threads under an address-space limit: exit 0, or exit 3 and one line 
     CHECK(lines(r.err).size() == 1);
     CHECK_THAT(r.err, Catch::Contains("could not start") || Catch::Contains("MPI_Init failed"));
 }
+
+TEST_CASE("combine: racy updates every element lose work, exit 1 and say how much; a backend without it refuses it") {
+    const std::string ways = description()["combines"].get<std::string>();
+    if (ways.empty()) {
+        const auto r = run_process(binary, {"-n", "1000", "--combine", "racy"});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("--combine:") && Catch::Contains("applies to threads, pool, openmp"));
+        return;
+    }
+    // 2 threads on one CPU still interleave (a preemption between a load and its store loses the
+    // other's updates); up to three runs of 1e7 one-element updates, one of them must lose some.
+    bool lost = false;
+    for (int attempt = 0; attempt < 3 && !lost; ++attempt) {
+        const auto r = run_process(binary, {"-n", "1e7", "-t", "2", "-r", "1", "--warmup", "0", "--combine", "racy", "--combine-every", "1",
+                                            "--no-concurrency", "--format", "json"});
+        INFO(r.err);
+        REQUIRE((r.exit_code == 0 || r.exit_code == 1));
+        const auto json = nlohmann::json::parse(r.out);
+        CHECK(json["combine"] == nlohmann::json({{"name", "racy"}, {"every", 1}}));
+        if (r.exit_code == 0) continue;
+        lost = true;
+        CHECK(json["ok"] == false);
+        CHECK(json["lost_fraction"].get<double>() > 0);
+        CHECK_THAT(r.err, Catch::Contains("MISMATCH") && Catch::Contains("% of the work)"));
+    }
+    CHECK(lost);
+    for (const auto& bad : std::vector<std::vector<std::string>>{{"--combine", "nope"}, {"--combine-every", "0"},
+                                                                  {"--workload", "wait", "--combine", "racy"}}) {
+        auto args = bad;
+        args.insert(args.end(), {"-n", "1000"});
+        const auto r = run_process(binary, args);
+        INFO(bad.front() << " " << bad.back());
+        CHECK(r.exit_code == 2);
+        CHECK(lines(r.err).size() == 1);
+    }
+}

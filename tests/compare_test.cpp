@@ -103,8 +103,9 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
         }
         CHECK(run["status"] == "OK");
         CHECK(run["rounds"] == 2);
-        // serial runs between the others (S X S Y S) and a disturbed process is re-run: at least one a round
-        CHECK(run["process_medians"].size() >= 2);
+        // serial runs between the others (S X S Y S), a disturbed process is re-run, and one disturbed
+        // again is left out of the estimates: at least one process is kept
+        CHECK(run["process_medians"].size() >= 1);
         CHECK(run.contains("backend"));
         CHECK(run.contains("workload"));
         CHECK(run.contains("threads"));
@@ -195,7 +196,8 @@ TEST_CASE("python: a row per model - at most N = 1e7 and 2 workers unless named 
         CHECK(run["row"]["model"] == backend.substr(backend.find(':') + 1));
         CHECK(run["speedup_baseline"] == "own 1-worker run");
         // its own 1-worker run is its baseline: against itself an A/A interval around 1, none from one process
-        if (!run["speedup"].is_null()) CHECK((run["speedup_interval"][0] <= 1.0 && run["speedup_interval"][1] >= 1.0));
+        if (run.contains("speedup_interval") && run["speedup_interval"].is_array())
+            CHECK((run["speedup_interval"][0] <= 1.0 && run["speedup_interval"][1] >= 1.0));
     }
     CHECK(rows == std::set<std::string>{"python:threads", "python:processes"});
     for (const auto& absent : json["absent"]) CHECK(absent["row"] == "python:free-threaded");

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <numeric>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 #include <vector>
 
 using namespace sumsq;
@@ -178,4 +180,39 @@ TEST_CASE("jobs: held-out seeds and shapes, each job checked") {
     for (const u64 seed : {u64{7}, u64{12345}, u64{0xfeedface}, ~u64{0}})
         for (const double skew : {0.3, 1.2, 4.0})
             require_jobs_exact(*backend, 10'000'019, {.jobs = 257, .seed = seed, .skew = skew, .order = JobOrder::random});
+}
+
+TEST_CASE("combine: every way this backend offers, every K, on the sum, jobs and array workloads, equals the oracle") {
+    if (backend_info.combines.empty()) return;  // the backends without --combine (combine.hpp)
+    std::vector<Combine> ways;
+    for (std::string_view list = backend_info.combines; !list.empty();) {
+        const auto bar = list.find('|');
+        ways.push_back(parse_combine(std::string(list.substr(0, bar)), backend_info.combines));
+        list = bar == std::string_view::npos ? std::string_view{} : list.substr(bar + 1);
+    }
+    for (const Combine how : ways)
+        for (unsigned threads : {1u, 2u, 3u, 8u}) {
+            // racy loses updates by design once two threads add at once; on one thread it cannot
+            if (how == Combine::racy && threads > 1) continue;
+            for (const u64 every : {u64{0}, u64{1}, u64{3}, u64{1000}}) {
+                if (how == Combine::reduction && every) continue;  // a reduction combines once (cli refuses K)
+                INFO("combine=" << combine_name(how) << " threads=" << threads << " every=" << every);
+                const auto backend = make_backend({.threads = threads, .combine = {.how = how, .every = every}});
+                for (u64 n : {u64{0}, u64{1}, u64{1001}, (u64{1} << 16) + 3}) REQUIRE(backend->sum_squares(n) == closed_form(n));
+                require_jobs_exact(*backend, 300'007, {.jobs = 64, .seed = 5, .skew = 1.2, .order = JobOrder::descending});
+                for (u64 n : {u64{1}, u64{1001}, (u64{1} << 16) + 3}) require_array_exact(*backend, n);
+            }
+        }
+}
+
+TEST_CASE("combine racy: on two threads it may lose updates but never adds any, and the oracle measures the loss") {
+    if (backend_info.combines.find("racy") == std::string_view::npos) return;
+    const auto backend = make_backend({.threads = 2, .combine = {.how = Combine::racy, .every = 1}});
+    const u64 n = 1 << 20;
+    const u128 got = backend->sum_squares(n);
+    // S(2^20) < 2^64: the high word stays 0, so no read is torn and every store is an earlier
+    // total plus one part — updates can be overwritten (lost), never counted twice
+    INFO("lost fraction " << lost_fraction(got, closed_form(n)));
+    CHECK(lost_fraction(got, closed_form(n)) < 1.0);
+    CHECK(lost_fraction(got, closed_form(n)) >= 0.0);
 }

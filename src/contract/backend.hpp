@@ -3,6 +3,7 @@
 #pragma once
 
 #include "bind.hpp"
+#include "combine.hpp"
 #include "schedule.hpp"
 #include "split.hpp"
 #include "sum_squares.hpp"
@@ -41,6 +42,7 @@ struct BackendInfo {
     bool takes_partitioner = false;           // --partitioner and --grain (oneTBB)
     bool takes_nested = false;                // --nested: jobs also split inside
     bool takes_bind = false;                  // --bind: workers pinned to CPUs
+    std::string_view combines = {};           // --combine ways (combine.hpp), the default first; empty: none
     std::string_view fixed_schedule = {};     // without a knob: how it spreads work, for JSON ("blocks", …)
     // Called first thing in main(), before options are parsed (e.g. MPI_Init); may be null.
     void (*process_setup)(int& argc, char**& argv) = nullptr;
@@ -61,6 +63,7 @@ struct BackendConfig {
     u64 step = 65536;      // sum workload, splits_into_tasks backends: elements per step between yields
     Schedule schedule{};   // the model's knobs (validated against BackendInfo)
     Binding bind{};        // --bind: the policy and the CPUs allowed (takes_bind backends)
+    CombineKnob combine{};  // --combine, --combine-every (backends with combines; set to their default)
 };
 
 using Versions = std::vector<std::pair<std::string, std::string>>;

@@ -34,4 +34,12 @@ inline constexpr u64 max_n = derive_max_n();
 // S(n) for n <= max_n.
 constexpr u128 closed_form(u64 n) noexcept { return *closed_form_checked(n); }
 
+// How much of the work a wrong result is missing, as a fraction of the expected sum: 0.482 when a
+// race lost 48.2% of the updates' value; negative when the result is larger than expected.
+constexpr double lost_fraction(u128 got, u128 expected) noexcept {
+    if (expected == 0) return got == 0 ? 0.0 : -1.0;
+    const long double e = static_cast<long double>(expected), g = static_cast<long double>(got);
+    return static_cast<double>((e - g) / e);
+}
+
 }  // namespace sumsq

@@ -66,7 +66,9 @@ std::vector<std::pair<const char*, std::vector<Workload>>> workload_options(cons
             {"--schedule", computed},
             {"--partitioner", computed},
             {"--grain", computed},
-            {"--kernel", computed}};
+            {"--kernel", computed},
+            {"--combine", computed},
+            {"--combine-every", computed}};
 }
 
 }  // namespace
@@ -146,6 +148,13 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
                        only(info.takes_partitioner, partitioner_backends));
     std::string bind_text;
     app.add_option("--bind", bind_text, "pin worker k to a CPU: none|close|spread (default none)" + only(info.takes_bind, bind_backends));
+    std::string combine_text, combine_every_text;
+    app.add_option("--combine", combine_text,
+                   fmt::format("how the workers' partial sums meet: {} (default {}){}", info.combines.empty() ? "padded|unpadded|atomic|mutex|racy" : info.combines,
+                               info.combines.empty() ? "padded" : combine_name(default_combine(info.combines)), only(!info.combines.empty(), combine_backends)));
+    app.add_option("--combine-every", combine_every_text,
+                   "with --combine: add the partial into the shared place every K units (elements, or jobs), 1..N (default: once, at the "
+                   "worker's end)" + only(!info.combines.empty(), combine_backends));
     bool nested = false;
     app.add_flag("--nested", nested, "jobs workload: also split each large job inside" + only(info.takes_nested, nested_backends));
     app.add_option("--tasks", tasks_text, info.splits_into_tasks
@@ -197,6 +206,8 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     refuse_knob("--partitioner", info.takes_partitioner, partitioner_backends);
     refuse_knob("--grain", info.takes_partitioner, partitioner_backends);
     refuse_knob("--nested", info.takes_nested, nested_backends);
+    refuse_knob("--combine", !info.combines.empty(), combine_backends);
+    refuse_knob("--combine-every", !info.combines.empty(), combine_backends);
     if (given("--bind") && !info.takes_bind)
         throw UsageError(fmt::format("--bind: {} does not take it; it applies to {}{}", program, bind_backends,
                                      info.multi_process ? " (MPI: mpirun --bind-to)" : ""));
@@ -217,6 +228,14 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     if (given("--partitioner")) options.backend.schedule.partitioner = parse_partitioner(partitioner_text);
     if (given("--grain")) options.backend.schedule.grain = parse_count_option("--grain", grain_text, 1, max_n);
     options.backend.schedule.nested = nested;
+    if (!info.combines.empty()) options.backend.combine.how = default_combine(info.combines);
+    if (given("--combine")) options.backend.combine.how = parse_combine(combine_text, info.combines);
+    if (given("--combine-every")) {
+        if (options.backend.combine.how == Combine::reduction)
+            throw UsageError("--combine-every: the reduction combines once per thread, at the join (OpenMP does it); "
+                             "give --combine critical, atomic, unpadded or racy to combine every K units");
+        options.backend.combine.every = parse_count_option("--combine-every", combine_every_text, 1, max_n);
+    }
     if (given("--bind")) {
         options.backend.bind.policy = parse_choice<BindPolicy>("--bind", bind_text,
                                                                {{"none", BindPolicy::none}, {"close", BindPolicy::close}, {"spread", BindPolicy::spread}});

@@ -63,7 +63,7 @@ public:
     // Empty when the last run() was right, else what went wrong (with both numbers).
     std::string check() {
         if (options_.workload == Workload::wait) return wait_.incomplete_reason();
-        if (!last_ || *result_ != *expected_) last_ = result_;  // keep a wrong one for the report
+        if (!last_ || *last_ == *expected_) last_ = result_;  // keep the first wrong one: the one the message names
         std::string problem;
         for (std::size_t j = 0; j < job_results_.size() && problem.empty(); ++j)
             if (job_results_[j] != closed_form(job_sizes_[j]))
@@ -71,7 +71,8 @@ public:
                                       to_decimal(job_results_[j]), to_decimal(closed_form(job_sizes_[j])));
         std::fill(job_results_.begin(), job_results_.end(), 0);  // a job the next run skips stays 0
         if (*result_ != *expected_)
-            return fmt::format("MISMATCH for N={}: got {}, expected {}", options_.n, to_decimal(*result_), to_decimal(*expected_));
+            return fmt::format("MISMATCH for N={}: got {}, expected {} ({})", options_.n, to_decimal(*result_), to_decimal(*expected_),
+                               loss_text(lost_fraction(*result_, *expected_)));
         return problem;
     }
 
@@ -202,6 +203,7 @@ int run(int argc, char** argv) {
                 {"takes_partitioner", backend_info.takes_partitioner},
                 {"takes_nested", backend_info.takes_nested},
                 {"takes_bind", backend_info.takes_bind},
+                {"combines", backend_info.combines},
                 {"version", SUMSQ_VERSION}};
             std::cout << description.dump() << '\n';
             return exit_ok;

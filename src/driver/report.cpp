@@ -1,5 +1,6 @@
 #include "report.hpp"
 
+#include "contract/reference.hpp"
 #include "text/csv.hpp"
 #include "disturbance.hpp"
 #include "text/numbers.hpp"
@@ -136,6 +137,10 @@ nlohmann::json to_json(const RunReport& r) {
         j["expected"] = to_decimal(*r.expected);
         j["elements_per_second"] = wall.median > 0 ? work_items(r) / wall.median : 0.0;
         j["schedule"] = schedule_json(r);
+        if (!r.info->combines.empty())  // --combine: how the partial sums met; every: units between adds, null = once
+            j["combine"] = {{"name", combine_name(r.options.backend.combine.how)},
+                            {"every", r.options.backend.combine.every ? nlohmann::json(r.options.backend.combine.every) : nlohmann::json(nullptr)}};
+        if (!r.ok && r.result && r.expected) j["lost_fraction"] = lost_fraction(*r.result, *r.expected);
         if (r.info->splits_into_tasks && r.options.workload != Workload::jobs)
             j["tasks"] = r.options.backend.tasks, j["step"] = r.options.backend.step;
         if (r.info->splits_into_tasks && r.options.workload == Workload::jobs) j["step"] = r.options.backend.step;
@@ -220,12 +225,20 @@ void print_table(std::ostream& out, const RunReport& r) {
         }
         if (!s["grain"].is_null()) detail = fmt::format(" (grain {})", grouped(s["grain"].get<u64>()));
         fmt::print(out, "  schedule     {}{}{}\n", s["name"].get<std::string>(), detail, s["nested"].get<bool>() ? ", large jobs split inside (--nested)" : "");
+        if (!r.info->combines.empty()) {
+            const CombineKnob& c = r.options.backend.combine;
+            fmt::print(out, "  combine      {}{}\n", combine_name(c.how),
+                       c.every ? fmt::format(", every {} {}{}", grouped(c.every), r.options.workload == Workload::jobs ? "job" : "element",
+                                             c.every == 1 ? "" : "s")
+                               : ", once per worker");
+        }
     }
     if (!is_wait(r) && r.environment.contains("range_kernel"))
         fmt::print(out, "  kernel path  {}\n", r.environment["range_kernel"].get<std::string>());
     if (r.result) {
         fmt::print(out, "  result       {}\n", to_decimal(*r.result));
-        fmt::print(out, "  expected     {}   {}\n", to_decimal(*r.expected), r.ok ? "OK" : "MISMATCH");
+        fmt::print(out, "  expected     {}   {}\n", to_decimal(*r.expected),
+                   r.ok ? "OK" : "MISMATCH: " + loss_text(lost_fraction(*r.result, *r.expected)));
     } else {
         fmt::print(out, "  steps        {}\n", r.ok ? "OK: every task completed every step in order" : "INCOMPLETE: " + r.problem);
     }

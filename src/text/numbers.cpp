@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include <string>
 
 namespace sumsq {
@@ -51,6 +53,12 @@ ParsedCount parse_count(std::string_view text) noexcept {
 }
 
 std::string to_decimal(u128 value) { return fmt::format("{}", value); }
+
+std::string loss_text(double lost) {
+    const double percent = 100 * std::abs(lost);
+    const std::string text = percent >= 0.1 ? fmt::format("{:.1f}%", percent) : fmt::format("{:.2g}%", percent);
+    return lost >= 0 ? "lost " + text + " of the work" : text + " more than the work";
+}
 
 std::string grouped(u64 value) {
     std::string digits = std::to_string(value), out;

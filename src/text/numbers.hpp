@@ -31,6 +31,9 @@ std::string grouped(u64 value);
 std::string duration_text(double seconds);
 // A count in the short form people type: "1e7" for 10000000, else grouped digits.
 std::string short_count(u64 value);
+// A wrong sum's loss (reference.hpp's lost_fraction) for people: "lost 48.2% of the work", or
+// "1.3% more than the work" for a result larger than expected.
+std::string loss_text(double lost_fraction);
 
 // Validates one count option's text (the grammar above) against [min, max]; throws UsageError
 // naming `option` (negative, malformed, too large, too small), with `max_note` after the range.
