@@ -117,7 +117,7 @@ TEST_CASE("a tiny sweep writes JSON, CSV and (with gnuplot) SVGs, every run OK")
     std::getline(csv_file, header);
     REQUIRE(header == "backend,workload,n,threads,status,rounds,wall_median_s,wall_min_process_s,wall_max_process_s,parallelism,"
                       "speedup,speedup_lo,speedup_hi,efficiency,efficiency_lo,efficiency_hi,oversubscribed,order,schedule,imbalance,"
-                      "bytes_per_second,ceiling_fraction,threads_obtained");
+                      "bytes_per_second,ceiling_fraction,threads_obtained,serial_fraction,serial_fraction_lo,serial_fraction_hi,lost_fraction");
     if (sumsq::compare::on_path("gnuplot")) {
         for (const char* svg : {"speedup_vs_threads.svg", "workload_matrix.svg"}) {  // time_vs_n needs 3 sizes
             INFO(svg);
@@ -1095,4 +1095,48 @@ TEST_CASE("threads asked for and obtained: OMP_THREAD_LIMIT=1 keeps the 2-thread
     REQUIRE(diff.exit_code == 0);
     const auto rows = lines(diff.out);
     CHECK(std::count_if(rows.begin(), rows.end(), [](const std::string& l) { return l.rfind("  openmp", 0) == 0; }) == 2);  // not merged
+}
+
+TEST_CASE("combines: a row per way and K each backend offers, a racy row measured and shown as LOST, exit 0") {
+    Scratch scratch("compare-combines");
+    const auto out = scratch.dir / "results";
+    const auto r = run_process(compare, {"--backends", "serial,threads,openmp", "--workloads", "sum", "--sizes", "1e6", "--threads", "2",
+                                         "--combines", "unpadded,racy,critical", "--combine-every", "1", "--reps", "1", "--warmup", "0",
+                                         "--rounds", "1", "--budget", "0", "--out", out.string()},
+                               {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);  // a racy row's wrong result is the experiment, not a failure
+    std::ifstream json_file(out / "results.json");
+    const auto json = nlohmann::json::parse(json_file);
+    std::set<std::string> rows;
+    for (const auto& run : json["runs"]) {
+        rows.insert(run["backend"].get<std::string>());
+        const std::string status = run["status"];
+        if (run["row"]["combine"] == "racy") {
+            CHECK(run["lost_fraction"].is_number());
+            CHECK((status == "OK" || status.rfind("LOST ", 0) == 0));
+            CHECK(run["wall_seconds"]["median"].is_number());  // measured: fast and wrong
+        } else {
+            CHECK(status == "OK");
+            CHECK_FALSE(run.contains("lost_fraction"));
+        }
+        if (run["backend"] != "serial" && run["threads"] == 2 && run.contains("speedup")) CHECK(run["serial_fraction"].is_number());
+    }
+    CHECK(rows == std::set<std::string>{"serial", "threads", "threads/combine=unpadded", "threads/combine=unpadded/every=1",
+                                        "threads/combine=racy", "threads/combine=racy/every=1", "openmp", "openmp/combine=unpadded",
+                                        "openmp/combine=unpadded/every=1", "openmp/combine=racy", "openmp/combine=racy/every=1",
+                                        "openmp/combine=critical", "openmp/combine=critical/every=1"});
+    for (const auto& bad : std::vector<std::vector<std::string>>{{"--combine-every", "1"},
+                                                                  {"--combines", "nope"},
+                                                                  {"--combines", "mutex", "--backends", "serial,tbb"},
+                                                                  {"--combines", "mutex", "--workloads", "wait"}}) {
+        auto args = bad;
+        args.insert(args.end(), {"--quick", "--out", (scratch.dir / "bad").string()});
+        if (std::find(bad.begin(), bad.end(), "--workloads") == bad.end()) args.insert(args.end(), {"--workloads", "sum"});
+        const auto b = run_process(compare, args);
+        INFO(bad.front() << " " << bad.back() << ": " << b.err);
+        CHECK(b.exit_code == 2);
+        CHECK(lines(b.err).size() == 1);
+        CHECK_FALSE(fs::exists(scratch.dir / "bad"));
+    }
 }

@@ -14,7 +14,7 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-bool measured(const Run& r) { return r.status == Run::Status::ok && !r.reports.empty(); }
+bool measured(const Run& r) { return r.measured(); }
 
 const Run* find_run(const std::vector<Run>& runs, const std::string& backend, const Point& point, unsigned threads) {
     for (const Run& r : runs)
@@ -170,6 +170,55 @@ void array_findings(const CompareOptions& o, const std::vector<BackendBinary>& b
     if (o.has_workload("array") && !bw.measured && !bw.note.empty()) a.warnings.push_back(bw.note);
 }
 
+// --combines rows at the main thread count: what each way of combining costs per add, against the
+// backend's own row (its default way, once per worker), and what a racy row lost.
+void combine_findings(const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, Analysis& a) {
+    for (const BackendBinary& b : backends) {
+        if (b.combine.empty()) continue;
+        for (const Run& r : runs) {
+            if (r.backend != b.name || !measured(r) || r.threads < 2) continue;
+            const Run* plain = find_run(runs, b.backend(), r.point(), r.threads);
+            const ConfigStats& s = a.of(runs, r);
+            std::string line = fmt::format("{} {} at {}: {}", point_title(r.point()), b.name, workers_text(r), duration_text(s.median));
+            if (plain && b.combine_every) {
+                const double adds = double(r.n) / double(b.combine_every);  // every thread's adds together
+                const double per_add = (s.median - a.of(runs, *plain).median) * s.workers / adds;
+                line += fmt::format(", {} of a thread's time per add ({} adds of {} {}, against {}'s {} adding once)", duration_text(per_add),
+                                    grouped(static_cast<u64>(adds)), grouped(b.combine_every), b.combine_every == 1 ? "element" : "elements",
+                                    b.backend(), b.combines.front());
+            } else if (plain) {
+                line += fmt::format(" against {}'s {}", b.backend(), duration_text(a.of(runs, *plain).median));
+            }
+            if (!std::isnan(s.lost_fraction) && s.lost_fraction != 0)
+                line += fmt::format("; {} (median over its processes): fast and wrong", loss_text(s.lost_fraction));
+            else if (!std::isnan(s.lost_fraction))
+                line += "; no update was lost in these processes (racy is wrong only when adds collide)";
+            a.findings.push_back(line + ".");
+        }
+    }
+}
+
+// Karp–Flatt: a row family whose serial fraction decidedly grows from one worker count to the next
+// at the same point is paying overhead that grows with P (start-up, combining, contention).
+void serial_fraction_findings(const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, Analysis& a) {
+    for (const BackendBinary& b : backends)
+        for (const Run& r : runs) {
+            if (r.backend != b.name || !measured(r) || r.threads < 2) continue;
+            const ConfigStats& s = a.of(runs, r);
+            const Run* next = nullptr;  // the same row and point at the next larger worker count
+            for (const Run& o : runs)
+                if (o.backend == r.backend && o.point() == r.point() && o.threads > r.threads && measured(o) && (!next || o.threads < next->threads))
+                    next = &o;
+            if (!next || !s.serial_fraction || !a.of(runs, *next).serial_fraction) continue;
+            const Interval &e1 = *s.serial_fraction, &e2 = *a.of(runs, *next).serial_fraction;
+            if (e2.lo > e1.hi)
+                a.findings.push_back(fmt::format("{} {}: the Karp–Flatt serial fraction grows from {:.3f} [{:.3f}–{:.3f}] at {} to {:.3f} "
+                                                 "[{:.3f}–{:.3f}] at {}: overhead that grows with the workers, not serial code.",
+                                                 point_title(r.point()), b.name, e1.mid, e1.lo, e1.hi, workers_text(r), e2.mid, e2.lo, e2.hi,
+                                                 workers_text(*next)));
+        }
+}
+
 // The ratios a row's estimate comes from: its recorded pairs (undisturbed ones; every one when all
 // were disturbed), else, for runs without pairs (synthetic ones), serial's process k against its
 // process k, and for serial itself disjoint consecutive processes (A/A).
@@ -210,7 +259,12 @@ void paired_estimates(const CompareOptions& o, const std::vector<Run>& runs, Ana
         s.confidence = e.coverage;
         s.enough_pairs = e.reached;
         s.speedup = Interval{e.lo, e.estimate, e.hi};
-        if (s.workers >= 2) s.efficiency = Interval{e.lo / s.workers, e.estimate / s.workers, e.hi / s.workers};
+        if (s.workers >= 2) {
+            s.efficiency = Interval{e.lo / s.workers, e.estimate / s.workers, e.hi / s.workers};
+            const double p = s.workers;
+            const auto karp_flatt = [p](double speedup) { return (1 / speedup - 1 / p) / (1 - 1 / p); };
+            s.serial_fraction = Interval{karp_flatt(e.hi), karp_flatt(e.estimate), karp_flatt(e.lo)};
+        }
         s.indistinguishable = s.speedup->contains(1.0);
         s.decided = e.reached && !s.indistinguishable;
         if (!e.reached)
@@ -282,6 +336,7 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
         s.bytes_per_second = r.bytes_per_second();
         if (a.record.bandwidth.measured && !std::isnan(s.bytes_per_second)) s.ceiling = s.bytes_per_second / a.record.bandwidth.all_threads;
         s.schedule = r.schedule_name();
+        s.lost_fraction = r.lost_fraction();
         s.rep_min = s.rep_max = nan;
         for (const auto& report : r.reports) {
             const auto& wall = report["wall_seconds"];
@@ -294,6 +349,8 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
     }
     paired_estimates(o, runs, a);
     machine_state(runs, a);
+    combine_findings(backends, runs, a);
+    serial_fraction_findings(backends, runs, a);
     // Break-even: the smallest swept N from which the backend stays ahead at every larger swept N.
     std::vector<u64> sizes = o.has_workload("sum") ? o.sizes : std::vector<u64>{};
     std::sort(sizes.begin(), sizes.end());

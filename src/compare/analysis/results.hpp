@@ -46,6 +46,11 @@ struct ConfigStats {
     bool decided = false;       // the interval excludes 1 (and enough_pairs)
     std::string undecided_reason;  // why not decided: "too few pairs (3 of 6 for 95%)", "budget", …; "" when decided
     std::optional<double> scaling;  // this backend's own 1-thread median / this median (workers > 1)
+    // Karp–Flatt: the experimentally determined serial fraction e = (1/S − 1/P) / (1 − 1/P) from the
+    // speedup S at P >= 2 workers, with the interval the speedup's gives (e falls as S rises). A
+    // fraction that grows with P is overhead (start-up, combining, contention), not serial code.
+    std::optional<Interval> serial_fraction;
+    double lost_fraction = 0;  // a racy --combines row: the share of the work its lost updates took away (median); NaN elsewhere
     bool indistinguishable = false;  // the speedup interval contains 1.0: printed ≈1.0×
     bool ahead = false, behind = false;  // >= 2 workers and decided faster / slower than serial
     double imbalance = 0;         // max / mean busy time of the workers, median over processes; NaN when unknown

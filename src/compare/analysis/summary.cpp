@@ -12,7 +12,7 @@
 namespace sumsq::compare {
 namespace {
 
-bool measured(const Run& r) { return r.status == Run::Status::ok && !r.reports.empty(); }
+bool measured(const Run& r) { return r.measured(); }
 
 const Run* run_at(const std::vector<Run>& runs, const std::string& row, const Point& p, unsigned threads) {
     for (const Run& r : runs)

@@ -157,6 +157,12 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     app.add_option("--array-sizes", array_sizes, "array workload: N stored u32 values, 4 N bytes (default 3e8)");
     app.add_option("--binds", binds, "array workload: none,close,spread, each a row of the backends taking --bind (default none)");
     app.add_option("--fills", fills, "array workload: workers,one (who first-touches the array), each a row (default workers)");
+    std::string combines, combine_every;
+    app.add_option("--combines", combines,
+                   "sum workload: rows BACKEND/combine=WAY, how the partial sums meet: padded,unpadded,atomic,mutex,racy "
+                   "(threads, pool), reduction,critical,atomic,unpadded,racy (openmp); each backend gets the ways it offers");
+    app.add_option("--combine-every", combine_every,
+                   "with --combines: each row also adding its partial every K units, e.g. 1,64,4096: rows BACKEND/combine=WAY/every=K");
     std::string array_threads, job_threads;
     app.add_option("--job-threads", job_threads, "jobs workload: thread counts (default --threads)");
     app.add_option("--array-threads", array_threads, "array workload: thread counts (default --threads)");
@@ -215,6 +221,7 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     // option for workloads the sweep does not run is refused, never ignored.
     const std::vector<std::pair<const char*, std::vector<std::string_view>>> workload_options = {
         {"--sizes", {"sum"}}, {"--schedules", {"sum", "jobs"}}, {"--cpu-rows", {"sum", "wait"}},
+        {"--combines", {"sum"}}, {"--combine-every", {"sum"}},
         {"--reps", {"sum", "jobs", "array"}}, {"--warmup", {"sum", "jobs", "array"}},
         {"--job-sizes", {"jobs"}}, {"--jobs", {"jobs"}}, {"--job-seed", {"jobs"}}, {"--skew", {"jobs"}}, {"--orders", {"jobs"}},
         {"--job-threads", {"jobs"}},
@@ -240,6 +247,15 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     if (given("--fills")) {
         o.fills = split_list("--fills", fills);
         for (const auto& fill : o.fills) check_choice("--fills", fill, {"workers", "one"});
+    }
+    if (given("--combines")) {
+        o.combines = split_list("--combines", combines);
+        for (const auto& way : o.combines)
+            check_choice("--combines", way, {"padded", "unpadded", "atomic", "mutex", "racy", "reduction", "critical"});
+    }
+    if (given("--combine-every")) {
+        if (!given("--combines")) throw UsageError("--combine-every: applies to the --combines rows; give --combines too");
+        o.combine_every = count_list<u64>("--combine-every", combine_every, 1, max_n);
     }
     if (given("--array-rounds")) o.array_rounds = static_cast<unsigned>(parse_count_option("--array-rounds", array_rounds, 1, max_reps));
     if (given("--job-threads")) o.job_threads = count_list<unsigned>("--job-threads", job_threads, 1, max_threads);

@@ -57,6 +57,10 @@ struct CompareOptions {
     std::vector<u64> array_sizes{300'000'000};
     std::vector<std::string> binds{"none"};   // each policy a row of the backends taking --bind; none: the plain row
     std::vector<std::string> fills{"workers"};  // each fill a row; workers: the plain row
+    // sum workload: --combines WAY,… each a row BACKEND/combine=WAY of the backends offering it
+    // (--describe "combines"), and with --combine-every K,… each also every K units: …/every=K
+    std::vector<std::string> combines;
+    std::vector<u64> combine_every;
     unsigned array_rounds = 0;  // processes per array configuration; 0: --rounds
     std::vector<unsigned> array_threads;  // thread counts of the array rows; empty: --threads
     std::vector<unsigned> job_threads;    // thread counts of the jobs rows; empty: --threads

@@ -27,8 +27,11 @@ struct BackendBinary {
     std::vector<std::string> extra_args;
     std::vector<std::string> workloads;
     std::string schedule, bind, fill;  // the row's knob as listed ("openmp:dynamic", "close", "one"); "": the default
-    // What the backend takes (its --describe, else the documented table): --schedule kinds, --partitioner names, --bind.
-    std::vector<std::string> schedule_kinds, partitioners;
+    std::string combine;               // --combines: the row's way ("mutex"); "": the backend's default
+    u64 combine_every = 0;             // --combine-every: units between adds; 0: once
+    // What the backend takes (its --describe, else the documented table): --schedule kinds, --partitioner names, --bind,
+    // --combine ways (the default first).
+    std::vector<std::string> schedule_kinds, partitioners, combines;
     bool takes_bind = false;
     // What a backend may declare in --describe beyond those (python does; docs/compare.md):
     std::string row_model;        // "models": each a row "<backend>:<model>" run with --model <model>; "" for none
@@ -76,7 +79,8 @@ struct Run {
     enum class Status { ok, mismatch, failed, timed_out, interrupted, skipped };
     std::string backend, workload;
     std::string variant;  // jobs: the order; "" elsewhere
-    std::string base, row_schedule, row_bind, row_fill, row_model;  // the row's backend and knobs (BackendBinary); "" for a plain row
+    std::string base, row_schedule, row_bind, row_fill, row_model, row_combine;  // the row's backend and knobs (BackendBinary); "" for a plain row
+    u64 row_combine_every = 0;
     bool own_baseline = false;     // speedup against this row's own 1-worker run (BackendBinary::own_baseline)
     bool worker_processes = false;  // its workers are processes (python:processes), not MPI ranks
     u64 n = 0;  // sum, jobs and array workloads
@@ -98,6 +102,10 @@ struct Run {
     double concurrency() const;   // the backends' "concurrency" field if they report one; else NaN
     double imbalance() const;     // median over processes of "imbalance" (max / mean busy); NaN when unknown
     double bytes_per_second() const;  // array: median over processes of "bytes_per_second"; NaN elsewhere
+    // A racy --combines row (its wrong result is the experiment): median over processes of the share
+    // of the work its lost updates took away (0 for a process that lost none); NaN for other rows.
+    double lost_fraction() const;
+    bool measured() const { return status == Status::ok && !reports.empty(); }
     std::string schedule_name() const;  // the effective schedule the backend reported ("dynamic,1", "auto"); "" when none
     Point point() const { return {workload, variant, n}; }
     bool oversubscribed(unsigned cpus) const { return threads > cpus; }
@@ -105,6 +113,8 @@ struct Run {
     std::string workers_note() const;  // "asked 2 threads, got 1" when short_of_workers(), else ""
 };
 const char* status_text(Run::Status status);
+// The status column: status_text, or "LOST 48.2%" for a racy row whose processes lost work.
+std::string status_label(const Run& r);
 
 // What a sweep recorded besides its runs: each round's order and the machine's load around it.
 struct SweepRecord {

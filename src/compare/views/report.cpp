@@ -111,7 +111,7 @@ void print_table(std::ostream& out, const CompareOptions& o, const std::vector<R
                    extra(s.schedule.empty() ? "-" : s.schedule, parallelism_text(s.imbalance),
                          std::isnan(s.bytes_per_second) ? "-" : fmt::format("{:.2f}", s.bytes_per_second / 1e9),
                          s.ceiling ? fmt::format("{:.0f}%", *s.ceiling * 100) : "-"),
-                   status_text(r.status), !ok && !r.message.empty() ? ": " + r.message : r.short_of_workers() ? ": " + r.workers_note() : "");
+                   status_label(r), !ok && !r.message.empty() ? ": " + r.message : r.short_of_workers() ? ": " + r.workers_note() : "");
     }
 }
 

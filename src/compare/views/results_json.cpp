@@ -47,9 +47,12 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
         entry["row"] = {{"backend", r.base.empty() ? r.backend : r.base}, {"schedule", r.row_schedule.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_schedule)},
                         {"bind", r.row_bind.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_bind)},
                         {"fill", r.row_fill.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_fill)},
-                        {"model", r.row_model.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_model)}};
+                        {"model", r.row_model.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_model)},
+                        {"combine", r.row_combine.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_combine)},
+                        {"combine_every", r.row_combine_every ? nlohmann::json(r.row_combine_every) : nlohmann::json(nullptr)}};
         entry["speedup_baseline"] = r.own_baseline ? "own 1-worker run" : "serial";
-        entry["status"] = status_text(r.status);
+        entry["status"] = status_label(r);  // "LOST 48.2%": a racy row, measured, wrong by design
+        if (const double lost = r.lost_fraction(); !std::isnan(lost)) entry["lost_fraction"] = lost;
         if (!r.message.empty()) entry["message"] = r.message;
         if (r.processes && !o.hostfile.empty()) entry["hosts"] = ranks_per_host(o, r.threads);
         std::set<unsigned> rounds;  // the rounds it ran in (serial runs between the others, reruns repeat a round)
@@ -75,6 +78,10 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
             if (s.efficiency) {
                 entry["efficiency"] = s.efficiency->mid;
                 entry["efficiency_interval"] = {s.efficiency->lo, s.efficiency->hi};
+            }
+            if (s.serial_fraction) {  // Karp–Flatt, at P >= 2
+                entry["serial_fraction"] = s.serial_fraction->mid;
+                entry["serial_fraction_interval"] = {s.serial_fraction->lo, s.serial_fraction->hi};
             }
             entry["indistinguishable_from_serial"] = s.indistinguishable;
             entry["pairs"] = s.pairs;
@@ -129,16 +136,19 @@ std::string results_csv(const std::vector<Run>& runs, const Analysis& a) {
     const unsigned cpus = available_cpus();
     std::string text = csv_row({"backend", "workload", "n", "threads", "status", "rounds", "wall_median_s", "wall_min_process_s",
                                 "wall_max_process_s", "parallelism", "speedup", "speedup_lo", "speedup_hi", "efficiency", "efficiency_lo",
-                                "efficiency_hi", "oversubscribed", "order", "schedule", "imbalance", "bytes_per_second", "ceiling_fraction", "threads_obtained"});
+                                "efficiency_hi", "oversubscribed", "order", "schedule", "imbalance", "bytes_per_second", "ceiling_fraction", "threads_obtained",
+                                "serial_fraction", "serial_fraction_lo", "serial_fraction_hi", "lost_fraction"});
     for (const Run& r : runs) {
         const ConfigStats& s = a.of(runs, r);
         auto interval = [](const std::optional<Interval>& i, double Interval::*part) { return i ? csv_number((*i).*part) : std::string(); };
-        text += csv_row({r.backend, r.workload, r.workload != "wait" ? std::to_string(r.n) : "", std::to_string(r.threads), status_text(r.status),
+        text += csv_row({r.backend, r.workload, r.workload != "wait" ? std::to_string(r.n) : "", std::to_string(r.threads), status_label(r),
                          std::to_string(s.processes), csv_number(s.median), csv_number(s.low), csv_number(s.high), csv_number(s.parallelism),
                          interval(s.speedup, &Interval::mid), interval(s.speedup, &Interval::lo), interval(s.speedup, &Interval::hi),
                          interval(s.efficiency, &Interval::mid), interval(s.efficiency, &Interval::lo), interval(s.efficiency, &Interval::hi),
                          r.oversubscribed(cpus) ? "true" : "false", r.variant, s.schedule, csv_number(s.imbalance), csv_number(s.bytes_per_second),
-                         s.ceiling ? csv_number(*s.ceiling) : "", r.obtained ? std::to_string(r.obtained) : ""});
+                         s.ceiling ? csv_number(*s.ceiling) : "", r.obtained ? std::to_string(r.obtained) : "",
+                         interval(s.serial_fraction, &Interval::mid), interval(s.serial_fraction, &Interval::lo),
+                         interval(s.serial_fraction, &Interval::hi), std::isnan(s.lost_fraction) ? "" : csv_number(s.lost_fraction)});
     }
     return text;
 }
