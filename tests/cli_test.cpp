@@ -25,6 +25,8 @@
 namespace fs = std::filesystem;
 using sumsq::test::lines;
 using sumsq::test::run_process;
+using sumsq::test::Scratch;
+using sumsq::test::with;
 
 namespace {
 
@@ -428,25 +430,13 @@ TEST_CASE("trace: a Chrome trace with one event per step, and chunk events for t
 
 namespace {
 
-// A fresh scratch directory per test, removed afterwards.
-struct Scratch {
-    fs::path dir;
-    explicit Scratch(const std::string& name)
-        : dir(fs::temp_directory_path() / ("sumsq-" + std::string(SUMSQ_BACKEND_NAME) + "-" + name + "-" + std::to_string(::getpid()))) {
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-    }
-    ~Scratch() { fs::remove_all(dir); }
-    Scratch(const Scratch&) = delete;
-    std::size_t count() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator())); }
-};
 
 std::vector<std::string> quick_trace(const std::string& path) { return {"-n", "1000", "-r", "1", "--warmup", "0", "--trace", path}; }
 
 }  // namespace
 
 TEST_CASE("trace: a target that exists and is not a regular file is refused up front and left alone") {
-    Scratch scratch("special");
+    Scratch scratch(std::string(SUMSQ_BACKEND_NAME) + "-" + "special");
     const fs::path fifo = scratch.dir / "fifo", device = scratch.dir / "null", link = scratch.dir / "link-to-fifo";
     REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
     fs::create_symlink(fifo, link);
@@ -464,11 +454,11 @@ TEST_CASE("trace: a target that exists and is not a regular file is refused up f
     CHECK(fs::is_fifo(fifo));
     CHECK(fs::is_symlink(link));
     if (targets.size() == 3) CHECK(fs::is_character_file(device));
-    CHECK(scratch.count() == targets.size());  // no temporary left
+    CHECK(scratch.entries().size() == targets.size());  // no temporary left
 }
 
 TEST_CASE("trace: written through a symlink, an existing file keeps its mode, a fresh one gets the umask's") {
-    Scratch scratch("modes");
+    Scratch scratch(std::string(SUMSQ_BACKEND_NAME) + "-" + "modes");
     const fs::path real = scratch.dir / "real.json", link = scratch.dir / "link.json", fresh = scratch.dir / "fresh.json";
     { std::ofstream(real) << "old"; }
     ::chmod(real.c_str(), 0640);
@@ -484,32 +474,32 @@ TEST_CASE("trace: written through a symlink, an existing file keeps its mode, a 
     ::umask(mask);
     REQUIRE(::stat(fresh.c_str(), &info) == 0);
     CHECK((info.st_mode & 07777) == (0666 & ~mask));
-    CHECK(scratch.count() == 3);
+    CHECK(scratch.entries().size() == 3);
 }
 
 TEST_CASE("trace: a legal 250-byte file name is written (the temporary name does not grow with it)") {
-    Scratch scratch("longname");
+    Scratch scratch(std::string(SUMSQ_BACKEND_NAME) + "-" + "longname");
     const fs::path target = scratch.dir / (std::string(245, 'a') + ".json");
     const auto r = run_process(binary, quick_trace(target.string()));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(fs::file_size(target) > 100);
-    CHECK(scratch.count() == 1);
+    CHECK(scratch.entries().size() == 1);
 }
 
 TEST_CASE("trace: SIGINT, SIGTERM or SIGHUP before the trace is written leaves no temporary file") {
     const int signal = GENERATE(SIGINT, SIGTERM, SIGHUP);
-    Scratch scratch("signal");
+    Scratch scratch(std::string(SUMSQ_BACKEND_NAME) + "-" + "signal");
     const std::string target = (scratch.dir / "t.json").string();
     // Long enough to be caught running: about a second per repetition with the fastest range kernel.
     const int pid = sumsq::test::start_process(binary, {"-n", "1e10", "-r", "50", "--warmup", "0", "--kernel", "portable", "--trace", target});
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (scratch.count() == 0 && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    REQUIRE(scratch.count() == 1);  // the claimed temporary
+    while (scratch.entries().size() == 0 && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(scratch.entries().size() == 1);  // the claimed temporary
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     ::kill(pid, signal);
     CHECK(sumsq::test::wait_process(pid) == 128 + signal);
-    CHECK(scratch.count() == 0);
+    CHECK(scratch.entries().size() == 0);
 }
 
 TEST_CASE("stdout: a full or closed standard output exits 3 with one line on stderr") {
@@ -766,7 +756,7 @@ TEST_CASE("threads under an address-space limit: exit 0, or exit 3 and one line 
     CHECK_THAT(r.err, Catch::Contains("could not start") || Catch::Contains("MPI_Init failed"));
 }
 
-TEST_CASE("combine: racy updates every element lose work, exit 1 and say how much; a backend without it refuses it") {
+TEST_CASE("combine: racy updates every element lose work, exit 1 and say how much - a backend without it refuses it") {
     const std::string ways = description()["combines"].get<std::string>();
     if (ways.empty()) {
         const auto r = run_process(binary, {"-n", "1000", "--combine", "racy"});

@@ -29,6 +29,8 @@ extern char** environ;
 namespace fs = std::filesystem;
 using sumsq::test::lines;
 using sumsq::test::run_process;
+using sumsq::test::Scratch;
+using sumsq::test::with;
 
 namespace {
 
@@ -38,20 +40,7 @@ const std::vector<std::string> tiny = {"--quick", "--backends", "serial", "--rou
 const std::vector<std::string> no_plots = {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"};
 const std::vector<std::string> doubles_env = {"SUMSQ_BACKEND_LIST=" + bin + "/sumsq-test-backends.txt", "SUMSQ_GNUPLOT=/nonexistent/gnuplot"};
 
-struct Scratch {
-    fs::path dir;
-    explicit Scratch(const std::string& name) : dir(fs::temp_directory_path() / ("sumsq-" + name + "-" + std::to_string(::getpid()))) {
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-    }
-    ~Scratch() { fs::remove_all(dir); }
-    Scratch(const Scratch&) = delete;
-};
 
-std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
 
 std::vector<std::string> names_in(const fs::path& dir) {
     std::vector<std::string> names;

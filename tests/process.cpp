@@ -2,6 +2,7 @@
 
 #include "compare/run/child_process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -90,6 +91,29 @@ std::vector<std::string> lines(const std::string& text) {
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);) result.push_back(line);
     return result;
+}
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+Scratch::Scratch(const std::string& name)
+    : dir(std::filesystem::temp_directory_path() / ("sumsq-" + name + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+}
+
+Scratch::~Scratch() {
+    std::error_code ignored;  // a destructor must not throw
+    std::filesystem::remove_all(dir, ignored);
+}
+
+std::vector<std::string> Scratch::entries() const {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 }  // namespace sumsq::test

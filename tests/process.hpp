@@ -1,6 +1,7 @@
 // process.hpp — runs a program for end-to-end tests and captures its exit code, stdout and stderr.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,18 @@ int wait_process(int pid);
 
 // Lines of `text`, without the newlines.
 std::vector<std::string> lines(const std::string& text);
+
+// `a` followed by `b`: a base command line with a test's own options.
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b);
+
+// A fresh scratch directory per test, <temp>/sumsq-<name>-<pid>, emptied first and removed after.
+struct Scratch {
+    std::filesystem::path dir;
+    explicit Scratch(const std::string& name);
+    ~Scratch();
+    Scratch(const Scratch&) = delete;  // a copy's destructor would remove the directory
+    Scratch& operator=(const Scratch&) = delete;
+    std::vector<std::string> entries() const;  // the names in it, sorted
+};
 
 }  // namespace sumsq::test

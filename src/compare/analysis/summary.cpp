@@ -21,7 +21,8 @@ const Run* run_at(const std::vector<Run>& runs, const std::string& row, const Po
 }
 
 std::string workers(const Run& r) {
-    return fmt::format("{} {}{}", r.threads, r.processes ? "process" : "thread", r.threads == 1 ? "" : r.processes ? "es" : "s");
+    const bool processes = r.processes || r.worker_processes;
+    return fmt::format("{} {}{}", r.threads, processes ? "process" : "thread", r.threads == 1 ? "" : processes ? "es" : "s");
 }
 
 std::string cores(double parallelism) { return std::isnan(parallelism) ? "n/a" : fmt::format("{:.2f}", parallelism); }
@@ -196,6 +197,36 @@ void memory_line(const CompareOptions& o, const std::vector<BackendBinary>& back
                          table_anchor(p)});
 }
 
+// The rows that take their own 1-worker run as baseline and name a model (python:threads,
+// python:processes): at the largest sum N each ran and the main thread count, its speedup against
+// its own 1 worker and the cores it kept busy; then the same for wait. The GIL's lesson, measured.
+void interpreter_line(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a,
+                      Summary& out) {
+    std::string sum, wait, evidence;
+    const unsigned t = main_threads(o, "sum");
+    if (t < 2) return;  // the question needs two workers at once
+    for (const BackendBinary& b : backends) {
+        if (!b.own_baseline || b.row_model.empty()) continue;
+        const Run* best = nullptr;  // the largest N this row ran at t workers
+        for (const Run& r : runs)
+            if (r.backend == b.name && r.workload == "sum" && r.threads == t && measured(r) && a.of(runs, r).speedup && (!best || r.n > best->n)) best = &r;
+        if (best) {
+            const ConfigStats& s = a.of(runs, *best);
+            sum += fmt::format("{}{} {} at parallelism {} (sum N={}, {})", sum.empty() ? "" : "; ", b.name, speedup_text(s, true), cores(s.parallelism),
+                               short_count(best->n), workers(*best));
+            if (evidence.empty()) evidence = table_anchor(best->point());
+        }
+        for (const Run& r : runs)
+            if (r.backend == b.name && r.workload == "wait" && r.threads == main_threads(o, "wait") && measured(r) && a.of(runs, r).speedup)
+                wait += fmt::format("{}{} {}", wait.empty() ? "" : ", ", b.name, speedup_text(a.of(runs, r), true));
+    }
+    if (sum.empty()) return;
+    out.lines.push_back({"Do Python threads compute in parallel?",
+                         fmt::format("Against each row's own 1 worker: {}{}. Threads share one interpreter lock (the GIL), so they take turns "
+                                     "computing; processes each have their own.", sum, wait.empty() ? "" : "; waiting: " + wait),
+                         evidence});
+}
+
 }  // namespace
 
 unsigned main_threads(const CompareOptions& o, const std::string& workload) {
@@ -255,6 +286,7 @@ Summary summarise(const CompareOptions& o, const std::vector<BackendBinary>& bac
     concurrency_line(o, backends, runs, a, out);
     schedule_lines(o, backends, runs, a, out);
     memory_line(o, backends, runs, a, out);
+    interpreter_line(o, backends, runs, a, out);
     std::string noise;
     if (!a.noise.empty())
         noise = fmt::format("Noise floor {:.1f}%: identical work (serial and each backend at 1 thread) differed by up to that; "
