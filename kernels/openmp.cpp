@@ -37,7 +37,8 @@
 //             unpadded   a shared array, one 16-byte slot per thread side by side in a cache
 //                        line: false sharing
 //             racy       one shared total, `atomic read` then `atomic write`: each access is
-//                        atomic, the add between them is not, so concurrent adds are lost
+//                        atomic, the add between them is not, so concurrent adds are lost (and,
+//                        the total being two words, a torn read past 2^64 can add 2^64)
 // Nested:   --nested (jobs): a large job is split inside with `taskloop`, whose tasks run on the
 //           same team: a thread that ran out of jobs picks them up while it waits at the loop's
 //           end. Nested parallel regions were the other choice; they start a new team per job

@@ -42,7 +42,9 @@
 //             mutex     one shared total behind a std::mutex: concurrent, serialised
 //             racy      one shared total, loaded and stored (relaxed atomics: defined C++, but
 //                       not a read-modify-write): an update between another thread's load and
-//                       store is lost, and the oracle counts what was lost
+//                       store is lost, and the oracle counts what was lost. The total is two
+//                       64-bit words, so a read between another thread's two stores is torn:
+//                       once the total passes 2^64 that can also add 2^64 (rarely)
 // Notice:   --bind pins each thread with sched_setaffinity as it starts (src/contract/bind.hpp):
 //           new threads every call, so a system call every call. Starting and joining threads is
 //           this backend's cost per call: compare with `pool` (this split and combine on threads

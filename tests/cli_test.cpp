@@ -777,8 +777,9 @@ TEST_CASE("combine: racy updates every element lose work, exit 1 and say how muc
         if (r.exit_code == 0) continue;
         lost = true;
         CHECK(json["ok"] == false);
-        CHECK(json["lost_fraction"].get<double>() > 0);
-        CHECK_THAT(r.err, Catch::Contains("MISMATCH") && Catch::Contains("% of the work)"));
+        // mostly lost updates (> 0); a torn read of the total's two words can add 2^64 (< 0)
+        CHECK(json["lost_fraction"].get<double>() != 0);
+        CHECK_THAT(r.err, Catch::Contains("MISMATCH") && Catch::Contains("of the work)"));
     }
     CHECK(lost);
     for (const auto& bad : std::vector<std::vector<std::string>>{{"--combine", "nope"}, {"--combine-every", "0"},
