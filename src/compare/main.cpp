@@ -16,6 +16,7 @@
 #include "compare/run/sweep.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 #include <iostream>
@@ -62,8 +63,10 @@ int run(int argc, char** argv) {
         const std::string plots = write_results(*out, *options, backends, runs, analysis);
         if (interrupted()) return stop();  // e.g. during the plots: nothing is committed
         const std::vector<std::string> paths = out->seal();
-        fmt::print("\nfiles ({}):\n", plots);
-        for (const auto& path : paths) fmt::print("  {}\n", path);
+        std::vector<std::string> names;  // one line: the directory, then each file's name
+        for (const auto& path : paths) names.push_back(path.substr(path.rfind('/') + 1));
+        const std::string& first = paths.empty() ? std::string() : paths.front();
+        fmt::print("\nfiles in {} ({}): {}\n", first.substr(0, first.rfind('/') + 1), plots, fmt::join(names, ", "));
         if (check_stdout("sumsq-compare", exit_ok) != exit_ok) return exit_runtime;  // the report was lost: commit nothing
         out->commit();
     }

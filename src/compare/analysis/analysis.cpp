@@ -373,7 +373,7 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
         a.findings.push_back(fmt::format("noise floor: serial against serial (A/A pairs of adjacent processes) differed by up to {:.1f}% "
                                          "in this run ({}); a row is a finding only when its paired interval excludes 1.", a.noise_max * 100, parts));
         for (const NoiseFloor& f : a.noise)
-            if (f.aa && !f.aa->contains(1.0))
+            if (f.aa && (f.aa->lo > 1.005 || f.aa->hi < 0.995))  // excludes 1 by more than 0.5%: not a rounding hair
                 a.warnings.push_back(fmt::format("{}: serial against serial came out {:.3f}x [{:.3f}–{:.3f}]: the A/A interval excludes 1, "
                                                  "so this point's intervals are too optimistic here", point_title(f.point), f.aa->mid, f.aa->lo, f.aa->hi));
     }
@@ -458,7 +458,7 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
         a.warnings.push_back("one process per configuration: one pair per row, every interval is a point (use --rounds 6 or more, or --budget)");
     const LoadSample& before = a.record.before;
     const LoadSample& after = a.record.after;
-    if (a.machine.processes)
+    if (a.machine.processes && a.disturbed.count)  // else the answers' noise sentence says it
         a.warnings.push_back(machine_text(a));
     else if (before.busy > busy_warning || after.busy > busy_warning)
         a.warnings.push_back(fmt::format("the machine was busy with other work: {:.0f}% of CPU time busy before the sweep and {:.0f}% after "

@@ -49,6 +49,12 @@ bool any_of_concurrency(const std::vector<Run>& runs, const Analysis& a) {
 // (interleaved), and every row at the workload's main thread count (never an oversubscribed count
 // as the headline).
 bool compact_row(const CompareOptions& o, const std::vector<Run>& runs, const Run& r) {
+    if (r.workload == "sum" && !r.row_schedule.empty())  // --schedules rows: the backend's first listed one (the jobs table compares them)
+        for (const auto& entry : o.schedules)
+            if (entry.backend == r.base) {
+                if (entry.label() != r.row_schedule) return false;
+                break;
+            }
     if (r.backend == "serial" || r.threads == main_threads(o, r.workload)) return true;
     if (r.threads != 1) return false;
     for (const Run& other : runs)
