@@ -1,6 +1,7 @@
 // libFuzzer target: the --diff loader (a results.json) on arbitrary bytes. Nothing may crash or
 // trip a sanitizer; a rejected file must surface as UsageError only; whatever the validator
 // accepts must be safe to read as the diff reads it.
+#include "contract/backend.hpp"
 #include "contract/errors.hpp"
 #include "compare/views/diff.hpp"
 #include "compare/files/results_file.hpp"
