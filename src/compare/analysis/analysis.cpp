@@ -11,23 +11,25 @@
 
 namespace sumsq::compare {
 namespace {
-
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
-bool measured(const Run& r) { return r.measured(); }
+std::string plural(unsigned k, const std::string& word) { return fmt::format("{} {}{}", k, word, k == 1 ? "" : word.back() == 's' ? "es" : "s"); }
+}  // namespace
 
 const Run* find_run(const std::vector<Run>& runs, const std::string& backend, const Point& point, unsigned threads) {
     for (const Run& r : runs)
-        if (r.backend == backend && r.point() == point && r.threads == threads && measured(r)) return &r;
+        if (r.backend == backend && r.point() == point && r.threads == threads && r.measured()) return &r;
     return nullptr;
 }
+
+std::string workers_text(const Run& r) { return r.processes || r.worker_processes ? plural(r.threads, "process") : plural(r.threads, "thread"); }
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
 const Run* find_run(const std::vector<Run>& runs, const std::string& backend, const std::string& workload, u64 n, unsigned threads) {
     return find_run(runs, backend, Point{workload, "", n}, threads);
 }
 
-std::string plural(unsigned k, const std::string& word) { return fmt::format("{} {}{}", k, word, k == 1 ? "" : word.back() == 's' ? "es" : "s"); }
-
-std::string workers_text(const Run& r) { return r.processes || r.worker_processes ? plural(r.threads, "process") : plural(r.threads, "thread"); }
 
 std::string parallelism_text(double p) { return std::isnan(p) ? "n/a" : fmt::format("{:.2f}", p); }
 
@@ -59,7 +61,7 @@ const Run* best_run(const std::vector<Run>& runs, const Analysis& a, const std::
     const Run* best = nullptr;
     bool best_parallel = false;
     for (const Run& r : runs) {
-        if (r.backend != backend || !(r.point() == point) || !measured(r)) continue;
+        if (r.backend != backend || !(r.point() == point) || !r.measured()) continue;
         const bool parallel = a.of(runs, r).workers >= 2;
         if (!best || (parallel && !best_parallel) || (parallel == best_parallel && r.wall_median() < best->wall_median()))
             best = &r, best_parallel = parallel;
@@ -153,7 +155,7 @@ void array_findings(const CompareOptions& o, const std::vector<BackendBinary>& b
         for (const BackendBinary& b : backends) {  // a knob row against its backend's plain row at the same threads
             if (!b.runs("array") || (b.fill.empty() && b.bind.empty())) continue;
             for (const Run& r : runs) {
-                if (r.backend != b.name || !(r.point() == p) || !measured(r) || r.threads < 2) continue;
+                if (r.backend != b.name || !(r.point() == p) || !r.measured() || r.threads < 2) continue;
                 const Run* plain = find_run(runs, b.backend(), p, r.threads);
                 if (!plain) continue;
                 const ConfigStats &ks = a.of(runs, r), &ps = a.of(runs, *plain);
@@ -176,7 +178,7 @@ void combine_findings(const std::vector<BackendBinary>& backends, const std::vec
     for (const BackendBinary& b : backends) {
         if (b.combine.empty()) continue;
         for (const Run& r : runs) {
-            if (r.backend != b.name || !measured(r) || r.threads < 2) continue;
+            if (r.backend != b.name || !r.measured() || r.threads < 2) continue;
             const Run* plain = find_run(runs, b.backend(), r.point(), r.threads);
             const ConfigStats& s = a.of(runs, r);
             std::string line = fmt::format("{} {} at {}: {}", point_title(r.point()), b.name, workers_text(r), duration_text(s.median));
@@ -203,11 +205,11 @@ void combine_findings(const std::vector<BackendBinary>& backends, const std::vec
 void serial_fraction_findings(const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, Analysis& a) {
     for (const BackendBinary& b : backends)
         for (const Run& r : runs) {
-            if (r.backend != b.name || !measured(r) || r.threads < 2) continue;
+            if (r.backend != b.name || !r.measured() || r.threads < 2) continue;
             const ConfigStats& s = a.of(runs, r);
             const Run* next = nullptr;  // the same row and point at the next larger worker count
             for (const Run& o : runs)
-                if (o.backend == r.backend && o.point() == r.point() && o.threads > r.threads && measured(o) && (!next || o.threads < next->threads))
+                if (o.backend == r.backend && o.point() == r.point() && o.threads > r.threads && o.measured() && (!next || o.threads < next->threads))
                     next = &o;
             if (!next || !s.serial_fraction || !a.of(runs, *next).serial_fraction) continue;
             const Interval &e1 = *s.serial_fraction, &e2 = *a.of(runs, *next).serial_fraction;
@@ -248,7 +250,7 @@ void paired_estimates(const CompareOptions& o, const std::vector<Run>& runs, Ana
     for (std::size_t k = 0; k < runs.size(); ++k) {
         const Run& r = runs[k];
         ConfigStats& s = a.stats[k];
-        if (!measured(r)) continue;
+        if (!r.measured()) continue;
         // The baseline: serial's processes, or the row's own 1-worker run (own_baseline: an
         // interpreter's loop is not the compiled loop's work), paired process k with process k.
         const Run* serial = find_run(runs, r.own_baseline ? r.backend : "serial", r.point(), 1);
@@ -282,7 +284,7 @@ void paired_estimates(const CompareOptions& o, const std::vector<Run>& runs, Ana
         }
     }
     for (std::size_t k = 0; k < runs.size(); ++k)
-        if (a.stats[k].workers > 1 && measured(runs[k]))
+        if (a.stats[k].workers > 1 && runs[k].measured())
             if (const Run* own = find_run(runs, runs[k].backend, runs[k].point(), 1)) a.stats[k].scaling = own->wall_median() / a.stats[k].median;
 }
 

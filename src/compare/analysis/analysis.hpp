@@ -37,6 +37,10 @@ struct Analysis {
 
 // The run a view shows for a backend: among OK runs with >= 2 workers where it has them, the
 // one with the highest median speedup (lowest median time); nullptr if none.
+// The measured run of `backend` at `point` with `threads` workers; null when there is none.
+const Run* find_run(const std::vector<Run>& runs, const std::string& backend, const Point& point, unsigned threads);
+// "2 threads", "1 process": the workers a run asked for, in words.
+std::string workers_text(const Run& r);
 const Run* best_run(const std::vector<Run>& runs, const Analysis& analysis, const std::string& backend, const Point& point);
 inline const Run* best_run(const std::vector<Run>& runs, const Analysis& analysis, const std::string& backend,
                            const std::string& workload, u64 n) {

@@ -12,19 +12,6 @@
 namespace sumsq::compare {
 namespace {
 
-bool measured(const Run& r) { return r.measured(); }
-
-const Run* run_at(const std::vector<Run>& runs, const std::string& row, const Point& p, unsigned threads) {
-    for (const Run& r : runs)
-        if (r.backend == row && r.point() == p && r.threads == threads && measured(r)) return &r;
-    return nullptr;
-}
-
-std::string workers(const Run& r) {
-    const bool processes = r.processes || r.worker_processes;
-    return fmt::format("{} {}{}", r.threads, processes ? "process" : "thread", r.threads == 1 ? "" : processes ? "es" : "s");
-}
-
 std::string cores(double parallelism) { return std::isnan(parallelism) ? "n/a" : fmt::format("{:.2f}", parallelism); }
 
 // The CPUs a run could use: its report's allowed set, else the machine's.
@@ -49,7 +36,7 @@ std::vector<Point> largest_points(const CompareOptions& o, const std::string& wo
 // its one thread, or the workload's main thread count.
 const Run* concurrent_run(const CompareOptions& o, const BackendBinary& b, const std::vector<Run>& runs, const Point& p) {
     if (b.name == "serial" || (!b.one_thread && !b.cpu_row)) return nullptr;
-    return run_at(runs, b.name, p, b.one_thread ? 1 : main_threads(o, p.workload));
+    return find_run(runs, b.name, p, b.one_thread ? 1 : main_threads(o, p.workload));
 }
 
 bool plain_parallel_row(const BackendBinary& b) { return b.name != "serial" && !b.one_thread && !b.cpu_row; }
@@ -57,7 +44,7 @@ bool plain_parallel_row(const BackendBinary& b) { return b.name != "serial" && !
 void wait_line(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a,
                Summary& out) {
     const Point p{"wait", "", 0};
-    const Run* serial = run_at(runs, "serial", p, 1);
+    const Run* serial = find_run(runs, "serial", p, 1);
     if (!o.has_workload("wait") || !serial) return;
     // The concurrent rows that have no more cores than serial: a one-thread row (interleaved) or a --cpu-rows row.
     const Run* best = nullptr;
@@ -72,7 +59,7 @@ void wait_line(const CompareOptions& o, const std::vector<BackendBinary>& backen
     out.lines.push_back(
         {"Do waits overlap without cores?",
          fmt::format("{}: {} ({} on {} CPU{}) finished the wait workload in {} against serial's {}, {} faster, while keeping {} cores busy{}.",
-                     overlapped ? "Yes" : "Not measurably", best->backend, workers(*best), cpus, cpus == 1 ? "" : "s", duration_text(s.median),
+                     overlapped ? "Yes" : "Not measurably", best->backend, workers_text(*best), cpus, cpus == 1 ? "" : "s", duration_text(s.median),
                      duration_text(serial->wall_median()), speedup_text(s, true), cores(s.parallelism),
                      overlapped ? ": a waiting task needs no core, so the waits overlap" : ""),
          table_anchor(p)});
@@ -87,7 +74,7 @@ void sum_line(const CompareOptions& o, const std::vector<BackendBinary>& backend
     std::vector<const Run*> ahead, level;
     for (const BackendBinary& b : backends) {
         if (!plain_parallel_row(b) || !b.runs("sum")) continue;
-        const Run* r = run_at(runs, b.name, p, t);
+        const Run* r = find_run(runs, b.name, p, t);
         if (!r || !a.of(runs, *r).speedup) continue;
         (a.of(runs, *r).ahead ? ahead : level).push_back(r);
     }
@@ -129,7 +116,7 @@ void concurrency_line(const CompareOptions& o, const std::vector<BackendBinary>&
         const ConfigStats& s = a.of(runs, *r);
         faster = faster || (s.decided && s.speedup->mid > 1);
         const unsigned cpus = std::min(r->threads, allowed_cpus(*r));
-        parts += fmt::format("{}{} ({} on {} CPU{}) {} with parallelism {}", parts.empty() ? "" : "; ", r->backend, workers(*r), cpus,
+        parts += fmt::format("{}{} ({} on {} CPU{}) {} with parallelism {}", parts.empty() ? "" : "; ", r->backend, workers_text(*r), cpus,
                              cpus == 1 ? "" : "s", speedup_text(s, true), cores(s.parallelism));
     }
     if (parts.empty()) return;
@@ -149,7 +136,7 @@ void schedule_lines(const CompareOptions& o, const std::vector<BackendBinary>& b
         const Run *best = nullptr, *worst = nullptr;
         for (const BackendBinary& b : backends) {
             if (b.schedule.empty() || !b.runs("jobs")) continue;
-            const Run* r = run_at(runs, b.name, p, t);
+            const Run* r = find_run(runs, b.name, p, t);
             if (!r || !a.of(runs, *r).speedup) continue;
             if (!best || r->wall_median() < best->wall_median()) best = r;
             if (!worst || r->wall_median() > worst->wall_median()) worst = r;
@@ -183,7 +170,7 @@ void memory_line(const CompareOptions& o, const std::vector<BackendBinary>& back
     const Run* best = nullptr;
     for (const BackendBinary& b : backends) {
         if (!plain_parallel_row(b) || !b.base.empty() || !b.runs("array")) continue;
-        const Run* r = run_at(runs, b.name, p, t);
+        const Run* r = find_run(runs, b.name, p, t);
         if (r && a.of(runs, *r).speedup && (!best || r->wall_median() < best->wall_median())) best = r;
     }
     if (!best) return;
@@ -191,7 +178,7 @@ void memory_line(const CompareOptions& o, const std::vector<BackendBinary>& back
     const bool capped = !std::isnan(s.parallelism) && s.parallelism >= 1.5 && s.speedup->mid < 0.75 * s.parallelism;
     const std::string ceiling = s.ceiling ? fmt::format(", {:.0f}% of the measured read ceiling", *s.ceiling * 100) : std::string();
     out.lines.push_back({"Where does memory cap speedup?",
-                         fmt::format("array N={} at {}: {} {} with {} cores busy, reading {:.1f} GB/s{}{}.", short_count(p.n), workers(*best),
+                         fmt::format("array N={} at {}: {} {} with {} cores busy, reading {:.1f} GB/s{}{}.", short_count(p.n), workers_text(*best),
                                      best->backend, speedup_text(s, true), cores(s.parallelism), s.bytes_per_second / 1e9, ceiling,
                                      capped ? ": the cores are busy but wait on the same memory" : ": memory did not cap it at this size"),
                          table_anchor(p)});
@@ -209,15 +196,15 @@ void interpreter_line(const CompareOptions& o, const std::vector<BackendBinary>&
         if (!b.own_baseline || b.row_model.empty()) continue;
         const Run* best = nullptr;  // the largest N this row ran at t workers
         for (const Run& r : runs)
-            if (r.backend == b.name && r.workload == "sum" && r.threads == t && measured(r) && a.of(runs, r).speedup && (!best || r.n > best->n)) best = &r;
+            if (r.backend == b.name && r.workload == "sum" && r.threads == t && r.measured() && a.of(runs, r).speedup && (!best || r.n > best->n)) best = &r;
         if (best) {
             const ConfigStats& s = a.of(runs, *best);
             sum += fmt::format("{}{} {} at parallelism {} (sum N={}, {})", sum.empty() ? "" : "; ", b.name, speedup_text(s, true), cores(s.parallelism),
-                               short_count(best->n), workers(*best));
+                               short_count(best->n), workers_text(*best));
             if (evidence.empty()) evidence = table_anchor(best->point());
         }
         for (const Run& r : runs)
-            if (r.backend == b.name && r.workload == "wait" && r.threads == main_threads(o, "wait") && measured(r) && a.of(runs, r).speedup)
+            if (r.backend == b.name && r.workload == "wait" && r.threads == main_threads(o, "wait") && r.measured() && a.of(runs, r).speedup)
                 wait += fmt::format("{}{} {}", wait.empty() ? "" : ", ", b.name, speedup_text(a.of(runs, r), true));
     }
     if (sum.empty()) return;
