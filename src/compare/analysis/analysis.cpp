@@ -261,8 +261,10 @@ void paired_estimates(const CompareOptions& o, const std::vector<Run>& runs, Ana
         s.confidence = e.coverage;
         s.enough_pairs = e.reached;
         s.speedup = Interval{e.lo, e.estimate, e.hi};
-        if (s.workers >= 2) {
-            s.efficiency = Interval{e.lo / s.workers, e.estimate / s.workers, e.hi / s.workers};
+        if (s.workers >= 2) s.efficiency = Interval{e.lo / s.workers, e.estimate / s.workers, e.hi / s.workers};
+        // Karp–Flatt's p is processors: a row with more workers than CPUs (oversubscribed, or a
+        // --cpu-rows row) takes turns, and its "serial fraction" would only measure the turns.
+        if (s.workers >= 2 && s.workers <= r.cpus_allowed(available_cpus())) {
             const double p = s.workers;
             const auto karp_flatt = [p](double speedup) { return (1 / speedup - 1 / p) / (1 - 1 / p); };
             s.serial_fraction = Interval{karp_flatt(e.hi), karp_flatt(e.estimate), karp_flatt(e.lo)};
@@ -412,9 +414,7 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
                 const ConfigStats& s = a.of(runs, *r);
                 if (s.speedup && s.speedup->lo > 1 && s.enough_pairs)
                 {
-                    // The CPUs this configuration could use (a --cpu-rows row: fewer than the machine's).
-                    const auto allowed = r->data.is_object() && r->data.contains("cpus_allowed") && r->data["cpus_allowed"].is_array()
-                        ? static_cast<unsigned>(r->data["cpus_allowed"].size()) : cpus;
+                    const unsigned allowed = r->cpus_allowed(cpus);
                     parts.push_back(fmt::format("wait {} at {}{} (parallelism {})", speedup_text(s, true), workers_text(*r),
                                                 r->threads > allowed ? " on " + plural(allowed, "CPU") : "", parallelism_text(s.parallelism)));
                 }

@@ -14,12 +14,7 @@ namespace {
 
 std::string cores(double parallelism) { return std::isnan(parallelism) ? "n/a" : fmt::format("{:.2f}", parallelism); }
 
-// The CPUs a run could use: its report's allowed set, else the machine's.
-unsigned allowed_cpus(const Run& r) {
-    if (r.data.is_object() && r.data.contains("cpus_allowed") && r.data["cpus_allowed"].is_array())
-        return static_cast<unsigned>(r.data["cpus_allowed"].size());
-    return available_cpus();
-}
+unsigned allowed_cpus(const Run& r) { return r.cpus_allowed(available_cpus()); }
 
 // The largest swept N of a workload (each order for jobs): the point the headline is drawn from.
 std::vector<Point> largest_points(const CompareOptions& o, const std::string& workload) {

@@ -372,6 +372,12 @@ double Run::wall_median() const {
 
 double Run::parallelism() const { return median_field(reports, "parallelism"); }
 double Run::concurrency() const { return median_field(reports, "concurrency"); }
+unsigned Run::cpus_allowed(unsigned machine) const {
+    if (data.is_object() && data.contains("cpus_allowed") && data["cpus_allowed"].is_array() && !data["cpus_allowed"].empty())
+        return static_cast<unsigned>(data["cpus_allowed"].size());
+    return machine;
+}
+
 double Run::imbalance() const { return median_field(reports, "imbalance"); }
 double Run::lost_fraction() const {
     if (row_combine != "racy") return std::numeric_limits<double>::quiet_NaN();

@@ -109,6 +109,9 @@ struct Run {
     std::string schedule_name() const;  // the effective schedule the backend reported ("dynamic,1", "auto"); "" when none
     Point point() const { return {workload, variant, n}; }
     bool oversubscribed(unsigned cpus) const { return threads > cpus; }
+    // The CPUs this configuration could use: its report's allowed set (a --cpu-rows row: fewer than
+    // the machine's), else `machine`.
+    unsigned cpus_allowed(unsigned machine) const;
     bool short_of_workers() const { return obtained != 0 && obtained != threads; }  // e.g. OpenMP under OMP_THREAD_LIMIT
     std::string workers_note() const;  // "asked 2 threads, got 1" when short_of_workers(), else ""
 };

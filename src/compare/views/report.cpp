@@ -67,8 +67,7 @@ std::string threads_text(unsigned threads) { return fmt::format("{} thread{}", t
 std::string workers_cell(const Run& r, unsigned cpus, bool compact) {
     if (r.processes) return fmt::format("{}p", r.threads);
     std::string allowed;
-    if (r.data.is_object() && r.data.contains("cpus_allowed") && r.data["cpus_allowed"].is_array() && r.data["cpus_allowed"].size() < r.threads)
-        allowed = fmt::format(" on {}", r.data["cpus_allowed"].size());
+    if (const unsigned allowed_count = r.cpus_allowed(r.threads); allowed_count < r.threads) allowed = fmt::format(" on {}", allowed_count);
     return std::to_string(r.threads) + allowed + (!compact && r.oversubscribed(cpus) ? "*" : "");
 }
 
