@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -28,20 +29,32 @@ double normal(std::mt19937_64& random) {
 
 }  // namespace
 
-TEST_CASE("pairing: each X sits between two serial processes and is paired with one of them, alternating sides") {
-    for (std::size_t k : {1u, 2u, 5u, 8u})
+TEST_CASE("pairing: ABBA - each X is paired with the serial process next to it, half before and half after, one serial process per two") {
+    for (std::size_t k : {1u, 2u, 3u, 5u, 8u})
         for (unsigned round : {0u, 1u, 2u}) {
             const auto partner = pair_partners(k, round);
             REQUIRE(partner.size() == k);
+            // The round's sequence: S, then the members with an S after every second one and after the last.
+            std::vector<int> sequence{-1};  // -1: a serial process; i: member i
+            for (std::size_t i = 0; i < k; ++i) {
+                sequence.push_back(int(i));
+                if (i % 2 == 1 || i + 1 == k) sequence.push_back(-1);
+            }
+            std::vector<std::size_t> serial_at;  // position of each serial process in the sequence
+            for (std::size_t at = 0; at < sequence.size(); ++at)
+                if (sequence[at] == -1) serial_at.push_back(at);
+            CHECK(serial_at.size() == (k + 1) / 2 + 1);
             std::size_t serial_first = 0;
             for (std::size_t i = 0; i < k; ++i) {
-                CHECK((partner[i] == i || partner[i] == i + 1));  // S_i X_i S_{i+1}: an adjacent serial process
-                serial_first += partner[i] == i;
+                REQUIRE(partner[i] < serial_at.size());
+                const std::size_t me = std::size_t(std::find(sequence.begin(), sequence.end(), int(i)) - sequence.begin());
+                const std::size_t ref = serial_at[partner[i]];
+                CHECK((ref + 1 == me || me + 1 == ref));  // adjacent in time
+                serial_first += ref < me;
             }
             CHECK(serial_first * 2 >= k - 1);  // within a round: as many S-then-X as X-then-S, give or take one
             CHECK(serial_first * 2 <= k + 1);
-            const auto next = pair_partners(k, round + 1);
-            for (std::size_t i = 0; i < k; ++i) CHECK(next[i] != partner[i]);  // and each X swaps sides every round
+            if (k % 2 == 1) CHECK(pair_partners(k, round + 1)[k - 1] != partner[k - 1]);  // a last one alone swaps sides by round
         }
 }
 

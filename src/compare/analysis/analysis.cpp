@@ -311,14 +311,6 @@ void machine_state(const std::vector<Run>& runs, Analysis& a) {
     }
 }
 
-std::string machine_text(const Analysis& a) {
-    const MachineState& m = a.machine;
-    return fmt::format("machine state over {} backend processes: other work took a median {:.1f}% (at most {:.0f}%) of the CPUs each was "
-                       "allowed; steal {:.3f} s; CPU pressure (PSI some) {}; {} processes disturbed (> threshold), {} re-run, {} left out of the estimates",
-                       m.processes, m.foreign_median * 100, m.foreign_max * 100, m.steal_seconds,
-                       m.run_delay_seconds < 0 ? std::string("unavailable") : fmt::format("{:.2f} s", m.run_delay_seconds), a.disturbed.count,
-                       a.disturbed.rerun, a.disturbed.excluded);
-}
 
 }  // namespace
 
@@ -460,9 +452,8 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
         a.warnings.push_back("one process per configuration: one pair per row, every interval is a point (use --rounds 6 or more, or --budget)");
     const LoadSample& before = a.record.before;
     const LoadSample& after = a.record.after;
-    if (a.machine.processes && a.disturbed.count)  // else the answers' noise sentence says it
-        a.warnings.push_back(machine_text(a));
-    else if (before.busy > busy_warning || after.busy > busy_warning)
+    // Disturbed processes are counted in the answers' noise sentence (summary.cpp), from the same figures.
+    if (!a.machine.processes && (before.busy > busy_warning || after.busy > busy_warning))
         a.warnings.push_back(fmt::format("the machine was busy with other work: {:.0f}% of CPU time busy before the sweep and {:.0f}% after "
                                          "(1-minute load average {:.2f} before, {:.2f} after): expect a wider spread",
                                          before.busy * 100, after.busy * 100, before.load1, after.load1));

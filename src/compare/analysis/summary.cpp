@@ -253,6 +253,8 @@ std::string machine_text(const Analysis& a) {
                                    "the {} processes",
                                    a.machine.foreign_median * 100, a.machine.foreign_max * 100, a.machine.processes);
     if (a.machine.steal_seconds > 0) text += fmt::format(", the hypervisor stole {:.2f} s", a.machine.steal_seconds);
+    if (a.machine.run_delay_seconds > 0)
+        text += fmt::format(", tasks waited {:.2f} s for a CPU machine-wide (PSI cpu some)", a.machine.run_delay_seconds);
     if (a.disturbed.count)
         text += fmt::format("; {} process{} disturbed ({} re-run, {} left out of the estimates)", a.disturbed.count, a.disturbed.count == 1 ? " was" : "es were",
                             a.disturbed.rerun, a.disturbed.excluded);

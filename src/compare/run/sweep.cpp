@@ -471,7 +471,10 @@ MoreRounds more_rounds(unsigned round, unsigned minimum, unsigned budget_s, doub
 
 std::vector<std::size_t> pair_partners(std::size_t members, unsigned round) {
     std::vector<std::size_t> partner(members);
-    for (std::size_t i = 0; i < members; ++i) partner[i] = (i + round) % 2 == 0 ? i : i + 1;  // S_i X_i or X_i S_{i+1}
+    for (std::size_t i = 0; i < members; ++i)
+        if (i % 2 == 1) partner[i] = (i + 1) / 2;      // the second of S X X S: the S after it
+        else if (i + 1 < members) partner[i] = i / 2;  // the first: the S before it
+        else partner[i] = i / 2 + round % 2;        // a last one alone (S X S): alternating by round
     return partner;
 }
 
@@ -574,20 +577,22 @@ struct SweepState {
         }
     }
 
-    // S X1 S X2 … Xk S (k+1 serial processes): each X paired with an adjacent S, alternating sides.
+    // S X1 X2 S X3 X4 S … (ABBA: a serial process after every second configuration, and after the
+    // last): each X paired with the S next to it, half of them S-then-X, half X-then-S.
     void paired_round(std::size_t reference, const std::vector<std::size_t>& members, unsigned round, std::vector<std::string>& order) {
         std::vector<std::optional<ProcessRecord>> s, x;
         s.push_back(run(reference, round, &order, false));
-        for (std::size_t k : members) {
-            if (interrupted()) return;
-            x.push_back(run(k, round, &order, false));
-            s.push_back(run(reference, round, &order, false));
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            if (interrupted()) break;
+            x.push_back(run(members[i], round, &order, false));
+            if (i % 2 == 1 || i + 1 == members.size()) s.push_back(run(reference, round, &order, false));
         }
         if (members.empty() && !interrupted()) s.push_back(run(reference, round, &order, false));  // an A/A pair on its own
         for (std::size_t j = 0; j + 1 < s.size(); j += 2)  // A/A pairs, disjoint: (S0, S1), (S2, S3), …
             if (s[j] && s[j + 1]) runs[reference].pairs.push_back({s[j]->wall_median, s[j + 1]->wall_median, true, s[j]->disturbed || s[j + 1]->disturbed});
         const auto partner = pair_partners(members.size(), round);
         for (std::size_t i = 0; i < members.size() && i < x.size(); ++i) {
+            if (partner[i] >= s.size()) continue;  // interrupted before its serial process ran
             const auto& ref = s[partner[i]];
             if (!ref || !x[i]) continue;
             const bool disturbed = ref->disturbed || x[i]->disturbed;

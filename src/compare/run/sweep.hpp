@@ -127,10 +127,12 @@ struct SweepRecord {
     std::vector<std::pair<std::string, std::string>> absent;  // rows a backend declared absent: label, why
 };
 
-// The order within one point's round: the serial reference S0 X1 S1 X2 S2 … Xk Sk, and which S each X
-// is paired with: X_i with S_{i-1} (S first) or S_i (X first), alternating with i and the round, so
-// half the pairs run S-then-X and half X-then-S. Returns, per member i (0-based), the index of its
-// reference among the k+1 serial processes.
+// The order within one point's round, ABBA: the serial reference S0 X1 X2 S1 X3 X4 S2 … (a serial
+// process after every second configuration and after the last), and which S each X is paired with:
+// the first of two with the S before it, the second with the S after it, a last one alone with the S
+// before or after it by round. Half the pairs run S-then-X and half X-then-S, and one serial process
+// serves two configurations (k/2 + 1 of them instead of k + 1). Returns, per member i (0-based), the
+// index of its reference among the serial processes of the round.
 std::vector<std::size_t> pair_partners(std::size_t members, unsigned round);
 
 inline constexpr unsigned max_reruns = 2;    // per configuration
@@ -143,7 +145,7 @@ enum class MoreRounds { yes, no_budget, decided, budget_spent, round_cap };
 MoreRounds more_rounds(unsigned round, unsigned minimum, unsigned budget_s, double elapsed_s, bool decisive);
 
 // Runs every configuration once per round; per point the serial reference runs between them
-// (S X1 S X2 … S, pair_partners), the points and the configurations in a fresh seeded shuffle each
+// (S X1 X2 S X3 X4 … S, pair_partners), the points and the configurations in a fresh seeded shuffle each
 // round (options.seed), so drift and background load fall on both sides of every pair. A pair with
 // a disturbed process (interference.hpp) is run again, at most max_reruns times per configuration.
 // Rounds continue per configuration as more_rounds() says. A configuration that failed is not
