@@ -89,39 +89,68 @@ std::string imbalance_reason(const Point& p) {
     return "its fixed shares of the jobs gave one worker more work than the others";
 }
 
-// Per sum/jobs point with --schedules rows: the best row, against the worst schedule of the same
-// backend (or of any), with the imbalances that explain the gap.
-void schedule_findings(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, Analysis& a) {
+// The slower schedule's process median over the faster's, round by round (undisturbed processes);
+// runs without process records (synthetic ones) pair process k with process k.
+std::optional<stats::PairedEstimate> round_ratios(const Run& fast, const Run& slow, double confidence) {
+    std::vector<double> ratios;
+    if (fast.process_records.empty() || slow.process_records.empty()) {
+        const auto f = fast.process_medians(), s = slow.process_medians();
+        for (std::size_t k = 0; k < std::min(f.size(), s.size()); ++k) ratios.push_back(s[k] / f[k]);
+    }
+    for (const ProcessRecord& s : slow.process_records) {
+        if (s.disturbed) continue;
+        for (const ProcessRecord& f : fast.process_records)
+            if (!f.disturbed && f.round == s.round) {
+                ratios.push_back(s.wall_median / f.wall_median);
+                break;
+            }
+    }
+    if (ratios.empty()) return std::nullopt;
+    return stats::sign_test_estimate(ratios, confidence);
+}
+
+// Per sum/jobs point with --schedules rows, per backend with two or more of them: its fastest
+// schedule (at its best worker count) and its slowest at the same count, compared round by round —
+// the pair that tells the lesson (openmp:static against openmp:dynamic), not the closest pair across
+// backends.
+void schedule_comparisons(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, Analysis& a) {
     if (o.schedules.empty()) return;
+    const auto by_time = [](const Run* x, const Run* y) { return x->wall_median() < y->wall_median(); };
     for (const Point& p : o.points()) {
         if (p.workload != "jobs" && p.workload != "sum") continue;
-        const Run *best = nullptr, *worst = nullptr;
-        for (const BackendBinary& b : backends) {
-            if (b.name == "serial" || b.cpu_row || b.one_thread || !b.runs(p.workload)) continue;
-            const Run* r = best_run(runs, a, b.name, p);
-            if (!r || a.of(runs, *r).workers < 2 || !a.of(runs, *r).speedup) continue;
-            if (!best || r->wall_median() < best->wall_median()) best = r;
-        }
-        if (!best) continue;
-        const BackendBinary* best_row = nullptr;
+        std::map<std::string, std::vector<std::string>> by_backend;  // backend -> its schedule rows
         for (const BackendBinary& b : backends)
-            if (b.name == best->backend) best_row = &b;
-        for (int pass = 0; pass < 2 && !worst; ++pass)  // the best row's own schedules first, then any schedule row
-            for (const BackendBinary& b : backends) {
-                if (b.schedule.empty() || b.name == best->backend || !b.runs(p.workload)) continue;
-                if (pass == 0 && (!best_row || b.backend() != best_row->backend())) continue;
-                const Run* r = best_run(runs, a, b.name, p);
-                if (r && a.of(runs, *r).speedup && (!worst || r->wall_median() > worst->wall_median())) worst = r;
-            }
-        if (!worst) continue;
-        const ConfigStats &bs = a.of(runs, *best), &ws = a.of(runs, *worst);
-        std::string line = fmt::format("{}: best {} {:.2f}x at {} (imbalance {}) vs {} {:.2f}x (imbalance {})", point_title(p), best->backend,
-                                       bs.speedup->mid, workers_text(*best), ratio_text(bs.imbalance), worst->backend, ws.speedup->mid,
-                                       ratio_text(ws.imbalance));
-        if (!separated(bs, ws, a.floor(p)))
-            line += "; the difference is inside the noise floor: no schedule won here.";
-        else if (!std::isnan(ws.imbalance) && ws.imbalance > 1.15 && (std::isnan(bs.imbalance) || ws.imbalance > bs.imbalance + 0.1))
-            line += fmt::format("; {}'s imbalance {:.2f}: {}.", worst->backend, ws.imbalance, imbalance_reason(p));
+            if (!b.schedule.empty() && b.runs(p.workload)) by_backend[b.backend()].push_back(b.name);
+        for (const auto& [backend, names] : by_backend) {
+            const Run* fast = nullptr;
+            for (const std::string& name : names)
+                if (const Run* r = best_run(runs, a, name, p); r && a.of(runs, *r).workers >= 2 && (!fast || by_time(r, fast))) fast = r;
+            if (!fast) continue;
+            std::vector<const Run*> rows;
+            for (const std::string& name : names)
+                if (const Run* r = find_run(runs, name, p, fast->threads); r && r->measured()) rows.push_back(r);
+            if (rows.size() < 2) continue;
+            const Run* slow = *std::max_element(rows.begin(), rows.end(), by_time);
+            const auto e = round_ratios(*fast, *slow, o.confidence);
+            if (!e) continue;
+            a.schedules.push_back({p, backend, std::size_t(fast - runs.data()), std::size_t(slow - runs.data()), Interval{e->lo, e->estimate, e->hi},
+                                   e->pairs, e->reached});
+        }
+    }
+}
+
+void schedule_findings(const std::vector<Run>& runs, Analysis& a) {
+    for (const ScheduleComparison& c : a.schedules) {
+        const Run &fast = runs[c.fast], &slow = runs[c.slow];
+        const ConfigStats &fs = a.stats[c.fast], &ss = a.stats[c.slow];
+        std::string line = fmt::format("{} {}: {} {} (imbalance {}) vs {} {} (imbalance {}); round by round {} took {:.2f}x [{:.2f}–{:.2f}] "
+                                       "as long ({} rounds)",
+                                       point_title(c.point), c.backend, fast.backend, speedup_text(fs, true), ratio_text(fs.imbalance), slow.backend,
+                                       speedup_text(ss, true), ratio_text(ss.imbalance), slow.backend, c.ratio.mid, c.ratio.lo, c.ratio.hi, c.pairs);
+        if (!c.decided())
+            line += c.enough_pairs ? ": the interval holds 1, no schedule won here." : ": too few rounds to decide.";
+        else if (!std::isnan(ss.imbalance) && ss.imbalance > 1.15 && (std::isnan(fs.imbalance) || ss.imbalance > fs.imbalance + 0.1))
+            line += fmt::format("; {}'s imbalance {:.2f}: {}.", slow.backend, ss.imbalance, imbalance_reason(c.point));
         else
             line += "; the imbalances are alike: the gap is the schedule's overhead, not its balance.";
         a.findings.push_back(line);
@@ -440,7 +469,8 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
                                                     best_sum_where, *best_sum, plural(cpus, "CPU"))
                                       : "sum: no configuration with 2 or more workers was decided faster than serial: the work is too small "
                                         "for the overheads, or the machine is too noisy (see pairs and undecided).");
-    schedule_findings(o, backends, runs, a);
+    schedule_comparisons(o, backends, runs, a);
+    schedule_findings(runs, a);
     array_findings(o, backends, runs, a);
     // Warnings.
     for (const Run& r : runs)

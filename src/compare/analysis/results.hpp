@@ -68,6 +68,19 @@ struct NoiseFloor {
     std::optional<Interval> aa;  // the A/A estimate and interval; it should contain 1
 };
 
+// Two schedules of one backend at one point and worker count, compared directly: per round, the
+// slower row's process median over the faster row's (both ran in that round, close in time), with the
+// sign-test interval over the rounds. Decided when the interval excludes 1.
+struct ScheduleComparison {
+    Point point;
+    std::string backend;          // the backend both rows run ("openmp")
+    std::size_t fast = 0, slow = 0;  // indices into the runs
+    Interval ratio;               // slow / fast
+    std::size_t pairs = 0;
+    bool enough_pairs = false;
+    bool decided() const { return enough_pairs && ratio.lo > 1; }
+};
+
 struct BreakEven {
     u64 n = 0;
     unsigned threads = 0;

@@ -123,35 +123,31 @@ void concurrency_line(const CompareOptions& o, const std::vector<BackendBinary>&
                          "lesson"});
 }
 
-void schedule_lines(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a,
-                    Summary& out) {
-    if (o.schedules.empty()) return;
-    const unsigned t = main_threads(o, "jobs");
+// The schedule question, from the analysis's direct comparisons (analysis.cpp): per jobs order, the
+// backend whose two schedules differ most, decided comparisons first.
+void schedule_lines(const CompareOptions& o, const std::vector<Run>& runs, const Analysis& a, Summary& out) {
     for (const Point& p : largest_points(o, "jobs")) {
-        const Run *best = nullptr, *worst = nullptr;
-        for (const BackendBinary& b : backends) {
-            if (b.schedule.empty() || !b.runs("jobs")) continue;
-            const Run* r = find_run(runs, b.name, p, t);
-            if (!r || !a.of(runs, *r).speedup) continue;
-            if (!best || r->wall_median() < best->wall_median()) best = r;
-            if (!worst || r->wall_median() > worst->wall_median()) worst = r;
-        }
-        if (!best || best == worst) continue;
-        const ConfigStats &bs = a.of(runs, *best), &ws = a.of(runs, *worst);
+        const ScheduleComparison* telling = nullptr;
+        for (const ScheduleComparison& c : a.schedules)
+            if (c.point == p && (!telling || std::pair(c.decided(), c.ratio.mid) > std::pair(telling->decided(), telling->ratio.mid))) telling = &c;
+        if (!telling) continue;
+        const ScheduleComparison& c = *telling;
+        const Run &fast = runs[c.fast], &slow = runs[c.slow];
+        const ConfigStats &fs = a.stats[c.fast], &ss = a.stats[c.slow];
         auto imbalance = [](const ConfigStats& s) { return std::isnan(s.imbalance) ? std::string("n/a") : fmt::format("{:.2f}", s.imbalance); };
-        const bool apart = bs.speedup->lo > ws.speedup->hi;
         std::string why;
-        if (!apart)
-            why = "the intervals overlap: no schedule won here";
-        else if (!std::isnan(ws.imbalance) && ws.imbalance > 1.15 && (std::isnan(bs.imbalance) || ws.imbalance > bs.imbalance + 0.1))
-            why = fmt::format("{}'s shares left its busiest worker {:.0f}% above the mean, {}'s {}", worst->backend, (ws.imbalance - 1) * 100,
-                              best->backend, std::isnan(bs.imbalance) ? std::string("unknown") : fmt::format("{:.0f}%", (bs.imbalance - 1) * 100));
+        if (!c.decided())
+            why = c.enough_pairs ? "the interval holds 1: no schedule won here" : "too few rounds to decide";
+        else if (!std::isnan(ss.imbalance) && ss.imbalance > 1.15 && (std::isnan(fs.imbalance) || ss.imbalance > fs.imbalance + 0.1))
+            why = fmt::format("{}'s shares left its busiest worker {:.0f}% above the mean, {}'s {}", slow.backend, (ss.imbalance - 1) * 100,
+                              fast.backend, std::isnan(fs.imbalance) ? std::string("unknown") : fmt::format("{:.0f}%", (fs.imbalance - 1) * 100));
         else
             why = "the imbalances are alike: the gap is the schedule's overhead";
         out.lines.push_back({fmt::format("Which schedule balances uneven work ({} order)?", p.variant),
-                             fmt::format("jobs N={} ({} order) at {} threads: {} {} (imbalance {}) against {} {} (imbalance {}): {}.", short_count(p.n),
-                                         p.variant, t, best->backend, speedup_text(bs, true), imbalance(bs), worst->backend,
-                                         speedup_text(ws, true), imbalance(ws), why),
+                             fmt::format("jobs N={} ({} order) at {}: {} (imbalance {}) against {} (imbalance {}): {} took {:.2f}x [{:.2f}–{:.2f}] "
+                                         "as long, round by round over {} rounds; {}.",
+                                         short_count(p.n), p.variant, workers_text(fast), fast.backend, imbalance(fs), slow.backend, imbalance(ss),
+                                         slow.backend, c.ratio.mid, c.ratio.lo, c.ratio.hi, c.pairs, why),
                              table_anchor(p)});
     }
 }
@@ -268,7 +264,7 @@ Summary summarise(const CompareOptions& o, const std::vector<BackendBinary>& bac
     wait_line(o, backends, runs, a, out);
     sum_line(o, backends, runs, a, out);
     concurrency_line(o, backends, runs, a, out);
-    schedule_lines(o, backends, runs, a, out);
+    schedule_lines(o, runs, a, out);
     memory_line(o, backends, runs, a, out);
     interpreter_line(o, backends, runs, a, out);
     std::string noise;
