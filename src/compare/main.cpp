@@ -66,7 +66,7 @@ int run(int argc, char** argv) {
         std::vector<std::string> names;  // one line: the directory, then each file's name
         for (const auto& path : paths) names.push_back(path.substr(path.rfind('/') + 1));
         const std::string& first = paths.empty() ? std::string() : paths.front();
-        fmt::print("\nfiles in {} ({}): {}\n", first.substr(0, first.rfind('/') + 1), plots, fmt::join(names, ", "));
+        fmt::print("files in {} ({}): {}\n", first.substr(0, first.rfind('/') + 1), plots, fmt::join(names, ", "));
         if (check_stdout("sumsq-compare", exit_ok) != exit_ok) return exit_runtime;  // the report was lost: commit nothing
         out->commit();
     }

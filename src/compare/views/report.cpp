@@ -209,7 +209,7 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
                env.value("cpu_model", cpu_model()), cpus);
     const Summary summary = summarise(o, backends, runs, a);
     if (!summary.lines.empty()) {
-        fmt::print(out, "\nanswers:\n");
+        fmt::print(out, "answers{}:\n", o.verbose ? "" : " (--verbose: every row and size, every finding, break-even and the environment)");
         for (const SummaryLine& line : summary.lines) fmt::print(out, "  {} {}\n", line.question, line.answer);
     }
     fmt::print(out, "  {}\n", summary.noise);
@@ -217,10 +217,9 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
 
     fmt::print(out, "\ncolumns: workers = threads (Kp: K MPI processes; \"2 on 1\": 2 threads allowed 1 CPU{}); median ±spread = median of the "
                     "processes' medians, ± the farthest one;\n  speedup = serial's time / this row's, from pairs of adjacent processes [its interval; "
-                    "≈1.0x: the interval holds 1]; parallelism = CPU time / wall time (cores busy){}{}{}\n",
+                    "≈1.0x: the interval holds 1]; parallelism = CPU time / wall time (cores busy){}{}\n",
                o.verbose ? "; *: more threads than CPUs" : "", any_of_concurrency(runs, a) ? "; concurrency = tasks in progress on average" : "",
-               o.verbose ? ";\n  efficiency = speedup / workers; scaling = this row's own 1-thread median / this median" : "",
-               o.verbose ? "" : "\n  (--verbose: every row and size, every finding, break-even and the environment)\n");
+               o.verbose ? ";\n  efficiency = speedup / workers; scaling = this row's own 1-thread median / this median" : "");
     std::vector<Point> jobs;  // compact: the jobs orders in one table
     for (const Point& point : o.points()) {
         if (!o.verbose && point.workload == "jobs") {
