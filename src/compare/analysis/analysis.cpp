@@ -131,7 +131,12 @@ void schedule_comparisons(const CompareOptions& o, const std::vector<BackendBina
                 if (const Run* r = find_run(runs, name, p, fast->threads); r && r->measured()) rows.push_back(r);
             if (rows.size() < 2) continue;
             const Run* slow = *std::max_element(rows.begin(), rows.end(), by_time);
-            const auto e = round_ratios(*fast, *slow, o.confidence);
+            if (slow == fast) continue;
+            auto e = round_ratios(*fast, *slow, o.confidence);
+            if (e && e->estimate < 1) {  // the medians and the rounds disagree: the rounds decide which is slower
+                std::swap(fast, slow);
+                e = round_ratios(*fast, *slow, o.confidence);
+            }
             if (!e) continue;
             a.schedules.push_back({p, backend, std::size_t(fast - runs.data()), std::size_t(slow - runs.data()), Interval{e->lo, e->estimate, e->hi},
                                    e->pairs, e->reached});
