@@ -69,6 +69,10 @@ const Run* best_run(const std::vector<Run>& runs, const Analysis& a, const std::
     return best;
 }
 
+bool imbalance_explains(const ConfigStats& fast, const ConfigStats& slow) {
+    return !std::isnan(slow.imbalance) && slow.imbalance > 1.15 && (std::isnan(fast.imbalance) || slow.imbalance > fast.imbalance + 0.1);
+}
+
 namespace {
 
 std::string gbps(double bytes_per_second) { return fmt::format("{:.1f} GB/s", bytes_per_second / 1e9); }
@@ -154,7 +158,7 @@ void schedule_findings(const std::vector<Run>& runs, Analysis& a) {
                                        speedup_text(ss, true), ratio_text(ss.imbalance), slow.backend, c.ratio.mid, c.ratio.lo, c.ratio.hi, c.pairs);
         if (!c.decided())
             line += c.enough_pairs ? ": the interval holds 1, no schedule won here." : ": too few rounds to decide.";
-        else if (!std::isnan(ss.imbalance) && ss.imbalance > 1.15 && (std::isnan(fs.imbalance) || ss.imbalance > fs.imbalance + 0.1))
+        else if (imbalance_explains(fs, ss))
             line += fmt::format("; {}'s imbalance {:.2f}: {}.", slow.backend, ss.imbalance, imbalance_reason(c.point));
         else
             line += "; the imbalances are alike: the gap is the schedule's overhead, not its balance.";

@@ -43,6 +43,9 @@ const Run* find_run(const std::vector<Run>& runs, const std::string& backend, co
 // "2 threads", "1 process": the workers a run asked for, in words.
 std::string workers_text(const Run& r);
 const Run* best_run(const std::vector<Run>& runs, const Analysis& analysis, const std::string& backend, const Point& point);
+// Whether the slower of two schedules lost to its imbalance: its busiest worker well above the mean
+// (> 1.15) and clearly above the faster one's.
+bool imbalance_explains(const ConfigStats& fast, const ConfigStats& slow);
 inline const Run* best_run(const std::vector<Run>& runs, const Analysis& analysis, const std::string& backend,
                            const std::string& workload, u64 n) {
     return best_run(runs, analysis, backend, Point{workload, "", n});

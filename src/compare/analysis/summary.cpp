@@ -138,7 +138,7 @@ void schedule_lines(const CompareOptions& o, const std::vector<Run>& runs, const
         std::string why;
         if (!c.decided())
             why = c.enough_pairs ? "the interval holds 1: no schedule won here" : "too few rounds to decide";
-        else if (!std::isnan(ss.imbalance) && ss.imbalance > 1.15 && (std::isnan(fs.imbalance) || ss.imbalance > fs.imbalance + 0.1))
+        else if (imbalance_explains(fs, ss))
             why = fmt::format("{}'s shares left its busiest worker {:.0f}% above the mean, {}'s {}", slow.backend, (ss.imbalance - 1) * 100,
                               fast.backend, std::isnan(fs.imbalance) ? std::string("unknown") : fmt::format("{:.0f}%", (fs.imbalance - 1) * 100));
         else

@@ -421,7 +421,7 @@ std::string html_report(const json& results, const std::map<std::string, std::st
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>sumsq-compare report</title>\n"
         "<style>\n{}</style>\n</head>\n<body>\n<header>\n<h1>sumsq-compare: concurrency and parallelism, measured</h1>\n"
         "<p class=\"lead\">Every backend ran as its own process; every result was checked against the closed form. "
-        "Parallelism = CPU time / wall time (busy CPUs); speedup = serial's median / this median.</p>\n"
+        "Parallelism = CPU time / wall time (busy CPUs); speedup = serial's time / this row's, from pairs of adjacent processes, with a 95% sign-test interval.</p>\n"
         "<nav>{}<a href=\"#lesson\">lesson</a><a href=\"#findings\">findings</a><a href=\"#tables\">tables</a><a href=\"#plots\">plots</a>"
         "<a href=\"#backends\">backends</a><a href=\"#environment\">environment</a></nav>\n</header>\n{}"
         "<section id=\"lesson\">\n<h2>Concurrency and parallelism, side by side</h2>\n{}</section>\n{}"

@@ -165,8 +165,8 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
         if (drawn) {
             const std::size_t columns = std::min<std::size_t>(drawn, 3), rows = (drawn + columns - 1) / columns;
             script += fmt::format("set output 'speedup_vs_threads.svg'\nset terminal svg size {},{} dynamic noenhanced font 'sans,12' background rgb 'white'\n"
-                                  "set multiplot layout {},{} title \"Speedup vs serial by threads, sum workload, N = {} (median of {} processes; "
-                                  "bars: interval from the extreme process medians)\"\n"
+                                  "set multiplot layout {},{} title \"Speedup vs serial by threads, sum workload, N = {} (at least {} processes a row; "
+                                  "bars: the paired speedup's 95% interval)\"\n"
                                   "set key inside top left font 'sans,10' box opaque\nset xlabel 'threads (MPI: processes)'\nset ylabel 'speedup'\n"
                                   "set xrange [0.5:{}.5]\nset xtics 1\nset yrange [0:*]\n{}unset multiplot\nunset xrange\nunset yrange\nset xtics autofreq\n"
                                   "set key outside right noopaque nobox font 'sans,12'\n",
@@ -240,9 +240,10 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
                           "set title 'speedup vs serial (whiskers: interval)'\nset ylabel 'speedup'\n",
                           std::max<std::size_t>(900, 190 * groups.size() + 220), xtics, groups.size() - 1);
     script += bar_panel("speed", speed, width * 0.9, true, matrix);
-    script += "set title 'parallelism = CPU time / wall time'\nset ylabel 'cores busy'\n";
+    // Headroom above the tallest bar: parallelism sits at the CPU count, which autoscale makes the frame.
+    script += "set title 'parallelism = CPU time / wall time'\nset ylabel 'cores busy'\nset offsets 0, 0, graph 0.08, 0\n";
     script += bar_panel("par", parallel, width * 0.9, false, matrix);
-    script += "unset multiplot\n";
+    script += "unset multiplot\nset offsets 0, 0, 0, 0\n";
     return script;
 }
 
