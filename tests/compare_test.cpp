@@ -249,10 +249,10 @@ TEST_CASE("lesson.svg: eight timelines, {wait, sum} x {serial, interleaved, thre
     REQUIRE(panel_at != std::string::npos);
     const std::string panel = svg.substr(panel_at, svg.find("class='panel'", panel_at) - panel_at);
     if (panel.find("OS: switch records") != std::string::npos) {
-        for (const char* thread : {"<title>thread 1 · Task A", "<title>thread 2 · Task B"}) {
+        for (const char* task : {" · Task A [", " · Task B ["}) {  // whichever thread ran it (the numbering follows who started first)
             std::size_t pieces = 0;
-            for (std::size_t at = 0; (at = panel.find(thread, at)) != std::string::npos; ++at) ++pieces;
-            INFO(thread);
+            for (std::size_t at = 0; (at = panel.find(task, at)) != std::string::npos; ++at) ++pieces;
+            INFO(task << "\n" << panel);
             CHECK(pieces >= 2);
         }
         CHECK_THAT(panel, Catch::Contains("runnable, waiting for a CPU"));
