@@ -349,7 +349,6 @@ void machine_state(const std::vector<Run>& runs, Analysis& a) {
     }
 }
 
-
 }  // namespace
 
 Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, SweepRecord record) {

@@ -14,8 +14,6 @@ namespace {
 
 std::string cores(double parallelism) { return std::isnan(parallelism) ? "n/a" : fmt::format("{:.2f}", parallelism); }
 
-unsigned allowed_cpus(const Run& r) { return r.cpus_allowed(available_cpus()); }
-
 // The largest swept N of a workload (each order for jobs): the point the headline is drawn from.
 std::vector<Point> largest_points(const CompareOptions& o, const std::string& workload) {
     std::vector<Point> list;
@@ -50,7 +48,7 @@ void wait_line(const CompareOptions& o, const std::vector<BackendBinary>& backen
     if (!best) return;
     const ConfigStats& s = a.of(runs, *best);
     const bool overlapped = s.speedup->lo > 1 + a.floor(p);
-    const unsigned cpus = std::min(best->threads, allowed_cpus(*best));
+    const unsigned cpus = std::min(best->threads, best->cpus_allowed(available_cpus()));
     out.lines.push_back(
         {"Do waits overlap without cores?",
          fmt::format("{}: {} ({} on {} CPU{}) finished the wait workload in {} against serial's {}, {} faster, while keeping {} cores busy{}.",
@@ -110,7 +108,7 @@ void concurrency_line(const CompareOptions& o, const std::vector<BackendBinary>&
         if (!r || !a.of(runs, *r).speedup) continue;
         const ConfigStats& s = a.of(runs, *r);
         faster = faster || (s.decided && s.speedup->mid > 1);
-        const unsigned cpus = std::min(r->threads, allowed_cpus(*r));
+        const unsigned cpus = std::min(r->threads, r->cpus_allowed(available_cpus()));
         parts += fmt::format("{}{} ({} on {} CPU{}) {} with parallelism {}", parts.empty() ? "" : "; ", r->backend, workers_text(*r), cpus,
                              cpus == 1 ? "" : "s", speedup_text(s, true), cores(s.parallelism));
     }

@@ -474,7 +474,7 @@ std::vector<std::size_t> pair_partners(std::size_t members, unsigned round) {
     for (std::size_t i = 0; i < members; ++i)
         if (i % 2 == 1) partner[i] = (i + 1) / 2;      // the second of S X X S: the S after it
         else if (i + 1 < members) partner[i] = i / 2;  // the first: the S before it
-        else partner[i] = i / 2 + round % 2;        // a last one alone (S X S): alternating by round
+        else partner[i] = i / 2 + round % 2;           // a last one alone (S X S): alternating by round
     return partner;
 }
 
