@@ -4,7 +4,8 @@
 #   sumsq_add_backend(<name> SCRIPT [SOURCE <file>])
 #
 # builds kernels/<name>.cpp (or SOURCE) into the library sumsq_kernel_<name>, links it with the
-# common harness (src/driver/main.cpp) into build/bin/sumsq-<name>, records <name> for the tests
+# common harness and its main() (sumsq_driver_main: src/driver/main.cpp, compiled once) into
+# build/bin/sumsq-<name>, records <name> for the tests
 # (tests/CMakeLists.txt adds <name>/… tests for every recorded backend) and for sumsq-compare, and
 # installs the binary in SUMSQ_INSTALL_BACKEND_DIR (libexec/sumsq), beside the installed list.
 # A backend whose REQUIRES variable is false is skipped with a message, never a build error.
@@ -36,8 +37,8 @@ function(sumsq_add_backend name)
   add_library(sumsq_kernel_${name} STATIC ${arg_SOURCE})
   target_link_libraries(sumsq_kernel_${name} PUBLIC sumsq_harness ${arg_LIBS})
   target_include_directories(sumsq_kernel_${name} PUBLIC ${PROJECT_SOURCE_DIR}/kernels)  # "support/..."
-  add_executable(sumsq-${name} ${PROJECT_SOURCE_DIR}/src/driver/main.cpp)
-  target_link_libraries(sumsq-${name} PRIVATE sumsq_kernel_${name})
+  add_executable(sumsq-${name})
+  target_link_libraries(sumsq-${name} PRIVATE sumsq_driver_main sumsq_kernel_${name})
   set_property(GLOBAL APPEND PROPERTY SUMSQ_ALL_BACKENDS ${name})
   if(NOT arg_TEST_ONLY)
     set_property(GLOBAL APPEND PROPERTY SUMSQ_BACKENDS ${name})

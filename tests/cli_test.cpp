@@ -1,5 +1,6 @@
 // Compiled once per backend: runs build/bin/sumsq-<backend> end to end — bad input (exit 2, one
 // clear stderr line, nothing on stdout, no file left), accepted spellings of N, edge N, the JSON.
+#include "backend_under_test.hpp"
 #include "os/cpus.hpp"
 #include "process.hpp"
 
@@ -30,7 +31,9 @@ using sumsq::test::with;
 
 namespace {
 
-const std::string binary = SUMSQ_BINARY;
+const std::string binary = sumsq::test::backend_binary;
+const std::string name = sumsq::test::backend_name;
+const std::string prefix = "sumsq-" + name + ": ";  // how every message of the backend begins
 
 const nlohmann::json& description() {
     static const nlohmann::json value = nlohmann::json::parse(run_process(binary, {"--describe"}).out);
@@ -52,7 +55,7 @@ nlohmann::json run_json(std::vector<std::string> args) {
 TEST_CASE("describe: the binary's backend name is its CMake name") {
     const auto r = run_process(binary, {"--describe"});
     REQUIRE(r.exit_code == 0);
-    REQUIRE(nlohmann::json::parse(r.out)["backend"] == SUMSQ_BACKEND_NAME);
+    REQUIRE(nlohmann::json::parse(r.out)["backend"] == name);
 }
 
 TEST_CASE("bad input: exit 2 and one line naming the option") {
@@ -160,7 +163,7 @@ TEST_CASE("bad input: exit 2 and one line naming the option") {
     REQUIRE(r.out.empty());
     REQUIRE(lines(r.err).size() == 1);
     REQUIRE_THAT(r.err, Catch::Contains(expected));
-    REQUIRE_THAT(r.err, Catch::StartsWith("sumsq-" SUMSQ_BACKEND_NAME ": "));
+    REQUIRE_THAT(r.err, Catch::StartsWith(prefix));
 }
 
 TEST_CASE("options: one that does not apply to the workload is refused, naming the workloads it applies to") {
@@ -174,12 +177,12 @@ TEST_CASE("options: one that does not apply to the workload is refused, naming t
         {{"--workload", "wait", "--seed", "3"}, "--seed: applies to the jobs workload, not wait"},
     }));
     if (expected.empty() || (args[1] == "wait" && !runs_wait())) return;  // accepted here; or the backend refuses the wait workload itself
-    INFO(args[1] << " " << args[2] << " on " << SUMSQ_BACKEND_NAME);
+    INFO(args[1] << " " << args[2] << " on " << name);
     const auto r = run_process(binary, args);
     REQUIRE(r.exit_code == 2);
     REQUIRE(r.out.empty());
     REQUIRE(lines(r.err).size() == 1);
-    REQUIRE(r.err == "sumsq-" SUMSQ_BACKEND_NAME ": " + expected + "\n");
+    REQUIRE(r.err == prefix + expected + "\n");
 }
 
 TEST_CASE("knobs: a backend takes its own, refuses the others and names who takes them") {
@@ -193,12 +196,12 @@ TEST_CASE("knobs: a backend takes its own, refuses the others and names who take
     const bool takes = d[owned].is_string() ? !d[owned].get<std::string>().empty() : d[owned].get<bool>();
     std::vector<std::string> full = {"--workload", "jobs", "-n", "100000", "--jobs", "9"};
     full.insert(full.end(), args.begin(), args.end());
-    INFO(args[0] << " on " << SUMSQ_BACKEND_NAME);
+    INFO(args[0] << " on " << name);
     if (!takes) {
         const auto r = run_process(binary, full);
         REQUIRE(r.exit_code == 2);
         REQUIRE(lines(r.err).size() == 1);
-        REQUIRE_THAT(r.err, Catch::Contains(args[0] + ": sumsq-" SUMSQ_BACKEND_NAME " does not take it; it applies to "));
+        REQUIRE_THAT(r.err, Catch::Contains(args[0] + ": sumsq-" + name + " does not take it; it applies to "));
         return;
     }
     const nlohmann::json j = run_json(full);
@@ -271,7 +274,7 @@ TEST_CASE("bind: each worker runs on the CPU its policy names, or the run says w
     if (!description()["takes_bind"].get<bool>()) {
         const auto r = run_process(binary, {"--bind", "close"});
         REQUIRE(r.exit_code == 2);
-        REQUIRE_THAT(r.err, Catch::Contains("--bind: sumsq-" SUMSQ_BACKEND_NAME " does not take it; it applies to threads, pool, openmp, tbb, pstl"));
+        REQUIRE_THAT(r.err, Catch::Contains("--bind: sumsq-" + name + " does not take it; it applies to threads, pool, openmp, tbb, pstl"));
         return;
     }
     for (const char* policy : {"close", "spread"}) {
@@ -330,7 +333,7 @@ TEST_CASE("JSON output parses and holds the documented fields") {
     for (const char* field : {"backend", "model", "workload", "n", "threads", "result", "expected", "ok", "wall_seconds",
                               "cpu_seconds", "parallelism", "elements_per_second", "timer_overhead_seconds", "environment"})
         CHECK(json.contains(field));
-    CHECK(json["backend"] == SUMSQ_BACKEND_NAME);
+    CHECK(json["backend"] == name);
     CHECK(json["n"].is_number_unsigned());
     CHECK(json["result"].is_string());
     CHECK(json["wall_seconds"]["all"].size() == 1);
@@ -339,7 +342,7 @@ TEST_CASE("JSON output parses and holds the documented fields") {
     for (const char* field : {"cpu_model", "logical_cpus", "compiler", "flags", "build_type", "libraries"})
         CHECK(json["environment"].contains(field));
     // The knobs that decide whether idle runtime threads spin (and count as parallelism).
-    for (const char* name : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"}) CHECK(json["environment"]["variables"].contains(name));
+    for (const char* variable : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"}) CHECK(json["environment"]["variables"].contains(variable));
 }
 
 TEST_CASE("idle: --idle-ms sleeps before each timed repetition, outside the timed region") {
@@ -364,14 +367,14 @@ TEST_CASE("table and CSV output") {
     const auto rows = lines(csv.out);
     REQUIRE(rows.size() == 2);
     REQUIRE_THAT(rows[0], Catch::StartsWith("backend,workload,n,threads"));
-    REQUIRE_THAT(rows[1], Catch::StartsWith(SUMSQ_BACKEND_NAME ",sum,1000,"));
+    REQUIRE_THAT(rows[1], Catch::StartsWith(name + ",sum,1000,"));
 }
 
 TEST_CASE("help and version exit 0") {
     CHECK(run_process(binary, {"--help"}).exit_code == 0);
     const auto version = run_process(binary, {"--version"});
     CHECK(version.exit_code == 0);
-    CHECK_THAT(version.out, Catch::StartsWith("sumsq-" SUMSQ_BACKEND_NAME " "));
+    CHECK_THAT(version.out, Catch::StartsWith("sumsq-" + name + " "));
 }
 
 TEST_CASE("an unwritable trace path leaves no file behind") {
@@ -436,7 +439,7 @@ std::vector<std::string> quick_trace(const std::string& path) { return {"-n", "1
 }  // namespace
 
 TEST_CASE("trace: a target that exists and is not a regular file is refused up front and left alone") {
-    Scratch scratch(std::string(SUMSQ_BACKEND_NAME) + "-" + "special");
+    Scratch scratch(name + "-" + "special");
     const fs::path fifo = scratch.dir / "fifo", device = scratch.dir / "null", link = scratch.dir / "link-to-fifo";
     REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
     fs::create_symlink(fifo, link);
@@ -458,7 +461,7 @@ TEST_CASE("trace: a target that exists and is not a regular file is refused up f
 }
 
 TEST_CASE("trace: written through a symlink, an existing file keeps its mode, a fresh one gets the umask's") {
-    Scratch scratch(std::string(SUMSQ_BACKEND_NAME) + "-" + "modes");
+    Scratch scratch(name + "-" + "modes");
     const fs::path real = scratch.dir / "real.json", link = scratch.dir / "link.json", fresh = scratch.dir / "fresh.json";
     { std::ofstream(real) << "old"; }
     ::chmod(real.c_str(), 0640);
@@ -478,7 +481,7 @@ TEST_CASE("trace: written through a symlink, an existing file keeps its mode, a 
 }
 
 TEST_CASE("trace: a legal 250-byte file name is written (the temporary name does not grow with it)") {
-    Scratch scratch(std::string(SUMSQ_BACKEND_NAME) + "-" + "longname");
+    Scratch scratch(name + "-" + "longname");
     const fs::path target = scratch.dir / (std::string(245, 'a') + ".json");
     const auto r = run_process(binary, quick_trace(target.string()));
     INFO(r.err);
@@ -489,7 +492,7 @@ TEST_CASE("trace: a legal 250-byte file name is written (the temporary name does
 
 TEST_CASE("trace: SIGINT, SIGTERM or SIGHUP before the trace is written leaves no temporary file") {
     const int signal = GENERATE(SIGINT, SIGTERM, SIGHUP);
-    Scratch scratch(std::string(SUMSQ_BACKEND_NAME) + "-" + "signal");
+    Scratch scratch(name + "-" + "signal");
     const std::string target = (scratch.dir / "t.json").string();
     // Long enough to be caught running: about a second per repetition with the fastest range kernel.
     const int pid = sumsq::test::start_process(binary, {"-n", "1e10", "-r", "50", "--warmup", "0", "--kernel", "portable", "--trace", target});
@@ -513,7 +516,7 @@ TEST_CASE("stdout: a full or closed standard output exits 3 with one line on std
         const auto said = lines(r.err);
         REQUIRE_FALSE(said.empty());
         CHECK_THAT(said.back(), Catch::Contains("writing standard output failed"));
-        for (std::size_t k = 0; k + 1 < said.size(); ++k) CHECK_THAT(said[k], Catch::StartsWith("sumsq-" SUMSQ_BACKEND_NAME ": warning: "));
+        for (std::size_t k = 0; k + 1 < said.size(); ++k) CHECK_THAT(said[k], Catch::StartsWith(prefix + "warning: "));
     }
 }
 

@@ -1,5 +1,6 @@
 // interleaved only: the scheduler's guarantees and the wait workload's interleaving on one core.
 #include "contract/backend.hpp"
+#include "backend_under_test.hpp"
 #include "process.hpp"
 #include "contract/reference.hpp"
 #include "support/scheduler.hpp"
@@ -151,14 +152,14 @@ TEST_CASE("bad input for the interleaved backend exits 2 with one line") {
         {{"--step", "-3"}, "--step: -3 is negative"},
         {{"--workload", "wait", "--step", "5"}, "--step: applies to the sum, jobs and array workloads, not wait"},
     }));
-    const auto r = test::run_process(SUMSQ_BINARY, args);
+    const auto r = test::run_process(sumsq::test::backend_binary, args);
     REQUIRE(r.exit_code == 2);
     REQUIRE(test::lines(r.err).size() == 1);
     REQUIRE_THAT(r.err, Catch::Contains(expected));
 }
 
 TEST_CASE("the sum workload runs on one CPU at parallelism about 1") {
-    const auto r = test::run_process(SUMSQ_BINARY, {"-n", "2e7", "-r", "3", "--format", "json", "--tasks", "3"});
+    const auto r = test::run_process(sumsq::test::backend_binary, {"-n", "2e7", "-r", "3", "--format", "json", "--tasks", "3"});
     REQUIRE(r.exit_code == 0);
     const auto json = nlohmann::json::parse(r.out);
     REQUIRE(json["ok"] == true);

@@ -1,6 +1,7 @@
 // mpi only: the binary under mpirun with 1–3 ranks (oversubscribed on a small machine), hybrid
 // ranks × threads, and bad input reported once. Running as root needs OMPI_ALLOW_RUN_AS_ROOT*,
 // which the test sets for mpirun (the program never sets them).
+#include "backend_under_test.hpp"
 #include "process.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,7 +15,7 @@ namespace {
 const std::vector<std::string> root_ok = {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"};
 
 sumsq::test::ProcessResult mpirun(int ranks, std::vector<std::string> args) {
-    std::vector<std::string> full{"-q", "--oversubscribe", "--bind-to", "none", "-np", std::to_string(ranks), SUMSQ_BINARY};
+    std::vector<std::string> full{"-q", "--oversubscribe", "--bind-to", "none", "-np", std::to_string(ranks), sumsq::test::backend_binary};
     full.insert(full.end(), args.begin(), args.end());
     return run_process(SUMSQ_MPIEXEC, full, root_ok);
 }
@@ -24,7 +25,7 @@ sumsq::test::ProcessResult mpirun_each(const std::vector<std::vector<std::string
     std::vector<std::string> full{"-q", "--oversubscribe", "--bind-to", "none"};
     for (std::size_t r = 0; r < per_rank.size(); ++r) {
         if (r > 0) full.push_back(":");
-        full.insert(full.end(), {"-np", "1", SUMSQ_BINARY});
+        full.insert(full.end(), {"-np", "1", sumsq::test::backend_binary});
         full.insert(full.end(), per_rank[r].begin(), per_rank[r].end());
     }
     return run_process(SUMSQ_MPIEXEC, full, root_ok);
@@ -86,14 +87,14 @@ TEST_CASE("bad input under mpirun: exit 2 and one message, not one per rank") {
 }
 
 TEST_CASE("started without mpirun it runs as one rank") {
-    const auto r = run_process(SUMSQ_BINARY, {"-n", "1000", "-r", "1", "--format", "json"});
+    const auto r = run_process(sumsq::test::backend_binary, {"-n", "1000", "-r", "1", "--format", "json"});
     REQUIRE(r.exit_code == 0);
     REQUIRE(nlohmann::json::parse(r.out)["ranks"] == 1);
 }
 
 TEST_CASE("too few file descriptors for MPI_Init: exit 3 and one line, not Open MPI's banner and exit 1") {
     for (const char* limit : {"12", "20", "24"}) {
-        const auto r = run_process("/bin/sh", {"-c", "ulimit -n \"$1\" && exec \"$0\" -n 1e6 -r 1 --warmup 0", SUMSQ_BINARY, limit});
+        const auto r = run_process("/bin/sh", {"-c", "ulimit -n \"$1\" && exec \"$0\" -n 1e6 -r 1 --warmup 0", sumsq::test::backend_binary, limit});
         INFO("ulimit -n " << limit << ": " << r.err);
         CHECK(r.exit_code == 3);
         CHECK(r.out.empty());
@@ -101,7 +102,7 @@ TEST_CASE("too few file descriptors for MPI_Init: exit 3 and one line, not Open 
         CHECK_THAT(r.err, Catch::Contains("Too many open files"));
     }
     // A soft limit below what MPI_Init needs, under a higher hard one, is raised: the run goes on.
-    const auto raised = run_process("/bin/sh", {"-c", "ulimit -S -n 20 && exec \"$0\" -n 1e6 -r 1 --warmup 0", SUMSQ_BINARY});
+    const auto raised = run_process("/bin/sh", {"-c", "ulimit -S -n 20 && exec \"$0\" -n 1e6 -r 1 --warmup 0", sumsq::test::backend_binary});
     INFO(raised.err);
     CHECK(raised.exit_code == 0);
 }
