@@ -7,6 +7,7 @@
 // report and the file list reached stdout.
 #include "compare/run/bandwidth.hpp"
 #include "compare/run/child_process.hpp"
+#include "compare/run/simd.hpp"
 #include "driver/cli.hpp"
 #include "compare/views/diff.hpp"
 #include "compare/files/files.hpp"
@@ -52,6 +53,7 @@ int run(int argc, char** argv) {
     SweepRecord record;
     if (options->has_workload("array")) record.bandwidth = measure_read_bandwidth(program_dir(), options->timeout_s);  // before any backend
     const std::vector<Run> runs = run_sweep(*options, backends, record);
+    if (!interrupted()) record.simd = measure_simd(*options, backends);
     auto stop = [] {
         fmt::print(stderr, "sumsq-compare: interrupted; the running backend was stopped and no files were written\n");
         return interrupt_exit_code();
@@ -72,6 +74,10 @@ int run(int argc, char** argv) {
     }
     std::size_t bad = 0;
     for (const Run& r : runs) bad += r.status != Run::Status::ok && r.status != Run::Status::skipped;  // skipped: its interpreter is missing
+    for (const std::string& failure : analysis.record.simd.failures) {
+        fmt::print(stderr, "sumsq-compare: --simd: {}\n", failure);
+        ++bad;
+    }
     if (bad) {
         fmt::print(stderr, "sumsq-compare: {} of {} runs were not OK (see the status column)\n", bad, runs.size());
         return exit_mismatch;

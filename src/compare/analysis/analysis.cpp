@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <limits>
 
@@ -349,12 +350,8 @@ void machine_state(const std::vector<Run>& runs, Analysis& a) {
     }
 }
 
-}  // namespace
-
-Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, SweepRecord record) {
-    Analysis a;
-    a.record = std::move(record);
-    // Medians and spreads across processes.
+// Per run: medians and spreads across its processes, and what its reports say (parallelism, …).
+void process_stats(const std::vector<Run>& runs, Analysis& a) {
     for (const Run& r : runs) {
         ConfigStats s;
         const auto medians = r.process_medians();
@@ -380,14 +377,10 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
         s.process_figures = r.process_records;
         a.stats.push_back(s);
     }
-    paired_estimates(o, runs, a);
-    machine_state(runs, a);
-    combine_findings(backends, runs, a);
-    serial_fraction_findings(backends, runs, a);
-    // Break-even: the smallest swept N from which the backend stays ahead at every larger swept N.
-    std::vector<u64> sizes = o.has_workload("sum") ? o.sizes : std::vector<u64>{};
-    std::sort(sizes.begin(), sizes.end());
-    sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+}
+
+// Break-even: the smallest swept N from which the backend stays ahead at every larger swept N.
+void break_even(const std::vector<u64>& sizes, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, Analysis& a) {
     for (const BackendBinary& b : backends) {
         if (b.name == "serial" || sizes.empty() || !b.runs("sum") || b.own_baseline || !b.skip.empty() || !b.absent.empty()) continue;
         std::optional<BreakEven> from;
@@ -398,8 +391,10 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
         }
         a.break_even[b.name] = from;
     }
-    // Findings: only from configurations whose interval clears the noise floor.
-    const unsigned cpus = available_cpus();
+}
+
+// The noise floor as a finding, and a warning where serial against serial came out unequal.
+void noise_findings(Analysis& a) {
     if (!a.noise.empty()) {
         std::string parts;
         for (const NoiseFloor& f : a.noise) parts += fmt::format("{}{} {:.1f}%", parts.empty() ? "" : ", ", point_title(f.point), f.spread * 100);
@@ -410,6 +405,12 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
                 a.warnings.push_back(fmt::format("{}: serial against serial came out {:.3f}x [{:.3f}–{:.3f}]: the A/A interval excludes 1, "
                                                  "so this point's intervals are too optimistic here", point_title(f.point), f.aa->mid, f.aa->lo, f.aa->hi));
     }
+}
+
+// One finding per backend (sum at each size, wait), concurrent or parallel, then the wait and sum summaries.
+void backend_findings(const CompareOptions& o, const std::vector<u64>& sizes, const std::vector<BackendBinary>& backends,
+                      const std::vector<Run>& runs, Analysis& a) {
+    const unsigned cpus = available_cpus();
     std::optional<double> best_sum;
     std::string best_sum_where;
     for (const BackendBinary& b : backends) {
@@ -477,9 +478,94 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
                                                     best_sum_where, *best_sum, plural(cpus, "CPU"))
                                       : "sum: no configuration with 2 or more workers was decided faster than serial: the work is too small "
                                         "for the overheads, or the machine is too noisy (see pairs and undecided).");
-    schedule_comparisons(o, backends, runs, a);
-    schedule_findings(runs, a);
-    array_findings(o, backends, runs, a);
+}
+
+// Per round, the seconds of each (backend, kernel) process that was not disturbed.
+using RoundTimes = std::vector<std::map<std::pair<std::string, std::string>, double>>;
+
+// Per round where both ran: `base`'s seconds / `row`'s; the paired estimate at the confidence.
+stats::PairedEstimate paired_by_round(const RoundTimes& rounds, const std::pair<std::string, std::string>& base,
+                                      const std::pair<std::string, std::string>& row, double confidence) {
+    std::vector<double> ratios;
+    for (const auto& round : rounds)
+        if (round.count(base) && round.count(row)) ratios.push_back(round.at(base) / round.at(row));
+    return stats::sign_test_estimate(ratios, confidence);
+}
+
+// Per round the seconds of each (backend, kernel) process, all of them or only the undisturbed.
+RoundTimes round_times(const SimdRecord& record, bool clean_only) {
+    RoundTimes rounds;
+    for (const SimdProcess& p : record.processes) {
+        if (p.round >= rounds.size()) rounds.resize(p.round + 1);
+        if (!clean_only || !p.disturbed) rounds[p.round][{p.backend, p.kernel}] = p.seconds;
+    }
+    return rounds;
+}
+
+// Like the sweep's rows: the undisturbed processes and pairs, unless every one was disturbed (then
+// all of them, flagged).
+SimdTable simd_table(const CompareOptions& o, const SimdRecord& record) {
+    SimdTable t;
+    t.n = record.n;
+    if (!record.n || record.processes.empty()) return t;
+    const RoundTimes clean = round_times(record, true), all = round_times(record, false);
+    const auto paired = [&](const std::pair<std::string, std::string>& base, const std::pair<std::string, std::string>& row, bool& flagged) {
+        stats::PairedEstimate e = paired_by_round(clean, base, row, o.confidence);
+        if (!e.pairs) e = paired_by_round(all, base, row, o.confidence), flagged = flagged || e.pairs;
+        return e;
+    };
+    std::vector<std::pair<std::string, std::string>> rows;  // (backend, kernel), in the record's order
+    for (const auto& kernel : record.kernels) rows.emplace_back("serial", kernel);
+    for (const SimdProcess& p : record.processes)
+        if (p.backend != "serial" && std::find(rows.begin(), rows.end(), std::pair{p.backend, p.kernel}) == rows.end())
+            rows.emplace_back(p.backend, p.kernel);
+    for (const auto& row : rows) {
+        SimdEntry e;
+        e.backend = row.first, e.kernel = row.second;
+        std::vector<double> clean_ns, all_ns;
+        for (const SimdProcess& p : record.processes)
+            if (p.backend == e.backend && p.kernel == e.kernel) {
+                (p.disturbed ? all_ns : clean_ns).push_back(p.seconds / double(record.n) * 1e9);
+                e.threads = p.threads;
+            }
+        e.from_disturbed = clean_ns.empty();
+        if (e.from_disturbed) clean_ns = all_ns;
+        e.processes = clean_ns.size();
+        if (clean_ns.empty()) continue;
+        e.ns_per_element = median(clean_ns);
+        const stats::PairedEstimate s = paired({"serial", "exact"}, row, e.from_disturbed);
+        if (s.pairs) e.speedup = Interval{s.lo, s.estimate, s.hi}, e.pairs = s.pairs, e.enough_pairs = s.reached;
+        t.entries.push_back(e);
+    }
+    if (const SimdEntry* across = t.across_cores()) {
+        bool flagged = false;
+        const stats::PairedEstimate s = paired({"serial", across->kernel}, {across->backend, across->kernel}, flagged);
+        if (s.pairs) t.cores = Interval{s.lo, s.estimate, s.hi}, t.cores_pairs = s.pairs, t.cores_enough = s.reached;
+    }
+    return t;
+}
+
+// "parallel inside one core (sum N=1e8): avx2 9.84x [9.61–10.02] …": the SIMD table in one sentence.
+std::string simd_finding(const SimdTable& t) {
+    const SimdEntry* lanes = t.fastest_one_core();
+    if (!lanes || !lanes->speedup || lanes->kernel == "exact") return {};
+    const auto exact = std::find_if(t.entries.begin(), t.entries.end(), [](const SimdEntry& e) { return e.kernel == "exact" && e.threads == 1; });
+    if (exact == t.entries.end()) return {};
+    std::string line = fmt::format("parallel inside one core (sum N={}): the {} path ran {:.2f}x [{:.2f}–{:.2f}] as fast as the exact "
+                                   "128-bit loop on one core ({:.3f} vs {:.3f} ns/element)",
+                                   short_count(t.n), lanes->kernel, lanes->speedup->mid, lanes->speedup->lo, lanes->speedup->hi,
+                                   lanes->ns_per_element, exact->ns_per_element);
+    if (const SimdEntry* across = t.across_cores(); across && t.cores && across->speedup)
+        line += fmt::format("; {} threads on it ran {:.2f}x [{:.2f}–{:.2f}] as fast as one ({:.1f}x over exact){}", across->threads, t.cores->mid,
+                            t.cores->lo, t.cores->hi, across->speedup->mid,
+                            t.cores_enough && t.cores->lo > 1 ? ": lanes are parallelism inside one instruction stream, threads are "
+                                                                "instruction streams on more cores, and the two multiply"
+                                                              : ": the second core's gain is not decided in this run");
+    return line + ".";
+}
+
+// Rows short of workers, a single round, a busy machine without per-process figures.
+void run_warnings(const CompareOptions& o, const std::vector<Run>& runs, Analysis& a) {
     // Warnings.
     for (const Run& r : runs)
         if (r.short_of_workers())
@@ -495,7 +581,44 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
         a.warnings.push_back(fmt::format("the machine was busy with other work: {:.0f}% of CPU time busy before the sweep and {:.0f}% after "
                                          "(1-minute load average {:.2f} before, {:.2f} after): expect a wider spread",
                                          before.busy * 100, after.busy * 100, before.load1, after.load1));
+}
+
+}  // namespace
+
+Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, SweepRecord record) {
+    Analysis a;
+    a.record = std::move(record);
+    process_stats(runs, a);
+    paired_estimates(o, runs, a);
+    machine_state(runs, a);
+    combine_findings(backends, runs, a);
+    serial_fraction_findings(backends, runs, a);
+    std::vector<u64> sizes = o.has_workload("sum") ? o.sizes : std::vector<u64>{};
+    std::sort(sizes.begin(), sizes.end());
+    sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+    break_even(sizes, backends, runs, a);
+    noise_findings(a);  // findings only from configurations whose interval clears the noise floor
+    backend_findings(o, sizes, backends, runs, a);
+    schedule_comparisons(o, backends, runs, a);
+    schedule_findings(runs, a);
+    array_findings(o, backends, runs, a);
+    a.simd = simd_table(o, a.record.simd);
+    if (const std::string line = simd_finding(a.simd); !line.empty()) a.findings.push_back(line);
+    run_warnings(o, runs, a);
     return a;
+}
+
+const SimdEntry* SimdTable::fastest_one_core() const {
+    const SimdEntry* best = nullptr;
+    for (const SimdEntry& e : entries)
+        if (e.threads == 1 && (!best || e.ns_per_element < best->ns_per_element)) best = &e;
+    return best;
+}
+
+const SimdEntry* SimdTable::across_cores() const {
+    for (const SimdEntry& e : entries)
+        if (e.threads > 1) return &e;
+    return nullptr;
 }
 
 nlohmann::json findings_json(const Analysis& a) {

@@ -81,6 +81,32 @@ struct ScheduleComparison {
     bool decided() const { return enough_pairs && ratio.lo > 1; }
 };
 
+// Parallelism inside one core beside parallelism across cores (--simd, run/simd.hpp): per
+// range-kernel path the serial backend's time per element on one core, and the threads backend's at
+// 2 threads on the fastest path; speedups over the exact 128-bit loop, paired by round (exact's
+// process / this one's, the same round), with the sign-test interval. Disturbed processes are left out.
+struct SimdEntry {
+    std::string kernel;   // "exact", "portable", "avx2", …
+    std::string backend;  // "serial", or "threads"
+    unsigned threads = 1;
+    double ns_per_element = 0;   // median over its processes of (median repetition / N)
+    std::size_t processes = 0;       // in the median: the undisturbed ones, or all when every one was disturbed
+    bool from_disturbed = false;     // every process (or pair) of it was disturbed: the figures use them anyway
+    std::optional<Interval> speedup;  // over exact
+    std::size_t pairs = 0;
+    bool enough_pairs = false;
+};
+
+struct SimdTable {
+    u64 n = 0;  // 0: not measured
+    std::vector<SimdEntry> entries;  // the one-core paths slowest first, then the threads run
+    std::optional<Interval> cores;   // the threads run over serial on the same path, paired by round
+    std::size_t cores_pairs = 0;
+    bool cores_enough = false;
+    const SimdEntry* fastest_one_core() const;  // the one-core path with the lowest time per element
+    const SimdEntry* across_cores() const;      // the threads run; null when it did not run
+};
+
 struct BreakEven {
     u64 n = 0;
     unsigned threads = 0;

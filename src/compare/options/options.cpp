@@ -157,6 +157,10 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     app.add_option("--array-sizes", array_sizes, "array workload: N stored u32 values, 4 N bytes (default 3e8)");
     app.add_option("--binds", binds, "array workload: none,close,spread, each a row of the backends taking --bind (default none)");
     app.add_option("--fills", fills, "array workload: workers,one (who first-touches the array), each a row (default workers)");
+    std::string simd;
+    app.add_option("--simd", simd,
+                   "also measure parallelism inside one core at this N: serial on every range-kernel path the CPU runs, and "
+                   "threads at 2 threads on the fastest (default: not measured; make run: 1e8)");
     std::string combines, combine_every;
     app.add_option("--combines", combines,
                    "sum workload: rows BACKEND/combine=WAY, how the partial sums meet: padded,unpadded,atomic,mutex,racy "
@@ -232,6 +236,7 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
         if (given(option) && std::none_of(applies.begin(), applies.end(), [&](std::string_view w) { return o.has_workload(std::string(w)); }))
             throw UsageError(not_applicable(option, applies, fmt::format("--workloads {}", fmt::join(o.workloads, ","))));
     if (given("--job-sizes")) o.job_sizes = count_list<u64>("--job-sizes", job_sizes, 1, max_n, "the largest N whose S(N) fits in 128 bits");
+    if (given("--simd")) o.simd_n = parse_count_option("--simd", simd, 1, max_n);
     if (given("--jobs")) o.jobs = static_cast<unsigned>(parse_count_option("--jobs", jobs, 1, 1'000'000));
     if (given("--job-seed")) o.job_seed = parse_count_option("--job-seed", job_seed, 0, ~u64{0});
     if (given("--skew")) check_skew(o.skew = skew);

@@ -55,6 +55,7 @@ struct CompareOptions {
     std::vector<std::string> orders{"random"};
     // array workload: N stored u32 values, memory-bound
     std::vector<u64> array_sizes{300'000'000};
+    u64 simd_n = 0;  // --simd N: the range-kernel paths on one core and threads on two, at this N; 0: not measured
     std::vector<std::string> binds{"none"};   // each policy a row of the backends taking --bind; none: the plain row
     std::vector<std::string> fills{"workers"};  // each fill a row; workers: the plain row
     // sum workload: --combines WAY,… each a row BACKEND/combine=WAY of the backends offering it

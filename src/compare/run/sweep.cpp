@@ -438,6 +438,7 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
         b.name = name, b.path = path, b.model = info.value("model", ""), b.one_thread = info.value("one_thread", false);
         b.runs_wait = info.value("runs_wait_workload", true), b.multi_process = info.value("multi_process", false), b.cpus = options.cpus;
         set_knobs(b, info);
+        if (info.contains("kernel_paths")) b.kernel_paths = words(info["kernel_paths"]);
         const bool named = std::find(options.backends.begin(), options.backends.end(), name) != options.backends.end();
         for (BackendBinary& row : declared_rows(std::move(b), info, named)) result.push_back(std::move(row));
     }

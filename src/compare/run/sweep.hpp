@@ -4,6 +4,7 @@
 #include "bandwidth.hpp"
 #include "interference.hpp"
 #include "load.hpp"
+#include "simd.hpp"
 #include "compare/options/options.hpp"
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,7 @@ struct BackendBinary {
     // --combine ways (the default first).
     std::vector<std::string> schedule_kinds, partitioners, combines;
     bool takes_bind = false;
+    std::vector<std::string> kernel_paths;  // --describe "kernel_paths": the range-kernel paths this CPU runs, fastest first
     // What a backend may declare in --describe beyond those (python does; docs/compare.md):
     std::string row_model;        // "models": each a row "<backend>:<model>" run with --model <model>; "" for none
     std::string note;             // that model's one-line note for the findings ("one interpreter lock (the GIL): …")
@@ -124,6 +126,7 @@ struct SweepRecord {
     std::vector<std::vector<std::string>> order;  // per round: "backend workload n threads"
     LoadSample before, after;
     ReadBandwidth bandwidth;  // measured before the backends when the sweep has the array workload
+    SimdRecord simd;          // --simd: measured after the backends (run/simd.hpp)
     std::vector<std::pair<std::string, std::string>> absent;  // rows a backend declared absent: label, why
 };
 
