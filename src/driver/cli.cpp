@@ -18,15 +18,10 @@ namespace {
 
 std::string supported_paths() { return fmt::format("auto|{}", fmt::join(range::supported_names(), "|")); }
 
-template <class Enum>
-Enum parse_choice(const std::string& option, const std::string& text,
-                  const std::vector<std::pair<const char*, Enum>>& choices) {
-    std::string names;
-    for (const auto& [name, value] : choices) {
-        if (text == name) return value;
-        names += names.empty() ? name : std::string("|") + name;
-    }
-    throw UsageError(fmt::format("{}: unknown value '{}'; accepted: {}", option, text, names));
+template <class Enum, std::size_t N>
+Enum parse_choice(const std::string& option, const std::string& text, const Named<Enum> (&choices)[N]) {
+    if (const std::optional<Enum> value = parse_name(choices, text)) return *value;
+    throw UsageError(fmt::format("{}: unknown value '{}'; accepted: {}", option, text, joined_names(choices)));
 }
 
 // A decimal like 1.2 (digits, one optional point), within [min, max].
@@ -80,16 +75,6 @@ std::string not_applicable(std::string_view option, const std::vector<std::strin
     return fmt::format("{}: applies to the {} workload{}, not {}", option, names, workloads.size() == 1 ? "" : "s", given);
 }
 
-std::string_view workload_name(Workload w) {
-    switch (w) {
-    case Workload::sum: return "sum";
-    case Workload::wait: return "wait";
-    case Workload::jobs: return "jobs";
-    case Workload::array: return "array";
-    }
-    return "?";
-}
-
 bool parse_arguments(CLI::App& app, int argc, const char* const* argv) {
     try {
         app.parse(argc, argv);
@@ -124,7 +109,7 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     app.add_option("-r,--reps", reps_text, "timed repetitions: 1..1,000,000 (default 5)");
     app.add_option("--warmup", warmup_text, "untimed runs first: 0..1,000,000 (default 1)");
     app.add_option("--idle-ms", idle_text, "untimed sleep before each timed repetition, so its workers are asleep (cold calls): 0..60,000 ms (default 0)");
-    app.add_option("--format", format_text, "output: table|json|csv (default table)");
+    app.add_option("--format", format_text, fmt::format("output: {} (default table)", joined_names(format_names)));
     app.add_option("--workload", workload_text,
                    "sum (CPU-bound, default), wait (wait-bound tasks), jobs (a batch of uneven jobs adding up to N elements) "
                    "or array (the squares of N stored u32 values: memory-bound)");
@@ -133,21 +118,21 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     app.add_option("--seed", seed_text, "jobs workload: seed of the job sizes (default 1)");
     app.add_option("--skew", skew_text, fmt::format("jobs workload: shape of the sizes' heavy tail, {}..{}; smaller is more uneven (default 2)",
                                                     min_skew, max_skew));
-    app.add_option("--order", order_text, "jobs workload: random|descending|ascending, how the jobs are laid out (default random)");
+    app.add_option("--order", order_text, fmt::format("jobs workload: {}, how the jobs are laid out (default random)", joined_names(job_order_names)));
     app.add_option("--fill", fill_text, "array workload: who first-touches the array, workers (the sum's split, default) or one (this thread)");
     const auto only = [&](bool takes, std::string_view owners) {
         return takes ? std::string() : fmt::format(" [{} only]", owners);
     };
     app.add_option("--schedule", schedule_text,
                    fmt::format("how units are dealt to threads: {}[,CHUNK] (default static){}",
-                               info.schedules.empty() ? "static|dynamic|guided" : info.schedules, only(!info.schedules.empty(), schedule_backends)));
+                               info.schedules.empty() ? joined_names(schedule_kind_names) : std::string(info.schedules), only(!info.schedules.empty(), schedule_backends)));
     app.add_option("--partitioner", partitioner_text,
-                   "oneTBB partitioner: auto|simple|static|affinity (default auto)" + only(info.takes_partitioner, partitioner_backends));
+                   fmt::format("oneTBB partitioner: {} (default auto)", joined_names(partitioner_names)) + only(info.takes_partitioner, partitioner_backends));
     app.add_option("--grain", grain_text,
                    "oneTBB grain: a range is not split below this many units (default 1; simple on elements 65,536)" +
                        only(info.takes_partitioner, partitioner_backends));
     std::string bind_text;
-    app.add_option("--bind", bind_text, "pin worker k to a CPU: none|close|spread (default none)" + only(info.takes_bind, bind_backends));
+    app.add_option("--bind", bind_text, fmt::format("pin worker k to a CPU: {} (default none)", joined_names(bind_policy_names)) + only(info.takes_bind, bind_backends));
     std::string combine_text, combine_every_text;
     app.add_option("--combine", combine_text,
                    fmt::format("how the workers' partial sums meet: {} (default {}){}", info.combines.empty() ? "padded|unpadded|atomic|mutex|racy" : info.combines,
@@ -192,10 +177,9 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     if (given("--warmup")) options.warmup = static_cast<unsigned>(parse_count_option("--warmup", warmup_text, 0, max_reps));
     if (given("--idle-ms")) options.idle_ms = static_cast<unsigned>(parse_count_option("--idle-ms", idle_text, 0, max_idle_ms));
     if (given("--format"))
-        options.format = parse_choice<Format>("--format", format_text, {{"table", Format::table}, {"json", Format::json}, {"csv", Format::csv}});
+        options.format = parse_choice("--format", format_text, format_names);
     if (given("--workload"))
-        options.workload = parse_choice<Workload>("--workload", workload_text,
-                                                  {{"sum", Workload::sum}, {"wait", Workload::wait}, {"jobs", Workload::jobs}, {"array", Workload::array}});
+        options.workload = parse_choice("--workload", workload_text, workload_names);
     const bool wait = options.workload == Workload::wait;
     if (wait && !info.runs_wait_workload) throw UsageError(fmt::format("--workload: {} {}", program, info.wait_refusal));
     // The model's own knobs: only where the backend has them (schedule.hpp).
@@ -221,9 +205,8 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     if (given("--seed")) options.jobs.seed = parse_count_option("--seed", seed_text, 0, ~u64{0});
     if (given("--skew")) options.jobs.skew = parse_decimal_option("--skew", skew_text, min_skew, max_skew);
     if (given("--order"))
-        options.jobs.order = parse_choice<JobOrder>("--order", order_text,
-                                                    {{"random", JobOrder::random}, {"descending", JobOrder::descending}, {"ascending", JobOrder::ascending}});
-    if (given("--fill")) options.fill = parse_choice<Fill>("--fill", fill_text, {{"workers", Fill::workers}, {"one", Fill::one}});
+        options.jobs.order = parse_choice("--order", order_text, job_order_names);
+    if (given("--fill")) options.fill = parse_choice("--fill", fill_text, fill_names);
     if (given("--schedule")) options.backend.schedule = parse_schedule(schedule_text, info.schedules);
     if (given("--partitioner")) options.backend.schedule.partitioner = parse_partitioner(partitioner_text);
     if (given("--grain")) options.backend.schedule.grain = parse_count_option("--grain", grain_text, 1, max_n);
@@ -237,8 +220,7 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
         options.backend.combine.every = parse_count_option("--combine-every", combine_every_text, 1, max_n);
     }
     if (given("--bind")) {
-        options.backend.bind.policy = parse_choice<BindPolicy>("--bind", bind_text,
-                                                               {{"none", BindPolicy::none}, {"close", BindPolicy::close}, {"spread", BindPolicy::spread}});
+        options.backend.bind.policy = parse_choice("--bind", bind_text, bind_policy_names);
     }
     if (options.workload == Workload::array && options.n > max_array_n)
         throw UsageError(fmt::format("--n: {} is too large for --workload array; accepted range 0..{} (a[i] = i is a u32)",

@@ -153,7 +153,7 @@ nlohmann::json to_json(const RunReport& r) {
         if (r.job_sizes.size() <= 10'000) j["job_sizes"] = r.job_sizes;
     } else if (r.options.workload == Workload::array) {
         j["bytes_per_second"] = bytes_per_second(r);
-        j["fill"] = r.options.fill == Fill::workers ? "workers" : "one";
+        j["fill"] = name_of(fill_names, r.options.fill);
         j["fill_seconds"] = r.fill_seconds;
     } else if (is_wait(r)) {
         j["tasks"] = r.options.wait.tasks;
