@@ -7,15 +7,6 @@
 
 namespace sumsq {
 
-std::string_view bind_name(BindPolicy policy) {
-    switch (policy) {
-    case BindPolicy::none: return "none";
-    case BindPolicy::close: return "close";
-    case BindPolicy::spread: return "spread";
-    }
-    return "?";
-}
-
 std::string Binding::refusal() const {
     if (policy == BindPolicy::none) return "--bind none";
     if (cpus.size() == 1) return "only CPU " + std::to_string(cpus.front()) + " is allowed: there is nothing to choose";

@@ -7,6 +7,8 @@
 // worker starts, OpenMP in an untimed first region, oneTBB with an arena observer).
 #pragma once
 
+#include "text/names.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,8 +16,10 @@
 namespace sumsq {
 
 enum class BindPolicy { none, close, spread };
+inline constexpr Named<BindPolicy> bind_policy_names[] = {
+    {BindPolicy::none, "none"}, {BindPolicy::close, "close"}, {BindPolicy::spread, "spread"}};
 
-std::string_view bind_name(BindPolicy);
+inline std::string_view bind_name(BindPolicy policy) { return name_of(bind_policy_names, policy); }
 
 inline constexpr std::string_view bind_backends = "threads, pool, openmp, tbb, pstl";  // those that take --bind
 

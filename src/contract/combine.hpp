@@ -11,6 +11,7 @@
 #pragma once
 
 #include "sum_squares.hpp"
+#include "text/names.hpp"
 
 #include <string>
 #include <string_view>
@@ -26,13 +27,16 @@ enum class Combine {
     reduction,  // OpenMP's declared reduction (openmp's default)
     racy,       // one shared total, loaded and stored without a read-modify-write: updates lost
 };
+inline constexpr Named<Combine> combine_names[] = {
+    {Combine::padded, "padded"},     {Combine::unpadded, "unpadded"},   {Combine::atomic, "atomic"}, {Combine::mutex, "mutex"},
+    {Combine::critical, "critical"}, {Combine::reduction, "reduction"}, {Combine::racy, "racy"}};
 
 struct CombineKnob {
     Combine how = Combine::padded;
     u64 every = 0;  // units between updates of the shared place; 0 = once, at the worker's end
 };
 
-std::string_view combine_name(Combine);
+inline std::string_view combine_name(Combine c) { return name_of(combine_names, c); }
 // "mutex" → Combine::mutex, if `accepted` ("padded|unpadded|…") lists it; else UsageError naming --combine.
 Combine parse_combine(const std::string& text, std::string_view accepted);
 // The backend's default: the first of its list.

@@ -10,44 +10,22 @@
 
 namespace sumsq {
 
-std::string_view schedule_kind_name(ScheduleKind kind) {
-    switch (kind) {
-    case ScheduleKind::static_: return "static";
-    case ScheduleKind::dynamic: return "dynamic";
-    case ScheduleKind::guided: return "guided";
-    }
-    return "?";
-}
-
-std::string_view partitioner_name(Partitioner p) {
-    switch (p) {
-    case Partitioner::auto_: return "auto";
-    case Partitioner::simple: return "simple";
-    case Partitioner::static_: return "static";
-    case Partitioner::affinity: return "affinity";
-    }
-    return "?";
-}
-
 Schedule parse_schedule(const std::string& text, std::string_view accepted) {
     const auto comma = text.find(',');
     const std::string kind = text.substr(0, comma);
-    Schedule schedule;
-    bool known = false;
-    for (const ScheduleKind k : {ScheduleKind::static_, ScheduleKind::dynamic, ScheduleKind::guided})
-        if (kind == schedule_kind_name(k) && fmt::format("|{}|", accepted).find(fmt::format("|{}|", kind)) != std::string::npos)
-            schedule.kind = k, known = true;
-    if (!known)
+    const std::optional<ScheduleKind> known = parse_name(schedule_kind_names, kind);
+    if (!known || !listed(accepted, kind))
         throw UsageError(fmt::format("--schedule: unknown kind '{}'; accepted: {}[,CHUNK]", kind, accepted));
+    Schedule schedule;
+    schedule.kind = *known;
     if (comma != std::string::npos)
         schedule.chunk = parse_count_option("--schedule (its CHUNK)", text.substr(comma + 1), 1, max_n);
     return schedule;
 }
 
 Partitioner parse_partitioner(const std::string& text) {
-    for (const Partitioner p : {Partitioner::auto_, Partitioner::simple, Partitioner::static_, Partitioner::affinity})
-        if (text == partitioner_name(p)) return p;
-    throw UsageError(fmt::format("--partitioner: unknown value '{}'; accepted: auto|simple|static|affinity", text));
+    if (const std::optional<Partitioner> p = parse_name(partitioner_names, text)) return *p;
+    throw UsageError(fmt::format("--partitioner: unknown value '{}'; accepted: {}", text, joined_names(partitioner_names)));
 }
 
 u64 effective_chunk(const Schedule& s, u64 count, unsigned workers, u64 default_chunk) {

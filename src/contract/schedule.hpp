@@ -8,6 +8,7 @@
 #pragma once
 
 #include "sum_squares.hpp"
+#include "text/names.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,11 @@
 namespace sumsq {
 
 enum class ScheduleKind { static_, dynamic, guided };
+inline constexpr Named<ScheduleKind> schedule_kind_names[] = {
+    {ScheduleKind::static_, "static"}, {ScheduleKind::dynamic, "dynamic"}, {ScheduleKind::guided, "guided"}};
 enum class Partitioner { auto_, simple, static_, affinity };
+inline constexpr Named<Partitioner> partitioner_names[] = {
+    {Partitioner::auto_, "auto"}, {Partitioner::simple, "simple"}, {Partitioner::static_, "static"}, {Partitioner::affinity, "affinity"}};
 
 struct Schedule {
     ScheduleKind kind = ScheduleKind::static_;
@@ -28,8 +33,8 @@ struct Schedule {
     bool nested = false;
 };
 
-std::string_view schedule_kind_name(ScheduleKind);
-std::string_view partitioner_name(Partitioner);
+inline std::string_view schedule_kind_name(ScheduleKind kind) { return name_of(schedule_kind_names, kind); }
+inline std::string_view partitioner_name(Partitioner p) { return name_of(partitioner_names, p); }
 
 // "dynamic,16" → {dynamic, 16}. `accepted` is the backend's list ("static|dynamic|guided").
 // Throws UsageError naming --schedule.

@@ -18,15 +18,10 @@ namespace {
 
 std::string supported_paths() { return fmt::format("auto|{}", fmt::join(range::supported_names(), "|")); }
 
-template <class Enum>
-Enum parse_choice(const std::string& option, const std::string& text,
-                  const std::vector<std::pair<const char*, Enum>>& choices) {
-    std::string names;
-    for (const auto& [name, value] : choices) {
-        if (text == name) return value;
-        names += names.empty() ? name : std::string("|") + name;
-    }
-    throw UsageError(fmt::format("{}: unknown value '{}'; accepted: {}", option, text, names));
+template <class Enum, std::size_t N>
+Enum parse_choice(const std::string& option, const std::string& text, const Named<Enum> (&choices)[N]) {
+    if (const std::optional<Enum> value = parse_name(choices, text)) return *value;
+    throw UsageError(fmt::format("{}: unknown value '{}'; accepted: {}", option, text, joined_names(choices)));
 }
 
 // A decimal like 1.2 (digits, one optional point), within [min, max].
@@ -71,6 +66,201 @@ std::vector<std::pair<const char*, std::vector<Workload>>> workload_options(cons
             {"--combine-every", computed}};
 }
 
+// The options' texts as given, checked and converted once the command line is parsed.
+struct Texts {
+    std::string n, threads, reps, warmup, idle, format, workload;
+    std::string jobs, seed, skew, order, fill;
+    std::string schedule, partitioner, grain, bind, combine, combine_every;
+    bool nested = false;
+    std::string tasks, step, steps, wait;
+    std::string cpus;
+    bool no_concurrency = false;
+    std::string kernel_names = "auto";  // the --kernel paths, for its help and its error
+};
+
+// Whether an option is on the command line: false for one this backend does not have (--step).
+class Given {
+public:
+    explicit Given(const CLI::App& app) : app_(app) {}
+    bool operator()(const char* name) const {
+        const CLI::Option* option = app_.get_option_no_throw(name);
+        return option && option->count() > 0;
+    }
+
+private:
+    const CLI::App& app_;
+};
+
+// " [tbb only]" after the help of a knob this backend does not take.
+std::string only(bool takes, std::string_view owners) { return takes ? std::string() : fmt::format(" [{} only]", owners); }
+
+// Size, threads, repetitions, output, workload.
+void add_run_options(CLI::App& app, Texts& t, const BackendInfo& info) {
+    app.add_option("-n,--n", t.n, fmt::format("N, the number of terms: 0..{} (default 10_000_000; 1e7 and 10_000_000 accepted)", grouped(max_n)));
+    app.add_option("-t,--threads", t.threads, info.thread_model == ThreadModel::one_thread
+                       ? fmt::format("workers: this backend runs on exactly 1 ({})", info.one_thread_reason)
+                       : fmt::format("workers: 1..{} (default: the {} CPUs this process may use)", max_threads, available_cpus()));
+    app.add_option("-r,--reps", t.reps, "timed repetitions: 1..1,000,000 (default 5)");
+    app.add_option("--warmup", t.warmup, "untimed runs first: 0..1,000,000 (default 1)");
+    app.add_option("--idle-ms", t.idle, "untimed sleep before each timed repetition, so its workers are asleep (cold calls): 0..60,000 ms (default 0)");
+    app.add_option("--format", t.format, fmt::format("output: {} (default table)", joined_names(format_names)));
+    app.add_option("--workload", t.workload,
+                   "sum (CPU-bound, default), wait (wait-bound tasks), jobs (a batch of uneven jobs adding up to N elements) "
+                   "or array (the squares of N stored u32 values: memory-bound)");
+}
+
+// The jobs and array workloads' own options.
+void add_workload_options(CLI::App& app, Texts& t) {
+    app.add_option("--jobs", t.jobs, fmt::format("jobs workload: number of jobs, 1..{} (default 64)", grouped(max_jobs)));
+    app.add_option("--seed", t.seed, "jobs workload: seed of the job sizes (default 1)");
+    app.add_option("--skew", t.skew, fmt::format("jobs workload: shape of the sizes' heavy tail, {}..{}; smaller is more uneven (default 2)",
+                                                 min_skew, max_skew));
+    app.add_option("--order", t.order, fmt::format("jobs workload: {}, how the jobs are laid out (default random)", joined_names(job_order_names)));
+    app.add_option("--fill", t.fill, "array workload: who first-touches the array, workers (the sum's split, default) or one (this thread)");
+}
+
+// The model's own knobs (schedule.hpp, bind.hpp, combine.hpp), marked where this backend lacks them.
+void add_knob_options(CLI::App& app, Texts& t, const BackendInfo& info) {
+    app.add_option("--schedule", t.schedule,
+                   fmt::format("how units are dealt to threads: {}[,CHUNK] (default static){}",
+                               info.schedules.empty() ? joined_names(schedule_kind_names) : std::string(info.schedules),
+                               only(!info.schedules.empty(), schedule_backends)));
+    app.add_option("--partitioner", t.partitioner,
+                   fmt::format("oneTBB partitioner: {} (default auto)", joined_names(partitioner_names)) + only(info.takes_partitioner, partitioner_backends));
+    app.add_option("--grain", t.grain,
+                   "oneTBB grain: a range is not split below this many units (default 1; simple on elements 65,536)" +
+                       only(info.takes_partitioner, partitioner_backends));
+    app.add_option("--bind", t.bind, fmt::format("pin worker k to a CPU: {} (default none)", joined_names(bind_policy_names)) + only(info.takes_bind, bind_backends));
+    app.add_option("--combine", t.combine,
+                   fmt::format("how the workers' partial sums meet: {} (default {}){}", info.combines.empty() ? "padded|unpadded|atomic|mutex|racy" : info.combines,
+                               info.combines.empty() ? "padded" : combine_name(default_combine(info.combines)), only(!info.combines.empty(), combine_backends)));
+    app.add_option("--combine-every", t.combine_every,
+                   "with --combine: add the partial into the shared place every K units (elements, or jobs), 1..N (default: once, at the "
+                   "worker's end)" + only(!info.combines.empty(), combine_backends));
+    app.add_flag("--nested", t.nested, "jobs workload: also split each large job inside" + only(info.takes_nested, nested_backends));
+}
+
+// Tasks, steps and waits.
+void add_task_options(CLI::App& app, Texts& t, Options& options, const BackendInfo& info) {
+    app.add_option("--tasks", t.tasks, info.splits_into_tasks
+                       ? "tasks: wait workload default 2; sum and array workloads default 4 (jobs: one per job)"
+                       : "wait workload: tasks A, B, … (default 2)");
+    if (info.splits_into_tasks)
+        app.add_option("--step", t.step, "sum, jobs and array workloads: elements a task sums before it yields (default 65536)");
+    app.add_option("--steps", t.steps, "wait workload: steps per task (default 3)");
+    app.add_option("--wait-ms", t.wait, "wait workload: milliseconds each step waits (default 100)");
+    app.add_flag("--trace-steps", options.trace_steps, "wait workload: print 'Task A: step 0', … in execution order");
+}
+
+// What is recorded and drawn, where it runs, the range kernel path, --describe.
+void add_record_options(CLI::App& app, Texts& t, Options& options) {
+    app.add_option("--trace", options.trace_path, "write a Chrome trace (Perfetto) of one extra, untimed run to FILE");
+    app.add_option("--timeline", options.timeline_path, "draw one extra, untimed run as an SVG timeline to FILE");
+    app.add_flag("--switches", options.switches,
+                 "record what the OS did in one extra, untimed run (context switches: per-thread on-CPU, waiting and blocked "
+                 "time, useful parallelism); --trace, --timeline and --trace-steps do too");
+    app.add_option("--cpus", t.cpus, "run only on these CPUs, e.g. 0 or 0-1 or 0,2 (default: as started)");
+    app.add_flag("--no-concurrency", t.no_concurrency,
+                 "do not record task spans in the timed runs (no concurrency figure; measures the recorder's cost)");
+    for (const auto& path : range::paths()) t.kernel_names += "|" + std::string(path.name);
+    app.add_option("--kernel", options.kernel, fmt::format("sum, jobs and array workloads: range kernel path: {} (default auto: the fastest this CPU runs, here {})",
+                                                           t.kernel_names, range::active().name));
+    app.add_flag("--describe", options.describe, "print this backend's name and concept as JSON and exit");
+}
+
+void read_run_values(const Given& given, const Texts& t, Options& options) {
+    if (given("--n")) options.n = parse_count_option("--n", t.n, 0, max_n, "the largest N whose S(N) fits in 128 bits");
+    if (given("--reps")) options.reps = static_cast<unsigned>(parse_count_option("--reps", t.reps, 1, max_reps));
+    if (given("--warmup")) options.warmup = static_cast<unsigned>(parse_count_option("--warmup", t.warmup, 0, max_reps));
+    if (given("--idle-ms")) options.idle_ms = static_cast<unsigned>(parse_count_option("--idle-ms", t.idle, 0, max_idle_ms));
+    if (given("--format")) options.format = parse_choice("--format", t.format, format_names);
+    if (given("--workload")) options.workload = parse_choice("--workload", t.workload, workload_names);
+}
+
+// An option given where it has no meaning is refused, never ignored: the model's own knobs where the
+// backend has none (schedule.hpp), then the one "applies to" rule for the workload's options.
+void refuse_misplaced(const Given& given, const BackendInfo& info, const std::string& program, Workload workload) {
+    const auto refuse_knob = [&](const char* name, bool takes, std::string_view owners) {
+        if (given(name) && !takes) throw UsageError(fmt::format("{}: {} does not take it; it applies to {}", name, program, owners));
+    };
+    refuse_knob("--schedule", !info.schedules.empty(), schedule_backends);
+    refuse_knob("--partitioner", info.takes_partitioner, partitioner_backends);
+    refuse_knob("--grain", info.takes_partitioner, partitioner_backends);
+    refuse_knob("--nested", info.takes_nested, nested_backends);
+    refuse_knob("--combine", !info.combines.empty(), combine_backends);
+    refuse_knob("--combine-every", !info.combines.empty(), combine_backends);
+    if (given("--bind") && !info.takes_bind)
+        throw UsageError(fmt::format("--bind: {} does not take it; it applies to {}{}", program, bind_backends,
+                                     info.multi_process ? " (MPI: mpirun --bind-to)" : ""));
+    for (const auto& [name, workloads] : workload_options(info))  // the one "applies to" rule
+        if (given(name) && std::find(workloads.begin(), workloads.end(), workload) == workloads.end()) {
+            std::vector<std::string_view> names;
+            for (const Workload w : workloads) names.push_back(workload_name(w));
+            throw UsageError(not_applicable(name, names, workload_name(workload)));
+        }
+}
+
+void read_workload_values(const Given& given, const Texts& t, Options& options) {
+    if (given("--jobs")) options.jobs.jobs = parse_count_option("--jobs", t.jobs, 1, max_jobs);
+    if (given("--seed")) options.jobs.seed = parse_count_option("--seed", t.seed, 0, ~u64{0});
+    if (given("--skew")) options.jobs.skew = parse_decimal_option("--skew", t.skew, min_skew, max_skew);
+    if (given("--order")) options.jobs.order = parse_choice("--order", t.order, job_order_names);
+    if (given("--fill")) options.fill = parse_choice("--fill", t.fill, fill_names);
+}
+
+void read_knob_values(const Given& given, const Texts& t, const BackendInfo& info, Options& options) {
+    Schedule& schedule = options.backend.schedule;
+    if (given("--schedule")) schedule = parse_schedule(t.schedule, info.schedules);
+    if (given("--partitioner")) schedule.partitioner = parse_partitioner(t.partitioner);
+    if (given("--grain")) schedule.grain = parse_count_option("--grain", t.grain, 1, max_n);
+    schedule.nested = t.nested;
+    CombineKnob& combine = options.backend.combine;
+    if (!info.combines.empty()) combine.how = default_combine(info.combines);
+    if (given("--combine")) combine.how = parse_combine(t.combine, info.combines);
+    if (given("--combine-every")) {
+        if (combine.how == Combine::reduction)
+            throw UsageError("--combine-every: the reduction combines once per thread, at the join (OpenMP does it); "
+                             "give --combine critical, atomic, unpadded or racy to combine every K units");
+        combine.every = parse_count_option("--combine-every", t.combine_every, 1, max_n);
+    }
+    if (given("--bind")) options.backend.bind.policy = parse_choice("--bind", t.bind, bind_policy_names);
+}
+
+// --cpus, and the workers: exactly 1 on a one-thread backend; else as given, or one per CPU allowed.
+void read_threads(const Given& given, const Texts& t, const BackendInfo& info, const std::string& program, Options& options) {
+    if (given("--cpus")) options.cpus = parse_cpu_list("--cpus", t.cpus);
+    if (info.thread_model == ThreadModel::one_thread) {
+        options.backend.threads = 1;
+        if (given("--threads") && parse_count_option("--threads", t.threads, 1, max_threads) != 1)
+            throw UsageError(fmt::format("--threads: {} runs on exactly 1 thread ({}); got {}", program,
+                                         info.one_thread_reason, t.threads));
+    } else {
+        options.backend.threads = given("--threads")
+            ? static_cast<unsigned>(parse_count_option("--threads", t.threads, 1, max_threads))
+            : given("--cpus") ? static_cast<unsigned>(options.cpus.size()) : available_cpus();
+        options.backend.threads_given = given("--threads");
+    }
+}
+
+void read_task_values(const Given& given, const Texts& t, const BackendInfo& info, Options& options) {
+    if (given("--tasks")) {
+        const auto tasks = static_cast<unsigned>(parse_count_option("--tasks", t.tasks, 1, max_tasks));
+        (options.workload == Workload::wait ? options.wait.tasks : options.backend.tasks) = tasks;
+    }
+    if (info.splits_into_tasks && given("--step")) options.backend.step = parse_count_option("--step", t.step, 1, max_n);
+    if (given("--steps")) options.wait.steps = static_cast<unsigned>(parse_count_option("--steps", t.steps, 1, max_steps));
+    if (given("--wait-ms")) options.wait.wait = std::chrono::milliseconds(parse_count_option("--wait-ms", t.wait, 0, max_wait_ms));
+}
+
+// --kernel: a path this CPU runs (range::select makes it the active one).
+void check_kernel(const Given& given, const std::string& kernel, const std::string& kernel_names) {
+    if (!given("--kernel") || range::select(kernel)) return;
+    for (const auto& path : range::paths())
+        if (path.name == kernel)
+            throw UsageError(fmt::format("--kernel: this CPU cannot run the {} path; it runs: {}", kernel, supported_paths()));
+    throw UsageError(fmt::format("--kernel: unknown path '{}'; accepted: {}", kernel, kernel_names));
+}
+
 }  // namespace
 
 std::string not_applicable(std::string_view option, const std::vector<std::string_view>& workloads, std::string_view given) {
@@ -78,16 +268,6 @@ std::string not_applicable(std::string_view option, const std::vector<std::strin
     for (std::size_t k = 0; k < workloads.size(); ++k)
         names += fmt::format("{}{}", k == 0 ? "" : k + 1 == workloads.size() ? " and " : ", ", workloads[k]);
     return fmt::format("{}: applies to the {} workload{}, not {}", option, names, workloads.size() == 1 ? "" : "s", given);
-}
-
-std::string_view workload_name(Workload w) {
-    switch (w) {
-    case Workload::sum: return "sum";
-    case Workload::wait: return "wait";
-    case Workload::jobs: return "jobs";
-    case Workload::array: return "array";
-    }
-    return "?";
 }
 
 bool parse_arguments(CLI::App& app, int argc, const char* const* argv) {
@@ -113,165 +293,29 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     CLI::App app{fmt::format("{}: exact sum of squares S(N) = sum of i*i for i in [0, N) — {}", program, info.model), program};
     app.set_version_flag("--version", fmt::format("{} {}", program, SUMSQ_VERSION));
     app.get_formatter()->column_width(26);
-
-    std::string n_text, threads_text, reps_text, warmup_text, format_text, workload_text;
-    std::string tasks_text, step_text, steps_text, wait_text, idle_text;
+    Texts texts;
     Options options;
-    app.add_option("-n,--n", n_text, fmt::format("N, the number of terms: 0..{} (default 10_000_000; 1e7 and 10_000_000 accepted)", grouped(max_n)));
-    app.add_option("-t,--threads", threads_text, info.thread_model == ThreadModel::one_thread
-                       ? fmt::format("workers: this backend runs on exactly 1 ({})", info.one_thread_reason)
-                       : fmt::format("workers: 1..{} (default: the {} CPUs this process may use)", max_threads, available_cpus()));
-    app.add_option("-r,--reps", reps_text, "timed repetitions: 1..1,000,000 (default 5)");
-    app.add_option("--warmup", warmup_text, "untimed runs first: 0..1,000,000 (default 1)");
-    app.add_option("--idle-ms", idle_text, "untimed sleep before each timed repetition, so its workers are asleep (cold calls): 0..60,000 ms (default 0)");
-    app.add_option("--format", format_text, "output: table|json|csv (default table)");
-    app.add_option("--workload", workload_text,
-                   "sum (CPU-bound, default), wait (wait-bound tasks), jobs (a batch of uneven jobs adding up to N elements) "
-                   "or array (the squares of N stored u32 values: memory-bound)");
-    std::string jobs_text, seed_text, skew_text, order_text, fill_text, schedule_text, partitioner_text, grain_text;
-    app.add_option("--jobs", jobs_text, fmt::format("jobs workload: number of jobs, 1..{} (default 64)", grouped(max_jobs)));
-    app.add_option("--seed", seed_text, "jobs workload: seed of the job sizes (default 1)");
-    app.add_option("--skew", skew_text, fmt::format("jobs workload: shape of the sizes' heavy tail, {}..{}; smaller is more uneven (default 2)",
-                                                    min_skew, max_skew));
-    app.add_option("--order", order_text, "jobs workload: random|descending|ascending, how the jobs are laid out (default random)");
-    app.add_option("--fill", fill_text, "array workload: who first-touches the array, workers (the sum's split, default) or one (this thread)");
-    const auto only = [&](bool takes, std::string_view owners) {
-        return takes ? std::string() : fmt::format(" [{} only]", owners);
-    };
-    app.add_option("--schedule", schedule_text,
-                   fmt::format("how units are dealt to threads: {}[,CHUNK] (default static){}",
-                               info.schedules.empty() ? "static|dynamic|guided" : info.schedules, only(!info.schedules.empty(), schedule_backends)));
-    app.add_option("--partitioner", partitioner_text,
-                   "oneTBB partitioner: auto|simple|static|affinity (default auto)" + only(info.takes_partitioner, partitioner_backends));
-    app.add_option("--grain", grain_text,
-                   "oneTBB grain: a range is not split below this many units (default 1; simple on elements 65,536)" +
-                       only(info.takes_partitioner, partitioner_backends));
-    std::string bind_text;
-    app.add_option("--bind", bind_text, "pin worker k to a CPU: none|close|spread (default none)" + only(info.takes_bind, bind_backends));
-    std::string combine_text, combine_every_text;
-    app.add_option("--combine", combine_text,
-                   fmt::format("how the workers' partial sums meet: {} (default {}){}", info.combines.empty() ? "padded|unpadded|atomic|mutex|racy" : info.combines,
-                               info.combines.empty() ? "padded" : combine_name(default_combine(info.combines)), only(!info.combines.empty(), combine_backends)));
-    app.add_option("--combine-every", combine_every_text,
-                   "with --combine: add the partial into the shared place every K units (elements, or jobs), 1..N (default: once, at the "
-                   "worker's end)" + only(!info.combines.empty(), combine_backends));
-    bool nested = false;
-    app.add_flag("--nested", nested, "jobs workload: also split each large job inside" + only(info.takes_nested, nested_backends));
-    app.add_option("--tasks", tasks_text, info.splits_into_tasks
-                       ? "tasks: wait workload default 2; sum and array workloads default 4 (jobs: one per job)"
-                       : "wait workload: tasks A, B, … (default 2)");
-    if (info.splits_into_tasks)
-        app.add_option("--step", step_text, "sum, jobs and array workloads: elements a task sums before it yields (default 65536)");
-    app.add_option("--steps", steps_text, "wait workload: steps per task (default 3)");
-    app.add_option("--wait-ms", wait_text, "wait workload: milliseconds each step waits (default 100)");
-    app.add_flag("--trace-steps", options.trace_steps, "wait workload: print 'Task A: step 0', … in execution order");
-    app.add_option("--trace", options.trace_path, "write a Chrome trace (Perfetto) of one extra, untimed run to FILE");
-    app.add_option("--timeline", options.timeline_path, "draw one extra, untimed run as an SVG timeline to FILE");
-    app.add_flag("--switches", options.switches,
-                 "record what the OS did in one extra, untimed run (context switches: per-thread on-CPU, waiting and blocked "
-                 "time, useful parallelism); --trace, --timeline and --trace-steps do too");
-    std::string cpus_text;
-    app.add_option("--cpus", cpus_text, "run only on these CPUs, e.g. 0 or 0-1 or 0,2 (default: as started)");
-    bool no_concurrency = false;
-    app.add_flag("--no-concurrency", no_concurrency,
-                 "do not record task spans in the timed runs (no concurrency figure; measures the recorder's cost)");
-    std::string kernel_names = "auto";
-    for (const auto& path : range::paths()) kernel_names += "|" + std::string(path.name);
-    app.add_option("--kernel", options.kernel, fmt::format("sum, jobs and array workloads: range kernel path: {} (default auto: the fastest this CPU runs, here {})",
-                                                           kernel_names, range::active().name));
-    app.add_flag("--describe", options.describe, "print this backend's name and concept as JSON and exit");
+    add_run_options(app, texts, info);
+    add_workload_options(app, texts);
+    add_knob_options(app, texts, info);
+    add_task_options(app, texts, options, info);
+    add_record_options(app, texts, options);
 
     if (!parse_arguments(app, argc, argv)) return std::nullopt;
-    auto given = [&](const char* name) {  // false for an option this backend does not have (--step)
-        const CLI::Option* option = app.get_option_no_throw(name);
-        return option && option->count() > 0;
-    };
-
-    if (given("--n")) options.n = parse_count_option("--n", n_text, 0, max_n, "the largest N whose S(N) fits in 128 bits");
-    if (given("--reps")) options.reps = static_cast<unsigned>(parse_count_option("--reps", reps_text, 1, max_reps));
-    if (given("--warmup")) options.warmup = static_cast<unsigned>(parse_count_option("--warmup", warmup_text, 0, max_reps));
-    if (given("--idle-ms")) options.idle_ms = static_cast<unsigned>(parse_count_option("--idle-ms", idle_text, 0, max_idle_ms));
-    if (given("--format"))
-        options.format = parse_choice<Format>("--format", format_text, {{"table", Format::table}, {"json", Format::json}, {"csv", Format::csv}});
-    if (given("--workload"))
-        options.workload = parse_choice<Workload>("--workload", workload_text,
-                                                  {{"sum", Workload::sum}, {"wait", Workload::wait}, {"jobs", Workload::jobs}, {"array", Workload::array}});
-    const bool wait = options.workload == Workload::wait;
-    if (wait && !info.runs_wait_workload) throw UsageError(fmt::format("--workload: {} {}", program, info.wait_refusal));
-    // The model's own knobs: only where the backend has them (schedule.hpp).
-    const auto refuse_knob = [&](const char* name, bool takes, std::string_view owners) {
-        if (given(name) && !takes) throw UsageError(fmt::format("{}: {} does not take it; it applies to {}", name, program, owners));
-    };
-    refuse_knob("--schedule", !info.schedules.empty(), schedule_backends);
-    refuse_knob("--partitioner", info.takes_partitioner, partitioner_backends);
-    refuse_knob("--grain", info.takes_partitioner, partitioner_backends);
-    refuse_knob("--nested", info.takes_nested, nested_backends);
-    refuse_knob("--combine", !info.combines.empty(), combine_backends);
-    refuse_knob("--combine-every", !info.combines.empty(), combine_backends);
-    if (given("--bind") && !info.takes_bind)
-        throw UsageError(fmt::format("--bind: {} does not take it; it applies to {}{}", program, bind_backends,
-                                     info.multi_process ? " (MPI: mpirun --bind-to)" : ""));
-    for (const auto& [name, workloads] : workload_options(info))  // the one "applies to" rule
-        if (given(name) && std::find(workloads.begin(), workloads.end(), options.workload) == workloads.end()) {
-            std::vector<std::string_view> names;
-            for (const Workload w : workloads) names.push_back(workload_name(w));
-            throw UsageError(not_applicable(name, names, workload_name(options.workload)));
-        }
-    if (given("--jobs")) options.jobs.jobs = parse_count_option("--jobs", jobs_text, 1, max_jobs);
-    if (given("--seed")) options.jobs.seed = parse_count_option("--seed", seed_text, 0, ~u64{0});
-    if (given("--skew")) options.jobs.skew = parse_decimal_option("--skew", skew_text, min_skew, max_skew);
-    if (given("--order"))
-        options.jobs.order = parse_choice<JobOrder>("--order", order_text,
-                                                    {{"random", JobOrder::random}, {"descending", JobOrder::descending}, {"ascending", JobOrder::ascending}});
-    if (given("--fill")) options.fill = parse_choice<Fill>("--fill", fill_text, {{"workers", Fill::workers}, {"one", Fill::one}});
-    if (given("--schedule")) options.backend.schedule = parse_schedule(schedule_text, info.schedules);
-    if (given("--partitioner")) options.backend.schedule.partitioner = parse_partitioner(partitioner_text);
-    if (given("--grain")) options.backend.schedule.grain = parse_count_option("--grain", grain_text, 1, max_n);
-    options.backend.schedule.nested = nested;
-    if (!info.combines.empty()) options.backend.combine.how = default_combine(info.combines);
-    if (given("--combine")) options.backend.combine.how = parse_combine(combine_text, info.combines);
-    if (given("--combine-every")) {
-        if (options.backend.combine.how == Combine::reduction)
-            throw UsageError("--combine-every: the reduction combines once per thread, at the join (OpenMP does it); "
-                             "give --combine critical, atomic, unpadded or racy to combine every K units");
-        options.backend.combine.every = parse_count_option("--combine-every", combine_every_text, 1, max_n);
-    }
-    if (given("--bind")) {
-        options.backend.bind.policy = parse_choice<BindPolicy>("--bind", bind_text,
-                                                               {{"none", BindPolicy::none}, {"close", BindPolicy::close}, {"spread", BindPolicy::spread}});
-    }
+    const Given given(app);
+    read_run_values(given, texts, options);
+    if (options.workload == Workload::wait && !info.runs_wait_workload)
+        throw UsageError(fmt::format("--workload: {} {}", program, info.wait_refusal));
+    refuse_misplaced(given, info, program, options.workload);
+    read_workload_values(given, texts, options);
+    read_knob_values(given, texts, info, options);
     if (options.workload == Workload::array && options.n > max_array_n)
         throw UsageError(fmt::format("--n: {} is too large for --workload array; accepted range 0..{} (a[i] = i is a u32)",
-                                     n_text, grouped(max_array_n)));
-
-    options.record_spans = !no_concurrency;
-    if (given("--cpus")) options.cpus = parse_cpu_list("--cpus", cpus_text);
-    if (info.thread_model == ThreadModel::one_thread) {
-        options.backend.threads = 1;
-        if (given("--threads") && parse_count_option("--threads", threads_text, 1, max_threads) != 1)
-            throw UsageError(fmt::format("--threads: {} runs on exactly 1 thread ({}); got {}", program,
-                                         info.one_thread_reason, threads_text));
-    } else {
-        options.backend.threads = given("--threads")
-            ? static_cast<unsigned>(parse_count_option("--threads", threads_text, 1, max_threads))
-            : given("--cpus") ? static_cast<unsigned>(options.cpus.size()) : available_cpus();
-        options.backend.threads_given = given("--threads");
-    }
-
-    if (given("--tasks")) {
-        const auto tasks = static_cast<unsigned>(parse_count_option("--tasks", tasks_text, 1, max_tasks));
-        (wait ? options.wait.tasks : options.backend.tasks) = tasks;
-    }
-    if (info.splits_into_tasks && given("--step")) options.backend.step = parse_count_option("--step", step_text, 1, max_n);
-    if (given("--steps")) options.wait.steps = static_cast<unsigned>(parse_count_option("--steps", steps_text, 1, max_steps));
-    if (given("--wait-ms"))
-        options.wait.wait = std::chrono::milliseconds(parse_count_option("--wait-ms", wait_text, 0, max_wait_ms));
-    if (given("--kernel") && !range::select(options.kernel)) {
-        for (const auto& path : range::paths())
-            if (path.name == options.kernel)
-                throw UsageError(fmt::format("--kernel: this CPU cannot run the {} path; it runs: {}", options.kernel, supported_paths()));
-        throw UsageError(fmt::format("--kernel: unknown path '{}'; accepted: {}", options.kernel, kernel_names));
-    }
+                                     texts.n, grouped(max_array_n)));
+    options.record_spans = !texts.no_concurrency;
+    read_threads(given, texts, info, program, options);
+    read_task_values(given, texts, info, options);
+    check_kernel(given, options.kernel, texts.kernel_names);
     if (given("--trace") && options.trace_path.empty()) throw UsageError("--trace: the file name is empty");
     if (given("--timeline") && options.timeline_path.empty()) throw UsageError("--timeline: the file name is empty");
     return options;

@@ -5,6 +5,7 @@
 #include "contract/backend.hpp"
 #include "contract/errors.hpp"
 #include "os/cpus.hpp"
+#include "text/names.hpp"
 #include "text/numbers.hpp"
 #include "text/one_line.hpp"
 #include "contract/sum_squares.hpp"
@@ -33,9 +34,13 @@ inline constexpr u64 max_jobs = 1'000'000;
 inline constexpr u64 max_array_n = u64{1} << 32;  // a[i] = i must fit in a u32
 
 enum class Format { table, json, csv };
+inline constexpr Named<Format> format_names[] = {{Format::table, "table"}, {Format::json, "json"}, {Format::csv, "csv"}};
 enum class Workload { sum, wait, jobs, array };
-std::string_view workload_name(Workload);
+inline constexpr Named<Workload> workload_names[] = {
+    {Workload::sum, "sum"}, {Workload::wait, "wait"}, {Workload::jobs, "jobs"}, {Workload::array, "array"}};
+inline std::string_view workload_name(Workload w) { return name_of(workload_names, w); }
 enum class Fill { workers, one };  // array: who first-touches it (the workers, with the sum's split; or one thread)
+inline constexpr Named<Fill> fill_names[] = {{Fill::workers, "workers"}, {Fill::one, "one"}};
 
 struct Options {
     u64 n = default_n;

@@ -178,149 +178,132 @@ std::string timeline_heading(const Options& o) {
                        o.cpus.empty() ? "" : " --cpus " + record::cpu_list(o.cpus), what);
 }
 
-int run(int argc, char** argv) {
-    if (backend_info.process_setup) backend_info.process_setup(argc, argv);
-    const std::string program = "sumsq-" + std::string(backend_info.name);
-    std::optional<Options> parsed;
+// --describe: what this backend takes, as one line of JSON.
+nlohmann::json description() {
+    return {{"backend", backend_info.name},
+            {"model", backend_info.model},
+            {"one_thread", backend_info.thread_model == ThreadModel::one_thread},
+            {"splits_into_tasks", backend_info.splits_into_tasks},
+            {"kernel_paths", range::supported_names()},
+            {"runs_wait_workload", backend_info.runs_wait_workload},
+            {"multi_process", backend_info.multi_process},
+            {"schedules", backend_info.schedules},
+            {"takes_partitioner", backend_info.takes_partitioner},
+            {"takes_nested", backend_info.takes_nested},
+            {"takes_bind", backend_info.takes_bind},
+            {"combines", backend_info.combines},
+            {"version", SUMSQ_VERSION}};
+}
+
+// What is in place before the first run: the options, the output files, the CPUs, the backend.
+struct Setup {
+    Options options;
     OutputFiles outputs;  // claimed now, written after the recorded run, committed after the report
     OutputFile *trace_file = nullptr, *timeline_file = nullptr;
     std::vector<int> cpus_allowed;
     std::unique_ptr<Backend> backend;
-    std::string refused;  // this process's bad input
-    try {
-        parsed = parse_command_line(argc, argv, backend_info);
-        if (!parsed) return exit_ok;  // --help or --version
-        if (parsed->describe) {
-            const nlohmann::json description = {
-                {"backend", backend_info.name},
-                {"model", backend_info.model},
-                {"one_thread", backend_info.thread_model == ThreadModel::one_thread},
-                {"splits_into_tasks", backend_info.splits_into_tasks},
-                {"kernel_paths", range::supported_names()},
-                {"runs_wait_workload", backend_info.runs_wait_workload},
-                {"multi_process", backend_info.multi_process},
-                {"schedules", backend_info.schedules},
-                {"takes_partitioner", backend_info.takes_partitioner},
-                {"takes_nested", backend_info.takes_nested},
-                {"takes_bind", backend_info.takes_bind},
-                {"combines", backend_info.combines},
-                {"version", SUMSQ_VERSION}};
-            std::cout << description.dump() << '\n';
-            return exit_ok;
-        }
-        if (!parsed->trace_path.empty()) trace_file = &outputs.claim("--trace", parsed->trace_path);
-        if (!parsed->timeline_path.empty()) timeline_file = &outputs.claim("--timeline", parsed->timeline_path);
-        if (!parsed->cpus.empty()) restrict_to_cpus(parsed->cpus);  // before any worker exists
-        cpus_allowed = allowed_cpus();  // as started, or --cpus (not what a runtime pinned the main thread to)
-        parsed->backend.bind.cpus = cpus_allowed;
-        if (const auto& b = parsed->backend.bind; b.policy != BindPolicy::none && !b.active())
-            fmt::print(std::cerr, "{}: warning: --bind {} does not apply: {}\n", program, bind_name(b.policy), b.refusal());
-        check_stdout_writable();  // a closed, full or broken stdout: exit 3 now, not after the work
-        check_threads_can_start(parsed->backend.threads);  // exit 3 with one line, not a runtime's abort (pools start below)
-        const std::string cannot_start = parsed->backend.threads_given  // else OpenMP may take OMP_NUM_THREADS
-            ? fmt::format("could not start {} threads", parsed->backend.threads) : std::string("could not start its threads");
-        try {  // pools, arenas, teams and their threads: outside the timed region
-            const GuardedSetup setup(cannot_start);
-            backend = make_backend(parsed->backend);
-        } catch (const std::exception& e) {  // e.g. oneTBB's "pthread_create has failed", on this thread
-            if (!is_thread_start_failure(e)) throw;
-            throw std::runtime_error(fmt::format("{}: {}", cannot_start, e.what()));
-        }
-    } catch (const UsageError& e) {
-        refused = one_line(e.what());
-    }
-    if (backend_info.agree_on_input) refused = backend_info.agree_on_input(refused);  // MPI: every rank, before any other collective
-    if (!refused.empty()) {
-        fmt::print(std::cerr, "{}: {}\n", program, refused);
-        return exit_usage;
-    }
-    parsed->backend.threads = backend->workers();  // e.g. OpenMP's OMP_NUM_THREADS
-    const Options& options = *parsed;
+};
 
-    std::optional<Runner> prepared;
+// Pools, arenas, teams and their threads: outside the timed region.
+std::unique_ptr<Backend> start_backend(const BackendConfig& config) {
+    const std::string cannot_start = config.threads_given  // else OpenMP may take OMP_NUM_THREADS
+        ? fmt::format("could not start {} threads", config.threads) : std::string("could not start its threads");
     try {
-        prepared.emplace(*backend, options);  // untimed: job sizes, the array
-    } catch (const UsageError& e) {  // e.g. the array does not fit in memory
-        fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
-        exit_decided();
-        if (backend_info.process_failed) backend_info.process_failed(exit_usage);
-        return exit_usage;
+        const GuardedSetup setup(cannot_start);
+        return make_backend(config);
+    } catch (const std::exception& e) {  // e.g. oneTBB's "pthread_create has failed", on this thread
+        if (!is_thread_start_failure(e)) throw;
+        throw std::runtime_error(fmt::format("{}: {}", cannot_start, e.what()));
     }
-    Runner& runner = *prepared;
-    RunReport report;
-    report.info = &backend_info;
-    report.options = options;
-    std::string problem;
-    const bool wait_workload = options.workload == Workload::wait;
-    record::reserve_tasks(wait_workload ? options.wait.tasks
-                          : !backend_info.splits_into_tasks ? 0
-                          : options.workload == Workload::jobs ? options.jobs.jobs : options.backend.tasks);
-    std::optional<RecordedRun> recorded;
-    if (trace_file || timeline_file || options.trace_steps || options.switches) {
-        recorded = recorded_run(runner, options, cpus_allowed);
-        problem = recorded->problem;
-    }
-    std::vector<record::Run> timed_runs;  // the spans of each timed repetition
-    const bool long_run = !wait_workload && options.n >= 2'000'000'000ull;
-    report.timing = measure(options.warmup, options.reps, [&] {
+}
+
+// Claims the output files, restricts the CPUs and starts the backend; throws UsageError on bad input.
+void set_up(Setup& s, const std::string& program) {
+    Options& o = s.options;
+    if (!o.trace_path.empty()) s.trace_file = &s.outputs.claim("--trace", o.trace_path);
+    if (!o.timeline_path.empty()) s.timeline_file = &s.outputs.claim("--timeline", o.timeline_path);
+    if (!o.cpus.empty()) restrict_to_cpus(o.cpus);  // before any worker exists
+    s.cpus_allowed = allowed_cpus();  // as started, or --cpus (not what a runtime pinned the main thread to)
+    o.backend.bind.cpus = s.cpus_allowed;
+    if (const auto& b = o.backend.bind; b.policy != BindPolicy::none && !b.active())
+        fmt::print(std::cerr, "{}: warning: --bind {} does not apply: {}\n", program, bind_name(b.policy), b.refusal());
+    check_stdout_writable();  // a closed, full or broken stdout: exit 3 now, not after the work
+    check_threads_can_start(o.backend.threads);  // exit 3 with one line, not a runtime's abort (pools start below)
+    s.backend = start_backend(o.backend);
+}
+
+// The recorder's task slots: one per wait task, per job, or per piece of a splitting backend.
+std::size_t tasks_to_record(const Options& o) {
+    return o.workload == Workload::wait ? o.wait.tasks
+           : !backend_info.splits_into_tasks ? 0
+           : o.workload == Workload::jobs ? o.jobs.jobs : o.backend.tasks;
+}
+
+// The warm-up and the timed repetitions: each repetition's spans are kept (taken outside the timed
+// region) and its result validated; `problem` keeps the first failure.
+Timing timed_repetitions(Runner& runner, const Options& options, Backend& backend, const std::string& program,
+                         std::vector<record::Run>& timed_runs, std::string& problem) {
+    const bool long_run = options.workload != Workload::wait && options.n >= 2'000'000'000ull;
+    Timing timing = measure(options.warmup, options.reps, [&] {
         if (options.record_spans) record::begin_run(record::Mode::spans);
         runner.run();
     }, [&](unsigned done) {
         if (options.record_spans) timed_runs.push_back(record::end_run());  // outside the timed region
         if (const std::string error = runner.check(); problem.empty()) problem = error;
         if (long_run) fmt::print(std::cerr, "{}: repetition {}/{} done\n", program, done, options.reps);
-    }, [&](unsigned count) { return backend->agree(count); }, std::chrono::milliseconds(options.idle_ms));
+    }, [&](unsigned count) { return backend.agree(count); }, std::chrono::milliseconds(options.idle_ms));
     record::end_run();  // the parallelism block's last run: not reported
-    report.options.backend.threads = backend->workers();  // the team obtained, e.g. under OMP_THREAD_LIMIT
-    report.threads_requested = backend->requested_workers();
-    if (backend->workers() < backend->requested_workers() && backend->reports())
-        fmt::print(std::cerr, "{}: warning: asked for {} threads, the runtime gave {}\n", program, backend->requested_workers(),
-                   backend->workers());
-    report.timer_overhead_seconds = timer_overhead_seconds();
-    double span_seconds = 0;
-    for (const record::Run& run : timed_runs) span_seconds += double(run.span_ns) / 1e9;
-    {  // collective on every MPI rank: the job's CPU time, per repetition and for parallelism
-        std::vector<double> cpu = report.timing.cpu_seconds;
-        cpu.push_back(span_seconds);  // and the job's task spans
-        cpu.push_back(report.timing.parallelism_cpu_seconds);
-        backend->combine_cpu_seconds(cpu);
-        report.timing.parallelism_cpu_seconds = cpu.back();
-        cpu.pop_back();
-        span_seconds = cpu.back();
-        cpu.pop_back();
-        report.timing.cpu_seconds = cpu;
-    }
+    return timing;
+}
 
-    if (!backend->reports()) return exit_ok;  // other MPI ranks: rank 0 validates and reports
-    if (const std::string disturbed = disturbance_warning(report.timing, options.workload != Workload::wait); !disturbed.empty())
-        fmt::print(std::cerr, "{}: warning: {}\n", program, disturbed);
-    if (options.record_spans && !timed_runs.empty()) {
-        double wall = 0;
-        for (double w : report.timing.wall_seconds) wall += w;
-        report.concurrency = wall > 0 ? span_seconds / wall : 0;
-        report.workers = timed_runs.back().workers;
-        report.imbalance = timed_runs.back().imbalance();
+// Collective on every MPI rank: the job's CPU time, per repetition and for parallelism, and its
+// task spans (returned).
+double combine_cpu_seconds(Timing& timing, double span_seconds, Backend& backend) {
+    std::vector<double> cpu = timing.cpu_seconds;
+    cpu.push_back(span_seconds);
+    cpu.push_back(timing.parallelism_cpu_seconds);
+    backend.combine_cpu_seconds(cpu);
+    timing.parallelism_cpu_seconds = cpu.back();
+    cpu.pop_back();
+    span_seconds = cpu.back();
+    cpu.pop_back();
+    timing.cpu_seconds = cpu;
+    return span_seconds;
+}
+
+// Concurrency (Σ task spans / wall) over the timed repetitions; workers and imbalance of the last.
+void add_concurrency(RunReport& report, const std::vector<record::Run>& timed_runs, double span_seconds) {
+    double wall = 0;
+    for (double w : report.timing.wall_seconds) wall += w;
+    report.concurrency = wall > 0 ? span_seconds / wall : 0;
+    report.workers = timed_runs.back().workers;
+    report.imbalance = timed_runs.back().imbalance();
+}
+
+// Into their temporaries now (a full disk, `ulimit -f`: exit 3 and no file); committed together
+// after the report, only once the report is out and the run passed.
+void write_recorded_files(const RecordedRun& recorded, const Setup& setup, RunReport& report, bool passed) {
+    if (setup.trace_file)
+        setup.trace_file->write(
+            record::trace_document(recorded.run, recorded.figures, std::string(backend_info.name), recorded.accounts.states).dump() + "\n");
+    if (setup.timeline_file)
+        setup.timeline_file->write(record::timeline_svg(timeline_heading(setup.options),
+                                                        {{"", recorded.run.stretches, recorded.figures, recorded.accounts.states}}));
+    if (passed) {
+        if (setup.trace_file) report.trace_file = setup.trace_file->path();
+        if (setup.timeline_file) report.timeline_file = setup.timeline_file->path();
     }
+}
+
+// The CPUs the threads were seen on, in the timed and the recorded runs; a warning for any outside
+// the CPUs allowed.
+void add_cpus_seen(RunReport& report, const std::vector<record::Run>& timed_runs, const RecordedRun* recorded,
+                   const std::vector<int>& cpus_allowed, const std::string& program) {
     std::set<int> seen;
     for (const record::Run& run : timed_runs) seen.insert(run.cpus.begin(), run.cpus.end());
     if (recorded) {
         seen.insert(recorded->run.cpus.begin(), recorded->run.cpus.end());
-        const std::string name(backend_info.name);
-        // Into their temporaries now (a full disk, `ulimit -f`: exit 3 and no file); committed
-        // together below, only once the report is out and the run passed.
-        if (trace_file)
-            trace_file->write(record::trace_document(recorded->run, recorded->figures, name, recorded->accounts.states).dump() + "\n");
-        if (timeline_file)
-            timeline_file->write(record::timeline_svg(timeline_heading(options),
-                                                      {{"", recorded->run.stretches, recorded->figures, recorded->accounts.states}}));
-        if (problem.empty()) {
-            if (trace_file) report.trace_file = trace_file->path();
-            if (timeline_file) report.timeline_file = timeline_file->path();
-        }
-    }
-    if (recorded) {  // what the OS did: busy time and imbalance from time on a CPU
         for (const record::ThreadAccount& t : recorded->accounts.threads) seen.insert(t.cpus.begin(), t.cpus.end());
-        report.os = recorded->accounts;
     }
     report.cpus_seen.assign(seen.begin(), seen.end());
     report.cpus_allowed = cpus_allowed;
@@ -330,7 +313,10 @@ int run(int argc, char** argv) {
         fmt::print(std::cerr, "{}: warning: threads ran on CPU {}, outside the CPUs allowed ({}): the runtime placed them itself{}\n", program,
                    record::cpu_list(outside), record::cpu_list(cpus_allowed),
                    std::getenv("OMP_PROC_BIND") || std::getenv("OMP_PLACES") ? " (OMP_PROC_BIND / OMP_PLACES bind to places set at start-up)" : "");
+}
 
+// What was computed and whether it was right, and where it ran.
+void add_outcome(RunReport& report, const Runner& runner, const std::string& problem, Backend& backend) {
     report.result = runner.last_result();
     report.expected = runner.expected();
     report.steps = runner.wait().order();
@@ -338,21 +324,99 @@ int run(int argc, char** argv) {
     report.fill_seconds = runner.fill_seconds();
     report.ok = problem.empty();
     report.problem = problem;
-    report.environment = environment(*backend);
-    report.processes = backend->processes();
+    report.environment = environment(backend);
+    report.processes = backend.processes();
+}
 
-    switch (options.format) {
+void print_report(const RunReport& report) {
+    switch (report.options.format) {
     case Format::table: print_table(std::cout, report); break;
     case Format::json: std::cout << to_json(report).dump(2) << '\n'; break;
     case Format::csv: print_csv(std::cout, report); break;
     }
+}
+
+// Measures the set-up backend, validates every result, reports, and commits the output files.
+int measure_and_report(Setup& setup, const std::string& program) {
+    Backend& backend = *setup.backend;
+    std::optional<Runner> prepared;
+    try {
+        prepared.emplace(backend, setup.options);  // untimed: job sizes, the array
+    } catch (const UsageError& e) {  // e.g. the array does not fit in memory
+        fmt::print(std::cerr, "{}: {}\n", program, one_line(e.what()));
+        exit_decided();
+        if (backend_info.process_failed) backend_info.process_failed(exit_usage);
+        return exit_usage;
+    }
+    Runner& runner = *prepared;
+    const Options& options = setup.options;
+    RunReport report;
+    report.info = &backend_info;
+    report.options = options;
+    std::string problem;
+    record::reserve_tasks(tasks_to_record(options));
+    std::optional<RecordedRun> recorded;
+    if (setup.trace_file || setup.timeline_file || options.trace_steps || options.switches) {
+        recorded = recorded_run(runner, options, setup.cpus_allowed);
+        problem = recorded->problem;
+    }
+    std::vector<record::Run> timed_runs;  // the spans of each timed repetition
+    report.timing = timed_repetitions(runner, options, backend, program, timed_runs, problem);
+    report.options.backend.threads = backend.workers();  // the team obtained, e.g. under OMP_THREAD_LIMIT
+    report.threads_requested = backend.requested_workers();
+    if (backend.workers() < backend.requested_workers() && backend.reports())
+        fmt::print(std::cerr, "{}: warning: asked for {} threads, the runtime gave {}\n", program, backend.requested_workers(),
+                   backend.workers());
+    report.timer_overhead_seconds = timer_overhead_seconds();
+    double span_seconds = 0;
+    for (const record::Run& run : timed_runs) span_seconds += double(run.span_ns) / 1e9;
+    span_seconds = combine_cpu_seconds(report.timing, span_seconds, backend);
+
+    if (!backend.reports()) return exit_ok;  // other MPI ranks: rank 0 validates and reports
+    if (const std::string disturbed = disturbance_warning(report.timing, options.workload != Workload::wait); !disturbed.empty())
+        fmt::print(std::cerr, "{}: warning: {}\n", program, disturbed);
+    if (options.record_spans && !timed_runs.empty()) add_concurrency(report, timed_runs, span_seconds);
+    if (recorded) {
+        write_recorded_files(*recorded, setup, report, problem.empty());
+        report.os = recorded->accounts;  // what the OS did: busy time and imbalance from time on a CPU
+    }
+    add_cpus_seen(report, timed_runs, recorded ? &*recorded : nullptr, setup.cpus_allowed, program);
+    add_outcome(report, runner, problem, backend);
+
+    print_report(report);
     if (!report.ok) {  // a run that fails commits none of its output files
         fmt::print(std::cerr, "{}: {}\n", program, problem);
         return exit_mismatch;
     }
     if (check_stdout(program, exit_ok) != exit_ok) return exit_runtime;  // the report is lost: no file either
-    outputs.commit();  // all together; a failure puts back those already replaced (exit 3)
+    setup.outputs.commit();  // all together; a failure puts back those already replaced (exit 3)
     return exit_ok;
+}
+
+int run(int argc, char** argv) {
+    if (backend_info.process_setup) backend_info.process_setup(argc, argv);
+    const std::string program = "sumsq-" + std::string(backend_info.name);
+    Setup setup;
+    std::string refused;  // this process's bad input
+    try {
+        std::optional<Options> parsed = parse_command_line(argc, argv, backend_info);
+        if (!parsed) return exit_ok;  // --help or --version
+        if (parsed->describe) {
+            std::cout << description().dump() << '\n';
+            return exit_ok;
+        }
+        setup.options = std::move(*parsed);
+        set_up(setup, program);
+    } catch (const UsageError& e) {
+        refused = one_line(e.what());
+    }
+    if (backend_info.agree_on_input) refused = backend_info.agree_on_input(refused);  // MPI: every rank, before any other collective
+    if (!refused.empty()) {
+        fmt::print(std::cerr, "{}: {}\n", program, refused);
+        return exit_usage;
+    }
+    setup.options.backend.threads = setup.backend->workers();  // e.g. OpenMP's OMP_NUM_THREADS
+    return measure_and_report(setup, program);
 }
 
 }  // namespace

@@ -106,11 +106,22 @@ std::string percent(std::int64_t part, std::int64_t whole) {
     return whole > 0 && part >= 0 ? fmt::format("{:.0f}%", 100.0 * double(part) / double(whole)) : "?";
 }
 
-}  // namespace
+// "on CPU 50%, waiting for a CPU 48%, blocked 2%; 19 preemptions, 1 voluntary; in tasks …": one thread of the recorded run.
+std::string thread_shares(const record::ThreadAccount& t, std::int64_t wall_ns) {
+    std::string text = fmt::format("on CPU {}", percent(t.on_cpu_ns, wall_ns));
+    if (t.waiting_ns >= 0) text += fmt::format(", waiting for a CPU {}, blocked {}", percent(t.waiting_ns, wall_ns), percent(t.blocked_ns, wall_ns));
+    if (t.preemptions >= 0)
+        text += fmt::format("; {} preemption{}, {} voluntary", t.preemptions, t.preemptions == 1 ? "" : "s", t.voluntary_switches);
+    text += fmt::format("; in tasks {} ({} task{}); CPU {}", duration_text(double(t.busy_ns) / 1e9), t.tasks, t.tasks == 1 ? "" : "s",
+                        record::cpu_list(t.cpus));
+    if (t.exited) text += "; exited during the run";
+    return text;
+}
 
-nlohmann::json to_json(const RunReport& r) {
+// What ran, how often, how long, and on what: the fields every report has.
+nlohmann::json run_json(const RunReport& r) {
     const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
-    nlohmann::json j = {
+    return {
         {"backend", r.info->name},
         {"model", r.info->model},
         {"workload", workload_name(r.options.workload)},
@@ -131,20 +142,27 @@ nlohmann::json to_json(const RunReport& r) {
         {"timer_overhead_seconds", r.timer_overhead_seconds},
         {"environment", r.environment},
     };
-    if (!is_wait(r)) {
-        j["n"] = r.options.n;
-        j["result"] = to_decimal(*r.result);
-        j["expected"] = to_decimal(*r.expected);
-        j["elements_per_second"] = wall.median > 0 ? work_items(r) / wall.median : 0.0;
-        j["schedule"] = schedule_json(r);
-        if (!r.info->combines.empty())  // --combine: how the partial sums met; every: units between adds, null = once
-            j["combine"] = {{"name", combine_name(r.options.backend.combine.how)},
-                            {"every", r.options.backend.combine.every ? nlohmann::json(r.options.backend.combine.every) : nlohmann::json(nullptr)}};
-        if (!r.ok && r.result && r.expected) j["lost_fraction"] = lost_fraction(*r.result, *r.expected);
-        if (r.info->splits_into_tasks && r.options.workload != Workload::jobs)
-            j["tasks"] = r.options.backend.tasks, j["step"] = r.options.backend.step;
-        if (r.info->splits_into_tasks && r.options.workload == Workload::jobs) j["step"] = r.options.backend.step;
-    }
+}
+
+// The computed workloads (sum, jobs, array): the result against the oracle, and how it was split.
+void add_result_json(nlohmann::json& j, const RunReport& r) {
+    const double wall_median = r.timing.wall().median;
+    j["n"] = r.options.n;
+    j["result"] = to_decimal(*r.result);
+    j["expected"] = to_decimal(*r.expected);
+    j["elements_per_second"] = wall_median > 0 ? work_items(r) / wall_median : 0.0;
+    j["schedule"] = schedule_json(r);
+    if (!r.info->combines.empty())  // --combine: how the partial sums met; every: units between adds, null = once
+        j["combine"] = {{"name", combine_name(r.options.backend.combine.how)},
+                        {"every", r.options.backend.combine.every ? nlohmann::json(r.options.backend.combine.every) : nlohmann::json(nullptr)}};
+    if (!r.ok && r.result && r.expected) j["lost_fraction"] = lost_fraction(*r.result, *r.expected);
+    if (r.info->splits_into_tasks && r.options.workload != Workload::jobs)
+        j["tasks"] = r.options.backend.tasks, j["step"] = r.options.backend.step;
+    if (r.info->splits_into_tasks && r.options.workload == Workload::jobs) j["step"] = r.options.backend.step;
+}
+
+// The workload's own fields: the jobs' plan and sizes, the array's fill, the wait tasks' order.
+void add_workload_json(nlohmann::json& j, const RunReport& r) {
     if (r.options.workload == Workload::jobs) {
         const JobsPlan& plan = r.options.jobs;
         j["jobs"] = plan.jobs, j["skew"] = plan.skew, j["order"] = order_name(plan.order);
@@ -153,7 +171,7 @@ nlohmann::json to_json(const RunReport& r) {
         if (r.job_sizes.size() <= 10'000) j["job_sizes"] = r.job_sizes;
     } else if (r.options.workload == Workload::array) {
         j["bytes_per_second"] = bytes_per_second(r);
-        j["fill"] = r.options.fill == Fill::workers ? "workers" : "one";
+        j["fill"] = name_of(fill_names, r.options.fill);
         j["fill_seconds"] = r.fill_seconds;
     } else if (is_wait(r)) {
         j["tasks"] = r.options.wait.tasks;
@@ -164,16 +182,16 @@ nlohmann::json to_json(const RunReport& r) {
         for (const auto& step : r.steps) order.push_back(WaitWorkload::step_line(step));
         j["step_order"] = std::move(order);
     }
-    if (r.info->takes_bind) {
-        const Binding& b = r.options.backend.bind;
-        j["bind"] = {{"policy", bind_name(b.policy)}, {"applied", b.active()},
-                     {"reason", b.policy == BindPolicy::none || b.active() ? nlohmann::json(nullptr) : nlohmann::json(b.refusal())}};
-    }
-    if (r.info->multi_process) j["ranks"] = r.processes, j["threads_per_rank"] = r.options.backend.threads;
-    if (!r.problem.empty()) j["problem"] = r.problem;
-    if (!r.trace_file.empty()) j["trace_file"] = r.trace_file;
-    if (!r.timeline_file.empty()) j["timeline_file"] = r.timeline_file;
-    if (r.os) {  // the recorded run, with what the OS did
+}
+
+nlohmann::json bind_json(const Binding& b) {
+    return {{"policy", bind_name(b.policy)}, {"applied", b.active()},
+            {"reason", b.policy == BindPolicy::none || b.active() ? nlohmann::json(nullptr) : nlohmann::json(b.refusal())}};
+}
+
+// Per-worker figures: from the recorded run with what the OS did, else from the last timed repetition.
+void add_workers_json(nlohmann::json& j, const RunReport& r) {
+    if (r.os) {
         j["workers"] = os_workers_json(*r.os);
         j["imbalance"] = r.os->imbalance();
         j["workers_from"] = "recorded_run";
@@ -185,14 +203,9 @@ nlohmann::json to_json(const RunReport& r) {
         j["imbalance"] = r.imbalance;
         j["workers_from"] = "last_timed_repetition";
     }
-    j["useful_parallelism"] = r.os ? nlohmann::json(r.os->useful_parallelism()) : nlohmann::json(nullptr);
-    j["os"] = r.os ? os_json(*r.os) : nlohmann::json(nullptr);
-    return j;
 }
 
-void print_table(std::ostream& out, const RunReport& r) {
-    const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
-    fmt::print(out, "sumsq-{} — {}\n", r.info->name, r.info->model);
+void print_workload(std::ostream& out, const RunReport& r) {
     if (r.options.workload == Workload::sum) {
         fmt::print(out, "  workload     sum of i*i for i in [0, N)\n");
         fmt::print(out, "  N            {}\n", grouped(r.options.n));
@@ -210,29 +223,38 @@ void print_table(std::ostream& out, const RunReport& r) {
         fmt::print(out, "  workload     wait: {} tasks x {} steps x {} ms (one after another: {})\n", p.tasks, p.steps,
                    p.wait.count(), duration_text(double(p.tasks) * p.steps * double(p.wait.count()) / 1e3));
     }
+}
+
+void print_threads(std::ostream& out, const RunReport& r) {
     if (r.info->multi_process) fmt::print(out, "  ranks        {} (MPI processes)\n", r.processes);
     fmt::print(out, "  threads      {}{}", r.options.backend.threads, r.info->multi_process ? " per rank" : "");
     if (r.info->splits_into_tasks && !is_wait(r))
         fmt::print(out, " (tasks {}, step {})", r.options.workload == Workload::jobs ? r.options.jobs.jobs : r.options.backend.tasks,
                    grouped(r.options.backend.step));
     fmt::print(out, "\n");
-    if (!is_wait(r)) {
-        const nlohmann::json s = schedule_json(r);
-        std::string detail;
-        if (!s["chunk"].is_null()) {
-            const u64 chunk = s["chunk"].get<u64>();
-            detail = fmt::format(" (chunks of {} {}{})", grouped(chunk), r.options.workload == Workload::jobs ? "job" : "element", chunk == 1 ? "" : "s");
-        }
-        if (!s["grain"].is_null()) detail = fmt::format(" (grain {})", grouped(s["grain"].get<u64>()));
-        fmt::print(out, "  schedule     {}{}{}\n", s["name"].get<std::string>(), detail, s["nested"].get<bool>() ? ", large jobs split inside (--nested)" : "");
-        if (!r.info->combines.empty()) {
-            const CombineKnob& c = r.options.backend.combine;
-            fmt::print(out, "  combine      {}{}\n", combine_name(c.how),
-                       c.every ? fmt::format(", every {} {}{}", grouped(c.every), r.options.workload == Workload::jobs ? "job" : "element",
-                                             c.every == 1 ? "" : "s")
-                               : ", once per worker");
-        }
+}
+
+// The schedule with its effective chunk or grain, and how the partial sums combined.
+void print_schedule(std::ostream& out, const RunReport& r) {
+    const nlohmann::json s = schedule_json(r);
+    std::string detail;
+    if (!s["chunk"].is_null()) {
+        const u64 chunk = s["chunk"].get<u64>();
+        detail = fmt::format(" (chunks of {} {}{})", grouped(chunk), r.options.workload == Workload::jobs ? "job" : "element", chunk == 1 ? "" : "s");
     }
+    if (!s["grain"].is_null()) detail = fmt::format(" (grain {})", grouped(s["grain"].get<u64>()));
+    fmt::print(out, "  schedule     {}{}{}\n", s["name"].get<std::string>(), detail, s["nested"].get<bool>() ? ", large jobs split inside (--nested)" : "");
+    if (!r.info->combines.empty()) {
+        const CombineKnob& c = r.options.backend.combine;
+        fmt::print(out, "  combine      {}{}\n", combine_name(c.how),
+                   c.every ? fmt::format(", every {} {}{}", grouped(c.every), r.options.workload == Workload::jobs ? "job" : "element",
+                                         c.every == 1 ? "" : "s")
+                           : ", once per worker");
+    }
+}
+
+// The kernel path, and the result against the oracle (or the wait tasks' steps).
+void print_result(std::ostream& out, const RunReport& r) {
     if (!is_wait(r) && r.environment.contains("range_kernel"))
         fmt::print(out, "  kernel path  {}\n", r.environment["range_kernel"].get<std::string>());
     if (r.result) {
@@ -242,10 +264,18 @@ void print_table(std::ostream& out, const RunReport& r) {
     } else {
         fmt::print(out, "  steps        {}\n", r.ok ? "OK: every task completed every step in order" : "INCOMPLETE: " + r.problem);
     }
+}
+
+void print_cpus(std::ostream& out, const RunReport& r) {
     fmt::print(out, "  CPUs         seen {} (allowed {})", record::cpu_list(r.cpus_seen), record::cpu_list(r.cpus_allowed));
     if (const Binding& b = r.options.backend.bind; b.policy != BindPolicy::none)
         fmt::print(out, "; --bind {}: {}", bind_name(b.policy), b.active() ? "each worker pinned to one CPU" : "not applied, " + b.refusal());
     fmt::print(out, "\n");
+}
+
+// Wall and CPU time, concurrency and parallelism.
+void print_timing(std::ostream& out, const RunReport& r) {
+    const Stats wall = r.timing.wall(), cpu = r.timing.cpu();
     fmt::print(out, "  wall         median {}  (min {}, max {}; {} reps after {} warm-up)\n", duration_text(wall.median),
                duration_text(wall.min), duration_text(wall.max), r.options.reps, r.options.warmup);
     fmt::print(out, "  CPU          median {}\n", duration_text(cpu.median));
@@ -253,34 +283,60 @@ void print_table(std::ostream& out, const RunReport& r) {
         fmt::print(out, "  concurrency  {:.2f}  (Σ task spans / wall time: tasks in progress, running or waiting)\n", *r.concurrency);
     fmt::print(out, "  parallelism  {:.2f}  (CPU time / wall time over {}: CPUs busy)\n", r.timing.parallelism(),
                duration_text(r.timing.parallelism_wall_seconds));
-    if (r.os) {
-        const record::Accounts& a = *r.os;
-        if (a.source == record::Source::switch_records)
-            fmt::print(out, "  OS           switch records (perf_event_open) of one extra, untimed run of {}: {} records, {} lost{}\n",
-                       duration_text(double(a.wall_ns) / 1e9), a.switch_records, a.lost_records,
-                       a.lost_records ? " (a ring was full: the figures below miss those switches)" : "");
-        else
-            fmt::print(out, "  OS           thread CPU clocks of one extra, untimed run of {} (no switch records: {}): no slices, "
-                            "waiting and blocked not told apart\n", duration_text(double(a.wall_ns) / 1e9), a.fallback_reason);
-        for (const record::ThreadAccount& t : a.threads) {
-            std::string text = fmt::format("on CPU {}", percent(t.on_cpu_ns, a.wall_ns));
-            if (t.waiting_ns >= 0) text += fmt::format(", waiting for a CPU {}, blocked {}", percent(t.waiting_ns, a.wall_ns), percent(t.blocked_ns, a.wall_ns));
-            if (t.preemptions >= 0)
-                text += fmt::format("; {} preemption{}, {} voluntary", t.preemptions, t.preemptions == 1 ? "" : "s", t.voluntary_switches);
-            text += fmt::format("; in tasks {} ({} task{}); CPU {}", duration_text(double(t.busy_ns) / 1e9), t.tasks, t.tasks == 1 ? "" : "s",
-                                record::cpu_list(t.cpus));
-            if (t.exited) text += "; exited during the run";
-            fmt::print(out, "  thread {:<5} {}\n", t.thread + 1, text);
-        }
-        fmt::print(out, "  useful       {:.2f}  (CPU time inside tasks / wall, recorded run; its parallelism {:.2f}: {:.2f} outside any task)\n",
-                   a.useful_parallelism(), a.parallelism(), std::max(a.parallelism() - a.useful_parallelism(), 0.0));
-        fmt::print(out, "  imbalance    {:.2f}  (max / mean of the time on a CPU inside tasks, recorded run)\n", a.imbalance());
-    } else if (r.concurrency && !r.workers.empty()) {
-        std::vector<std::string> busy;
-        for (const auto& w : r.workers) busy.push_back(fmt::format("{} ({} task{})", duration_text(double(w.busy_ns) / 1e9), w.tasks, w.tasks == 1 ? "" : "s"));
-        fmt::print(out, "  busy         {}; imbalance {:.2f} (max / mean of wall time in tasks, last repetition; --switches: time on a CPU)\n",
-                   fmt::join(busy, ", "), r.imbalance);
-    }
+}
+
+// The recorded run as the OS saw it: where the figures come from, each thread's shares, useful
+// parallelism and imbalance.
+void print_os(std::ostream& out, const record::Accounts& a) {
+    if (a.source == record::Source::switch_records)
+        fmt::print(out, "  OS           switch records (perf_event_open) of one extra, untimed run of {}: {} records, {} lost{}\n",
+                   duration_text(double(a.wall_ns) / 1e9), a.switch_records, a.lost_records,
+                   a.lost_records ? " (a ring was full: the figures below miss those switches)" : "");
+    else
+        fmt::print(out, "  OS           thread CPU clocks of one extra, untimed run of {} (no switch records: {}): no slices, "
+                        "waiting and blocked not told apart\n", duration_text(double(a.wall_ns) / 1e9), a.fallback_reason);
+    for (const record::ThreadAccount& t : a.threads) fmt::print(out, "  thread {:<5} {}\n", t.thread + 1, thread_shares(t, a.wall_ns));
+    fmt::print(out, "  useful       {:.2f}  (CPU time inside tasks / wall, recorded run; its parallelism {:.2f}: {:.2f} outside any task)\n",
+               a.useful_parallelism(), a.parallelism(), std::max(a.parallelism() - a.useful_parallelism(), 0.0));
+    fmt::print(out, "  imbalance    {:.2f}  (max / mean of the time on a CPU inside tasks, recorded run)\n", a.imbalance());
+}
+
+// Without the OS's record: each worker's wall time in tasks, last timed repetition.
+void print_busy(std::ostream& out, const RunReport& r) {
+    std::vector<std::string> busy;
+    for (const auto& w : r.workers) busy.push_back(fmt::format("{} ({} task{})", duration_text(double(w.busy_ns) / 1e9), w.tasks, w.tasks == 1 ? "" : "s"));
+    fmt::print(out, "  busy         {}; imbalance {:.2f} (max / mean of wall time in tasks, last repetition; --switches: time on a CPU)\n",
+               fmt::join(busy, ", "), r.imbalance);
+}
+
+}  // namespace
+
+nlohmann::json to_json(const RunReport& r) {
+    nlohmann::json j = run_json(r);
+    if (!is_wait(r)) add_result_json(j, r);
+    add_workload_json(j, r);
+    if (r.info->takes_bind) j["bind"] = bind_json(r.options.backend.bind);
+    if (r.info->multi_process) j["ranks"] = r.processes, j["threads_per_rank"] = r.options.backend.threads;
+    if (!r.problem.empty()) j["problem"] = r.problem;
+    if (!r.trace_file.empty()) j["trace_file"] = r.trace_file;
+    if (!r.timeline_file.empty()) j["timeline_file"] = r.timeline_file;
+    add_workers_json(j, r);
+    j["useful_parallelism"] = r.os ? nlohmann::json(r.os->useful_parallelism()) : nlohmann::json(nullptr);
+    j["os"] = r.os ? os_json(*r.os) : nlohmann::json(nullptr);
+    return j;
+}
+
+void print_table(std::ostream& out, const RunReport& r) {
+    const Stats wall = r.timing.wall();
+    fmt::print(out, "sumsq-{} — {}\n", r.info->name, r.info->model);
+    print_workload(out, r);
+    print_threads(out, r);
+    if (!is_wait(r)) print_schedule(out, r);
+    print_result(out, r);
+    print_cpus(out, r);
+    print_timing(out, r);
+    if (r.os) print_os(out, *r.os);
+    else if (r.concurrency && !r.workers.empty()) print_busy(out, r);
     if (!is_wait(r) && wall.median > 0 && r.options.n > 0)
         fmt::print(out, "  throughput   {:.3g} elements/s  ({:.3f} ns/element){}\n", work_items(r) / wall.median,
                    wall.median * 1e9 / double(r.options.n),

@@ -170,136 +170,194 @@ double tick_ms(double span_ms) {
     return base * 10;
 }
 
-}  // namespace
-
-std::string timeline_svg(const std::string& heading, const std::vector<Panel>& panels) {
-    // One time scale for every panel: the longest wall (or last stretch end).
+// One time scale for every panel: the longest wall (or last stretch end).
+struct Scale {
     double span_ns = 1;
-    std::set<std::uint32_t> tasks;
+    double px_per_ns = 0;
+    double step_ms = 0;  // between grid lines and ticks
+};
+
+Scale scale_of(const std::vector<Panel>& panels) {
+    Scale scale;
     for (const Panel& p : panels) {
-        span_ns = std::max(span_ns, p.figures.wall_seconds * 1e9);
-        for (const Stretch& s : p.stretches) span_ns = std::max(span_ns, double(s.end_ns)), tasks.insert(s.task);
+        scale.span_ns = std::max(scale.span_ns, p.figures.wall_seconds * 1e9);
+        for (const Stretch& s : p.stretches) scale.span_ns = std::max(scale.span_ns, double(s.end_ns));
     }
-    const double px_per_ns = plot_width / span_ns;
-    const double step = tick_ms(span_ns / 1e6);
-    std::string body;
-    double y = 40;
-    for (const Panel& p : panels) {
-        body += fmt::format("<text x='10' y='{:.0f}'><tspan class='panel'>{}</tspan><tspan class='figures' dx='12'>{}</tspan></text>\n",
-                            y + 14, escape(p.title), escape(figures_text(p.figures)));
-        y += 22;
-        const double rows_top = y;
-        const std::string above = std::move(body);
-        body.clear();
-        const bool with_states = !p.states.empty();
-        // Rows: OS threads by number (those that ran tasks, and those the OS saw on a CPU), labelled
-        // with the CPUs they held (without states: those their stretches ended on).
-        std::map<std::uint32_t, std::set<int>> rows;
-        std::map<std::uint32_t, std::vector<const Stretch*>> stretches_of;
-        std::map<std::uint32_t, std::vector<const StateSpan*>> states_of;
-        for (const Stretch& s : p.stretches) {
-            stretches_of[s.thread].push_back(&s);
-            rows[s.thread];
-            if (!with_states) rows[s.thread].insert(s.cpu);
+    scale.px_per_ns = plot_width / scale.span_ns;
+    scale.step_ms = tick_ms(scale.span_ns / 1e6);
+    return scale;
+}
+
+std::set<std::uint32_t> tasks_of(const std::vector<Panel>& panels) {
+    std::set<std::uint32_t> tasks;
+    for (const Panel& p : panels)
+        for (const Stretch& s : p.stretches) tasks.insert(s.task);
+    return tasks;
+}
+
+// A panel's rows: OS threads by number (those that ran tasks, and those the OS saw on a CPU),
+// labelled with the CPUs they held (without states: those their stretches ended on); each
+// thread's stretches and states sorted by their begin.
+struct Rows {
+    std::map<std::uint32_t, std::set<int>> cpus;
+    std::map<std::uint32_t, std::vector<const Stretch*>> stretches;
+    std::map<std::uint32_t, std::vector<const StateSpan*>> states;
+};
+
+Rows rows_of(const Panel& p) {
+    Rows rows;
+    const bool with_states = !p.states.empty();
+    for (const Stretch& s : p.stretches) {
+        rows.stretches[s.thread].push_back(&s);
+        rows.cpus[s.thread];
+        if (!with_states) rows.cpus[s.thread].insert(s.cpu);
+    }
+    for (const StateSpan& s : p.states) {
+        rows.states[s.thread].push_back(&s);
+        rows.cpus[s.thread];
+        if (s.state == os::ThreadState::running && s.cpu >= 0) rows.cpus[s.thread].insert(s.cpu);
+    }
+    for (auto& [thread, list] : rows.stretches)
+        std::sort(list.begin(), list.end(), [](const Stretch* a, const Stretch* b) { return a->begin_ns < b->begin_ns; });
+    for (auto& [thread, list] : rows.states)
+        std::sort(list.begin(), list.end(), [](const StateSpan* a, const StateSpan* b) { return a->begin_ns < b->begin_ns; });
+    return rows;
+}
+
+// Draws one panel's rows downwards from y: a row per thread, the CPU strip, the caption.
+class PanelRows {
+public:
+    PanelRows(const Panel& panel, double px_per_ns, double y) : panel_(panel), px_per_ns_(px_per_ns), y_(y) {}
+
+    void nothing_recorded() {
+        body_ += fmt::format("<text x='{:.0f}' y='{:.0f}' class='label'>nothing recorded</text>\n", left, y_ + 15);
+        y_ += row_height + row_gap;
+    }
+
+    // A thread's row: its label, each task's span as a thin bar underneath, and its boxes.
+    void thread_row(std::uint32_t thread, const std::set<int>& cpus, const std::vector<const Stretch*>& mine,
+                    const std::vector<const StateSpan*>& states) {
+        // Each task's span on this row, first begin to last end: in progress, running or waiting.
+        std::map<std::uint32_t, std::pair<std::int64_t, std::int64_t>> spans;
+        for (const Stretch* s : mine) {
+            auto [it, fresh] = spans.try_emplace(s->task, s->begin_ns, s->end_ns);
+            if (!fresh) it->second.second = std::max(it->second.second, s->end_ns);
         }
-        for (const StateSpan& s : p.states) {
-            states_of[s.thread].push_back(&s);
-            rows[s.thread];
-            if (s.state == os::ThreadState::running && s.cpu >= 0) rows[s.thread].insert(s.cpu);
+        const bool span_bars = spans.size() <= span_bars_max;
+        const double height = row_height + (span_bars ? 4.0 * double(spans.size()) : 0);
+        const std::vector<int> cpu_vector(cpus.begin(), cpus.end());
+        body_ += fmt::format("<text x='{:.0f}' y='{:.0f}' class='label' text-anchor='end'>thread {} · CPU {}</text>\n", left - 8,
+                             y_ + 15, thread + 1, cpu_vector.empty() ? "?" : cpu_list(cpu_vector));
+        body_ += fmt::format("<rect x='{:.0f}' y='{:.0f}' width='{:.0f}' height='{:.0f}' class='lane'/>\n", left, y_, plot_width, height);
+        double bar_y = y_ + row_height;
+        for (const auto& [task, span] : spans) {
+            if (!span_bars) break;
+            body_ += fmt::format("<rect x='{:.1f}' y='{:.1f}' width='{:.1f}' height='3' fill='{}'/>\n", left + double(span.first) * px_per_ns_,
+                                 bar_y, std::max(1.0, double(span.second - span.first) * px_per_ns_), colour(task));
+            bar_y += 4;
         }
-        for (auto& [thread, list] : stretches_of)
-            std::sort(list.begin(), list.end(), [](const Stretch* a, const Stretch* b) { return a->begin_ns < b->begin_ns; });
-        for (auto& [thread, list] : states_of)
-            std::sort(list.begin(), list.end(), [](const StateSpan* a, const StateSpan* b) { return a->begin_ns < b->begin_ns; });
-        if (rows.empty()) {
-            body += fmt::format("<text x='{:.0f}' y='{:.0f}' class='label'>nothing recorded</text>\n", left, y + 15);
-            y += row_height + row_gap;
-        }
-        Boxes boxes(body, px_per_ns);
-        std::map<int, std::vector<std::pair<std::uint32_t, Piece>>> on_cpu;  // CPU → (thread, piece), for the CPU strip
-        std::vector<std::string> captions;
-        for (const auto& [thread, cpus] : rows) {
-            const auto& mine = stretches_of[thread];
-            // Each task's span on this row, first begin to last end: in progress, running or waiting.
-            std::map<std::uint32_t, std::pair<std::int64_t, std::int64_t>> spans;
-            for (const Stretch* s : mine) {
-                auto [it, fresh] = spans.try_emplace(s->task, s->begin_ns, s->end_ns);
-                if (!fresh) it->second.second = std::max(it->second.second, s->end_ns);
+        boxes_.new_row();
+        const std::string where = fmt::format("thread {} · ", thread + 1);
+        if (!panel_.states.empty()) {  // boxes only where it held a CPU; thin marks where it did not
+            std::vector<const StateSpan*> running;
+            for (const StateSpan* s : states) {
+                if (s->state == os::ThreadState::running) running.push_back(s);
+                else boxes_.off_cpu(*s, y_);
             }
-            const bool span_bars = spans.size() <= span_bars_max;
-            const double height = row_height + (span_bars ? 4.0 * double(spans.size()) : 0);
-            const std::vector<int> cpu_vector(cpus.begin(), cpus.end());
-            body += fmt::format("<text x='{:.0f}' y='{:.0f}' class='label' text-anchor='end'>thread {} · CPU {}</text>\n", left - 8,
-                                y + 15, thread + 1, cpu_vector.empty() ? "?" : cpu_list(cpu_vector));
-            body += fmt::format("<rect x='{:.0f}' y='{:.0f}' width='{:.0f}' height='{:.0f}' class='lane'/>\n", left, y, plot_width, height);
-            double bar_y = y + row_height;
-            for (const auto& [task, span] : spans) {
-                if (!span_bars) break;
-                body += fmt::format("<rect x='{:.1f}' y='{:.1f}' width='{:.1f}' height='3' fill='{}'/>\n", left + double(span.first) * px_per_ns,
-                                    bar_y, std::max(1.0, double(span.second - span.first) * px_per_ns), colour(task));
-                bar_y += 4;
+            for (const Piece& piece : running_pieces(running, mine)) {
+                boxes_.piece(piece, y_ + 2, row_height - 4, where);
+                if (piece.cpu >= 0) on_cpu_[piece.cpu].push_back({thread, piece});
             }
-            boxes.new_row();
-            const std::string where = fmt::format("thread {} · ", thread + 1);
-            if (with_states) {  // boxes only where it held a CPU; thin marks where it did not
-                const auto& states = states_of[thread];
-                std::vector<const StateSpan*> running;
-                for (const StateSpan* s : states) {
-                    if (s->state == os::ThreadState::running) running.push_back(s);
-                    else boxes.off_cpu(*s, y);
-                }
-                for (const Piece& piece : running_pieces(running, mine)) {
-                    boxes.piece(piece, y + 2, row_height - 4, where);
-                    if (piece.cpu >= 0) on_cpu[piece.cpu].push_back({thread, piece});
-                }
-                if (!states.empty()) captions.push_back(thread_caption(thread, states, p.figures.wall_seconds * 1e9));
-            } else {  // wall-clock spans of the stretches
-                for (const Stretch* s : mine) boxes.piece({s->begin_ns, s->end_ns, s->cpu, s}, y + 2, row_height - 4, where);
-            }
-            y += height + row_gap;
+            if (!states.empty()) captions_.push_back(thread_caption(thread, states, panel_.figures.wall_seconds * 1e9));
+        } else {  // wall-clock spans of the stretches
+            for (const Stretch* s : mine) boxes_.piece({s->begin_ns, s->end_ns, s->cpu, s}, y_ + 2, row_height - 4, where);
         }
-        // The CPU strip: which of this process's threads held each CPU, and on which task.
-        for (auto& [cpu, pieces] : on_cpu) {
+        y_ += height + row_gap;
+    }
+
+    // The CPU strip: which of this process's threads held each CPU, and on which task.
+    void cpu_strip() {
+        const double wall_seconds = panel_.figures.wall_seconds;
+        for (auto& [cpu, pieces] : on_cpu_) {
             std::int64_t busy = 0;
             for (const auto& piece : pieces) busy += piece.second.end_ns - piece.second.begin_ns;
             std::sort(pieces.begin(), pieces.end(), [](const auto& a, const auto& b) { return a.second.begin_ns < b.second.begin_ns; });
-            body += fmt::format("<text x='{:.0f}' y='{:.0f}' class='cpu' text-anchor='end'>CPU {} · {:.0f}% this process</text>\n", left - 8,
-                                y + cpu_row_height - 2, cpu, p.figures.wall_seconds > 0 ? 100.0 * double(busy) / (p.figures.wall_seconds * 1e9) : 0.0);
-            body += fmt::format("<rect x='{:.0f}' y='{:.0f}' width='{:.0f}' height='{:.0f}' class='lane'/>\n", left, y, plot_width, cpu_row_height);
-            boxes.new_row();
-            for (const auto& [thread, piece] : pieces) boxes.piece(piece, y + 1, cpu_row_height - 2, fmt::format("CPU {} · thread {} · ", cpu, thread + 1));
-            y += cpu_row_height + 2;
+            body_ += fmt::format("<text x='{:.0f}' y='{:.0f}' class='cpu' text-anchor='end'>CPU {} · {:.0f}% this process</text>\n", left - 8,
+                                 y_ + cpu_row_height - 2, cpu, wall_seconds > 0 ? 100.0 * double(busy) / (wall_seconds * 1e9) : 0.0);
+            body_ += fmt::format("<rect x='{:.0f}' y='{:.0f}' width='{:.0f}' height='{:.0f}' class='lane'/>\n", left, y_, plot_width, cpu_row_height);
+            boxes_.new_row();
+            for (const auto& [thread, piece] : pieces) boxes_.piece(piece, y_ + 1, cpu_row_height - 2, fmt::format("CPU {} · thread {} · ", cpu, thread + 1));
+            y_ += cpu_row_height + 2;
         }
-        boxes.new_row();
-        // Caption: where the OS half came from, and each thread's shares.
+        boxes_.new_row();
+    }
+
+    // Caption: where the OS half came from, and each thread's shares, three to a line.
+    void caption() {
         std::vector<std::string> lines;
-        if (const std::string source = source_text(p.figures, with_states); !source.empty()) lines.push_back(source);
-        for (std::size_t k = 0; k < captions.size(); k += 3) {
+        if (const std::string source = source_text(panel_.figures, !panel_.states.empty()); !source.empty()) lines.push_back(source);
+        for (std::size_t k = 0; k < captions_.size(); k += 3) {
             std::string line;
-            for (std::size_t c = k; c < std::min(captions.size(), k + 3); ++c) line += (c > k ? "  ·  " : "") + captions[c];
+            for (std::size_t c = k; c < std::min(captions_.size(), k + 3); ++c) line += (c > k ? "  ·  " : "") + captions_[c];
             lines.push_back(line);
         }
         for (const std::string& line : lines) {
-            body += fmt::format("<text x='{:.0f}' y='{:.0f}' class='caption'>{}</text>\n", left, y + 11, escape(line));
-            y += 15;
+            body_ += fmt::format("<text x='{:.0f}' y='{:.0f}' class='caption'>{}</text>\n", left, y_ + 11, escape(line));
+            y_ += 15;
         }
-        std::string grid;  // behind this panel's rows
-        for (double t = step; t <= span_ns / 1e6 + 1e-9; t += step) {
-            const double x = left + t * 1e6 * px_per_ns;
-            grid += fmt::format("<line x1='{:.1f}' y1='{:.0f}' x2='{:.1f}' y2='{:.0f}' class='grid'/>\n", x, rows_top, x, y - row_gap);
-        }
-        body = above + grid + body;
-        y += 8;
     }
-    // Time axis.
+
+    double y() const { return y_; }
+    // What was drawn; call after cpu_strip(), whose last new_row() leaves no box pending.
+    std::string take() { return std::move(body_); }
+
+private:
+    const Panel& panel_;
+    double px_per_ns_;
+    double y_;
+    std::string body_;
+    Boxes boxes_{body_, px_per_ns_};
+    std::map<int, std::vector<std::pair<std::uint32_t, Piece>>> on_cpu_;  // CPU → (thread, piece), for the CPU strip
+    std::vector<std::string> captions_;
+};
+
+// A panel: its title and figures, its rows, and the grid behind them; y moves past it.
+std::string panel_svg(const Panel& p, const Scale& scale, double& y) {
+    const std::string header =
+        fmt::format("<text x='10' y='{:.0f}'><tspan class='panel'>{}</tspan><tspan class='figures' dx='12'>{}</tspan></text>\n", y + 14,
+                    escape(p.title), escape(figures_text(p.figures)));
+    y += 22;
+    const double rows_top = y;
+    Rows rows = rows_of(p);
+    PanelRows drawn(p, scale.px_per_ns, y);
+    if (rows.cpus.empty()) drawn.nothing_recorded();
+    for (const auto& [thread, cpus] : rows.cpus) drawn.thread_row(thread, cpus, rows.stretches[thread], rows.states[thread]);
+    drawn.cpu_strip();
+    drawn.caption();
+    y = drawn.y();
+    std::string grid;  // behind this panel's rows
+    for (double t = scale.step_ms; t <= scale.span_ns / 1e6 + 1e-9; t += scale.step_ms) {
+        const double x = left + t * 1e6 * scale.px_per_ns;
+        grid += fmt::format("<line x1='{:.1f}' y1='{:.0f}' x2='{:.1f}' y2='{:.0f}' class='grid'/>\n", x, rows_top, x, y - row_gap);
+    }
+    y += 8;
+    return header + grid + drawn.take();
+}
+
+std::string time_axis(const Scale& scale, double y) {
     std::string axis = fmt::format("<line x1='{:.0f}' y1='{:.0f}' x2='{:.0f}' y2='{:.0f}' stroke='#444'/>\n", left, y, left + plot_width, y);
-    for (double t = 0; t <= span_ns / 1e6 + 1e-9; t += step) {
-        const double x = left + t * 1e6 * px_per_ns;
+    for (double t = 0; t <= scale.span_ns / 1e6 + 1e-9; t += scale.step_ms) {
+        const double x = left + t * 1e6 * scale.px_per_ns;
         axis += fmt::format("<line x1='{:.1f}' y1='{:.0f}' x2='{:.1f}' y2='{:.0f}' stroke='#444'/><text x='{:.1f}' y='{:.0f}' class='tick' text-anchor='middle'>{:g}</text>\n",
                             x, y, x, y + 5, x, y + 18, t);
     }
     axis += fmt::format("<text x='{:.0f}' y='{:.0f}' class='tick' text-anchor='middle'>time since the run began (ms)</text>\n", left + plot_width / 2, y + 34);
-    // Legend: a swatch per task; the bar under a row is a task's span.
+    return axis;
+}
+
+// Legend below the axis at y: a swatch per task, then what boxes, marks and bars mean; `height`
+// becomes the picture's height.
+std::string legend_svg(const std::set<std::uint32_t>& tasks, double y, double& height) {
     double lx = left, ly = y + 58;
     std::string legend = fmt::format("<text x='10' y='{:.0f}' class='label'>colour = task:</text>\n", ly + 11);
     std::size_t shown = 0;
@@ -322,7 +380,20 @@ std::string timeline_svg(const std::string& heading, const std::vector<Panel>& p
                           ly + 22, ly + 29, ly + 23, ly + 29, ly + 29);
     legend += fmt::format("<text x='10' y='{:.0f}' class='note'>concurrency = Σ task spans / wall (tasks in progress); parallelism = CPU time / wall (CPUs busy); "
                           "useful = CPU time inside tasks / wall (CPUs doing the work)</text>\n", ly + 47);
-    const double height = ly + 62;
+    height = ly + 62;
+    return legend;
+}
+
+}  // namespace
+
+std::string timeline_svg(const std::string& heading, const std::vector<Panel>& panels) {
+    const Scale scale = scale_of(panels);
+    std::string body;
+    double y = 40;
+    for (const Panel& p : panels) body += panel_svg(p, scale, y);
+    const std::string axis = time_axis(scale, y);
+    double height = 0;
+    const std::string legend = legend_svg(tasks_of(panels), y, height);
     return fmt::format(
         "<?xml version='1.0' encoding='UTF-8'?>\n"
         "<svg xmlns='http://www.w3.org/2000/svg' width='{:.0f}' height='{:.0f}' viewBox='0 0 {:.0f} {:.0f}' font-family='sans-serif'>\n"

@@ -37,13 +37,4 @@ std::vector<u64> job_sizes(u64 n, const JobsPlan& plan) {
     return size;
 }
 
-std::string_view order_name(JobOrder order) {
-    switch (order) {
-    case JobOrder::random: return "random";
-    case JobOrder::descending: return "descending";
-    case JobOrder::ascending: return "ascending";
-    }
-    return "?";
-}
-
 }  // namespace sumsq

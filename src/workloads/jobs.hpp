@@ -13,6 +13,7 @@
 #pragma once
 
 #include "contract/sum_squares.hpp"
+#include "text/names.hpp"
 
 #include <string_view>
 #include <vector>
@@ -20,6 +21,8 @@
 namespace sumsq {
 
 enum class JobOrder { random, descending, ascending };
+inline constexpr Named<JobOrder> job_order_names[] = {
+    {JobOrder::random, "random"}, {JobOrder::descending, "descending"}, {JobOrder::ascending, "ascending"}};
 
 struct JobsPlan {
     u64 jobs = 64;
@@ -33,6 +36,6 @@ inline constexpr double min_skew = 0.1, max_skew = 10;
 // Exactly plan.jobs sizes adding up to n exactly (zero-size jobs when n < jobs).
 std::vector<u64> job_sizes(u64 n, const JobsPlan& plan);
 
-std::string_view order_name(JobOrder);
+inline std::string_view order_name(JobOrder order) { return name_of(job_order_names, order); }
 
 }  // namespace sumsq
