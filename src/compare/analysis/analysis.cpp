@@ -58,6 +58,10 @@ std::string speedup_text(const ConfigStats& s, bool with_interval) {
     return fmt::format("{:.2f}x [{:.2f}–{:.2f}]", s.speedup->mid, s.speedup->lo, s.speedup->hi);
 }
 
+std::string ratio_text(const Interval& ratio, bool enough_pairs) {
+    return fmt::format("{:.2f}x [{:.2f}–{:.2f}{}]", ratio.mid, ratio.lo, ratio.hi, enough_pairs ? "" : ", min–max: too few rounds");
+}
+
 const Run* best_run(const std::vector<Run>& runs, const Analysis& a, const std::string& backend, const Point& point) {
     const Run* best = nullptr;
     bool best_parallel = false;
@@ -545,25 +549,6 @@ SimdTable simd_table(const CompareOptions& o, const SimdRecord& record) {
     return t;
 }
 
-// "parallel inside one core (sum N=1e8): avx2 9.84x [9.61–10.02] …": the SIMD table in one sentence.
-std::string simd_finding(const SimdTable& t) {
-    const SimdEntry* lanes = t.fastest_one_core();
-    if (!lanes || !lanes->speedup || lanes->kernel == "exact") return {};
-    const auto exact = std::find_if(t.entries.begin(), t.entries.end(), [](const SimdEntry& e) { return e.kernel == "exact" && e.threads == 1; });
-    if (exact == t.entries.end()) return {};
-    std::string line = fmt::format("parallel inside one core (sum N={}): the {} path ran {:.2f}x [{:.2f}–{:.2f}] as fast as the exact "
-                                   "128-bit loop on one core ({:.3f} vs {:.3f} ns/element)",
-                                   short_count(t.n), lanes->kernel, lanes->speedup->mid, lanes->speedup->lo, lanes->speedup->hi,
-                                   lanes->ns_per_element, exact->ns_per_element);
-    if (const SimdEntry* across = t.across_cores(); across && t.cores && across->speedup)
-        line += fmt::format("; {} threads on it ran {:.2f}x [{:.2f}–{:.2f}] as fast as one ({:.1f}x over exact){}", across->threads, t.cores->mid,
-                            t.cores->lo, t.cores->hi, across->speedup->mid,
-                            t.cores_enough && t.cores->lo > 1 ? ": lanes are parallelism inside one instruction stream, threads are "
-                                                                "instruction streams on more cores, and the two multiply"
-                                                              : ": the second core's gain is not decided in this run");
-    return line + ".";
-}
-
 // Rows short of workers, a single round, a busy machine without per-process figures.
 void run_warnings(const CompareOptions& o, const std::vector<Run>& runs, Analysis& a) {
     // Warnings.
@@ -603,7 +588,6 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
     schedule_findings(runs, a);
     array_findings(o, backends, runs, a);
     a.simd = simd_table(o, a.record.simd);
-    if (const std::string line = simd_finding(a.simd); !line.empty()) a.findings.push_back(line);
     run_warnings(o, runs, a);
     return a;
 }

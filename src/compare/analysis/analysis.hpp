@@ -60,5 +60,7 @@ nlohmann::json findings_json(const Analysis& analysis);
 
 // "1.97x" or "≈1.0x"; with the interval when `with_interval`.
 std::string speedup_text(const ConfigStats& stats, bool with_interval);
+// "9.84x [9.61–10.02]": a paired ratio with its interval, marked when too few rounds gave it.
+std::string ratio_text(const Interval& ratio, bool enough_pairs);
 
 }  // namespace sumsq::compare

@@ -203,6 +203,27 @@ void interpreter_line(const CompareOptions& o, const std::vector<BackendBinary>&
                          evidence});
 }
 
+// Parallelism inside one core beside parallelism across cores (--simd): the fastest one-core path
+// against the exact 128-bit loop, then two threads on that path against one.
+void simd_line(const Analysis& a, Summary& out) {
+    const SimdTable& t = a.simd;
+    const SimdEntry* lanes = t.fastest_one_core();
+    const auto exact = std::find_if(t.entries.begin(), t.entries.end(), [](const SimdEntry& e) { return e.kernel == "exact" && e.threads == 1; });
+    if (!lanes || !lanes->speedup || lanes == &*exact || exact == t.entries.end()) return;
+    std::string text = fmt::format("At sum N={} on one core, the {} path ran {} as fast as the exact 128-bit loop ({:.3f} vs {:.3f} ns/element)",
+                                   short_count(t.n), lanes->kernel, ratio_text(*lanes->speedup, lanes->enough_pairs), lanes->ns_per_element,
+                                   exact->ns_per_element);
+    const SimdEntry* across = t.across_cores();
+    if (across && t.cores && across->speedup) {
+        const bool gained = t.cores_enough && t.cores->lo > 1;
+        text += fmt::format("; {} threads on {} ran {} as fast as one ({:.1f}x over exact){}", across->threads, across->kernel,
+                            ratio_text(*t.cores, t.cores_enough), across->speedup->mid,
+                            gained ? ": lanes are parallelism inside one instruction stream, cores are more instruction streams, and the two multiply"
+                                   : ": the second core's gain is not decided in this run");
+    }
+    out.lines.push_back({"How much parallelism is inside one core?", text + ".", "simd"});
+}
+
 }  // namespace
 
 unsigned main_threads(const CompareOptions& o, const std::string& workload) {
@@ -265,6 +286,7 @@ Summary summarise(const CompareOptions& o, const std::vector<BackendBinary>& bac
     schedule_lines(o, runs, a, out);
     memory_line(o, backends, runs, a, out);
     interpreter_line(o, backends, runs, a, out);
+    simd_line(a, out);
     std::string noise;
     if (!a.noise.empty())
         noise = fmt::format("Noise floor {:.1f}%: identical work (serial and each backend at 1 thread) differed by up to that; "

@@ -160,6 +160,22 @@ bool headline_point(const CompareOptions& o, const Point& p) {
     return p.workload == "wait" || p.n == *std::max_element(sizes.begin(), sizes.end());
 }
 
+// --simd: each range-kernel path on one core, then threads on the fastest, per element.
+void print_simd(std::ostream& out, const CompareOptions& o, const Analysis& a) {
+    const SimdTable& t = a.simd;
+    if (!a.record.simd.note.empty()) fmt::print(out, "\n{}\n", a.record.simd.note);
+    if (t.entries.empty()) return;
+    fmt::print(out, "\nparallel inside one core (--simd): sum N = {}, {} rounds; speedup over the exact 128-bit loop, paired by round\n",
+               short_count(t.n), o.rounds);
+    fmt::print(out, "  {:<20} {:>7} {:>11}  {}\n", "path", "workers", "ns/element", "speedup [interval]");
+    for (const SimdEntry& e : t.entries) {
+        const std::string name = e.backend == "serial" ? e.kernel : fmt::format("{} ({})", e.kernel, e.backend);
+        std::string speedup = e.speedup ? (e.kernel == "exact" && e.threads == 1 ? "1.00x" : ratio_text(*e.speedup, e.enough_pairs)) : "-";
+        if (e.threads > 1 && t.cores) speedup += ", " + ratio_text(*t.cores, t.cores_enough) + " over one core";
+        fmt::print(out, "  {:<20} {:>7} {:>11.4f}  {}{}\n", name, e.threads, e.ns_per_element, speedup, e.from_disturbed ? " (every process disturbed)" : "");
+    }
+}
+
 }  // namespace
 
 nlohmann::json sweep_environment(const std::vector<Run>& runs) {
@@ -215,10 +231,10 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
     fmt::print(out, "  {}\n", summary.noise);
     for (const auto& warning : a.warnings) fmt::print(out, "  WARNING: {}\n", warning);
 
-    fmt::print(out, "\ncolumns: workers = threads (Kp: K MPI processes; \"2 on 1\": 2 threads allowed 1 CPU{}); median ±spread = median of the "
+    fmt::print(out, "{}columns: workers = threads (Kp: K MPI processes; \"2 on 1\": 2 threads allowed 1 CPU{}); median ±spread = median of the "
                     "processes' medians, ± the farthest one;\n  speedup = serial's time / this row's, from pairs of adjacent processes [its interval; "
                     "≈1.0x: the interval holds 1]; parallelism = CPU time / wall time (cores busy){}{}\n",
-               o.verbose ? "; *: more threads than CPUs" : "", any_of_concurrency(runs, a) ? "; concurrency = tasks in progress on average" : "",
+               o.verbose ? "\n" : "", o.verbose ? "; *: more threads than CPUs" : "", any_of_concurrency(runs, a) ? "; concurrency = tasks in progress on average" : "",
                o.verbose ? ";\n  efficiency = speedup / workers; scaling = this row's own 1-thread median / this median" : "");
     std::vector<Point> jobs;  // compact: the jobs orders in one table
     for (const Point& point : o.points()) {
@@ -241,6 +257,7 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
                                                       : std::string(b.one_thread ? "never: one worker only" : "never in this sweep"));
         }
     }
+    print_simd(out, o, a);
     if (!a.findings.empty()) {
         fmt::print(out, "\nwhat this shows:\n");
         for (const auto& line : a.findings) fmt::print(out, "  {}\n", line);
