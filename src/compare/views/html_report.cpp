@@ -394,6 +394,34 @@ std::map<std::string, std::string> read_figures(const std::string& dir) {
     return figures;
 }
 
+// "simd" (--simd): parallelism inside one core (the range-kernel paths) beside two cores; "" without.
+std::string simd_section(const json& results) {
+    const json* simd = find(results, "simd");
+    if (!simd || !simd->is_array() || simd->empty()) return {};
+    std::string rows;
+    u64 n = 0;
+    for (const json& e : *simd) {
+        const std::string kernel = text_or(e, "kernel", "?"), backend = text_or(e, "backend", "?");
+        if (const json* value = find(e, "n"); value && value->is_number_unsigned()) n = value->get<u64>();
+        const json* interval = find(e, "speedup_interval");
+        const auto speedup = number(e, "speedup");
+        std::string cell = kernel == "exact" && backend == "serial" ? "1.00x (the reference)" : speedup ? fmt::format("{:.2f}x", *speedup) : "-";
+        if (kernel != "exact" && interval && interval->is_array() && interval->size() == 2)
+            cell += fmt::format(" [{:.2f}–{:.2f}]", (*interval)[0].get<double>(), (*interval)[1].get<double>());
+        std::string cores = "";
+        if (const auto over = number(e, "speedup_over_one_core")) cores = fmt::format("{:.2f}x over one core on {}", *over, kernel);
+        rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.4f}</td><td>{}</td><td>{}</td></tr>\n", escape(kernel), escape(backend),
+                            number(e, "threads").value_or(1), number(e, "ns_per_element").value_or(0), escape(cell), escape(cores));
+    }
+    return fmt::format("<section id=\"simd\">\n<h2>Parallel inside one core</h2>\n<p>The same sum (N = {}) on one core with each range-kernel "
+                       "path this CPU runs (<code>sumsq-serial --kernel PATH</code>), then two threads on the fastest path: SIMD lanes do several "
+                       "additions per instruction in one instruction stream; threads are more instruction streams, on more cores. Speedups are "
+                       "over the exact 128-bit loop, paired round by round, with a 95% sign-test interval.</p>\n"
+                       "<div class=\"scroll\"><table>\n<thead><tr><th>path</th><th>backend</th><th>threads</th><th>ns/element</th>"
+                       "<th>speedup over exact</th><th>across cores</th></tr></thead>\n<tbody>\n{}</tbody>\n</table></div>\n</section>\n",
+                       short_count(n), rows);
+}
+
 std::string html_report(const json& results, const std::map<std::string, std::string>& figures) {
     const json empty = json::array();
     const json* found = find(results, "runs");
@@ -416,20 +444,22 @@ std::string html_report(const json& results, const std::map<std::string, std::st
     if (plots.empty()) plots = "<p>No plots: gnuplot was not found or failed when this report was written.</p>\n";
 
     const std::string summary = summary_section(results);
+    const std::string simd = simd_section(results);
     return fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>sumsq-compare report</title>\n"
         "<style>\n{}</style>\n</head>\n<body>\n<header>\n<h1>sumsq-compare: concurrency and parallelism, measured</h1>\n"
         "<p class=\"lead\">Every backend ran as its own process; every result was checked against the closed form. "
         "Parallelism = CPU time / wall time (busy CPUs); speedup = serial's time / this row's, from pairs of adjacent processes, with a 95% sign-test interval.</p>\n"
-        "<nav>{}<a href=\"#lesson\">lesson</a><a href=\"#findings\">findings</a><a href=\"#tables\">tables</a><a href=\"#plots\">plots</a>"
+        "<nav>{}<a href=\"#lesson\">lesson</a>{}<a href=\"#findings\">findings</a><a href=\"#tables\">tables</a><a href=\"#plots\">plots</a>"
         "<a href=\"#backends\">backends</a><a href=\"#environment\">environment</a></nav>\n</header>\n{}"
-        "<section id=\"lesson\">\n<h2>Concurrency and parallelism, side by side</h2>\n{}</section>\n{}"
+        "<section id=\"lesson\">\n<h2>Concurrency and parallelism, side by side</h2>\n{}</section>\n{}{}"
         "<section id=\"tables\">\n<h2>Measurements</h2>\n{}</section>\n"
         "<section id=\"plots\">\n<h2>Plots</h2>\n{}</section>\n"
         "<section id=\"backends\">\n<h2>Backends</h2>\n{}</section>\n"
         "<section id=\"environment\">\n<h2>Environment</h2>\n{}</section>\n</body>\n</html>\n",
-        style, summary.empty() ? "" : "<a href=\"#summary\">answers</a>", summary, lesson, findings(results),
+        style, summary.empty() ? "" : "<a href=\"#summary\">answers</a>", simd.empty() ? "" : "<a href=\"#simd\">simd</a>", summary, lesson,
+        simd, findings(results),
         runs.empty() ? "<p>No runs.</p>\n" : tables(runs, results), plots, backends(runs), environment(results));
 }
 
