@@ -20,6 +20,7 @@
 #include <fmt/ranges.h>
 
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -51,8 +52,12 @@ int run(int argc, char** argv) {
     if (!stdout_usable("sumsq-compare")) return exit_runtime;  // before the sweep: its report would be lost
 
     SweepRecord record;
-    if (options->has_workload("array")) record.bandwidth = measure_read_bandwidth(program_dir(), options->timeout_s);  // before any backend
-    const std::vector<Run> runs = run_sweep(*options, backends, record);
+    std::function<void()> measure_ceiling;
+    if (options->has_workload("array")) {
+        measure_ceiling = [&] { record.add_bandwidth(measure_read_bandwidth(program_dir(), options->timeout_s)); };
+        measure_ceiling();  // before any backend, then before each round's array processes
+    }
+    const std::vector<Run> runs = run_sweep(*options, backends, record, measure_ceiling);
     if (!interrupted()) record.simd = measure_simd(*options, backends);
     auto stop = [] {
         fmt::print(stderr, "sumsq-compare: interrupted; the running backend was stopped and no files were written\n");

@@ -621,7 +621,17 @@ struct SweepState {
 
 }  // namespace
 
-std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBinary>& backends, SweepRecord& record) {
+void SweepRecord::add_bandwidth(const ReadBandwidth& measured) {
+    if (!measured.measured) {
+        if (!bandwidth.measured) bandwidth = measured;  // keep the note of why not
+        return;
+    }
+    bandwidth_samples.push_back(measured.all_threads);
+    if (!bandwidth.measured || measured.all_threads > bandwidth.all_threads) bandwidth = measured;
+}
+
+std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBinary>& backends, SweepRecord& record,
+                           const std::function<void()>& before_array_round) {
     std::vector<Configuration> plan;
     for (const auto& b : backends)
         if (!b.absent.empty()) record.absent.emplace_back(b.name, b.absent);
@@ -668,6 +678,7 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
         std::vector<std::size_t> point_order(points.size());
         for (std::size_t g = 0; g < points.size(); ++g) point_order[g] = g;
         shuffle(point_order);
+        bool ceiling_measured = false;
         for (std::size_t g : point_order) {
             if (interrupted()) break;
             const bool paired = reference[g] != none && !state.failed(reference[g]);
@@ -675,6 +686,11 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
             for (std::size_t k : members[g])
                 if (state.wanted(k, round, paired)) active.push_back(k);
             shuffle(active);
+            if (before_array_round && !ceiling_measured && points[g].workload == "array" &&
+                (!active.empty() || (paired && round < o.rounds_for("array")))) {
+                before_array_round();
+                ceiling_measured = true;
+            }
             if (paired && (!active.empty() || round < o.rounds_for(points[g].workload))) state.paired_round(reference[g], active, round, order);
             else
                 for (std::size_t k : active)

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -125,7 +126,12 @@ std::string status_label(const Run& r);
 struct SweepRecord {
     std::vector<std::vector<std::string>> order;  // per round: "backend workload n threads"
     LoadSample before, after;
-    ReadBandwidth bandwidth;  // measured before the backends when the sweep has the array workload
+    // The array rows' ceiling: sumsq-bandwidth before the backends and again before each round's
+    // array processes; `bandwidth` is the best measurement (a slow minute of the machine cannot
+    // lower the ceiling), `bandwidth_samples` every measured all-thread figure, in order.
+    ReadBandwidth bandwidth;
+    std::vector<double> bandwidth_samples;
+    void add_bandwidth(const ReadBandwidth& measured);
     SimdRecord simd;          // --simd: measured after the backends (run/simd.hpp)
     std::vector<std::pair<std::string, std::string>> absent;  // rows a backend declared absent: label, why
 };
@@ -154,6 +160,9 @@ MoreRounds more_rounds(unsigned round, unsigned minimum, unsigned budget_s, doub
 // Rounds continue per configuration as more_rounds() says. A configuration that failed is not
 // run again. Progress goes to stderr once the sweep has taken more than two seconds. Stops early
 // when interrupted.
-std::vector<Run> run_sweep(const CompareOptions& options, const std::vector<BackendBinary>& backends, SweepRecord& record);
+// `before_array_round`, when given, runs once per round before its first array process (the ceiling's
+// measurement, beside the rows it bounds).
+std::vector<Run> run_sweep(const CompareOptions& options, const std::vector<BackendBinary>& backends, SweepRecord& record,
+                           const std::function<void()>& before_array_round = {});
 
 }  // namespace sumsq::compare

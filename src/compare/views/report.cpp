@@ -160,6 +160,13 @@ bool headline_point(const CompareOptions& o, const Point& p) {
     return p.workload == "wait" || p.n == *std::max_element(sizes.begin(), sizes.end());
 }
 
+// "15.1", "16.9": bytes/s as GB/s, one decimal.
+std::vector<std::string> gigabytes(const std::vector<double>& rates) {
+    std::vector<std::string> text;
+    for (double r : rates) text.push_back(fmt::format("{:.1f}", r / 1e9));
+    return text;
+}
+
 // --simd: each range-kernel path on one core, then threads on the fastest, per element.
 void print_simd(std::ostream& out, const CompareOptions& o, const Analysis& a) {
     const SimdTable& t = a.simd;
@@ -265,8 +272,10 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
     fmt::print(out, "\nenvironment:\n");
     for (const auto& note : environment_notes(o, runs, env)) fmt::print(out, "  {}\n", note);
     if (const ReadBandwidth& bw = a.record.bandwidth; bw.measured)
-        fmt::print(out, "  read bandwidth (sumsq-bandwidth, {} MB, best of its repetitions): one thread {:.1f} GB/s, {} threads {:.1f} GB/s: "
-                        "the array rows' ceiling\n", bw.bytes / 1'000'000, bw.one_thread / 1e9, bw.threads, bw.all_threads / 1e9);
+        fmt::print(out, "  read bandwidth (sumsq-bandwidth, {} MB, the best of {} measurements, before the sweep and before each array round: {} GB/s): "
+                        "one thread {:.1f} GB/s, {} threads {:.1f} GB/s: the array rows' ceiling\n", bw.bytes / 1'000'000,
+                   a.record.bandwidth_samples.size(), fmt::join(gigabytes(a.record.bandwidth_samples), ", "), bw.one_thread / 1e9, bw.threads,
+                   bw.all_threads / 1e9);
     if (o.has_workload("jobs"))
         fmt::print(out, "  jobs: {} jobs per batch adding up to N (sizes seeded by --job-seed {}, skew {})\n",
                    o.jobs, o.job_seed, o.skew.empty() ? "the backends' default" : o.skew);

@@ -138,7 +138,13 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
     nlohmann::json list = nlohmann::json::array();
     for (const Run& r : runs) list.push_back(run_json(o, r, a.of(runs, r)));
     nlohmann::json environment = sweep_environment(runs);
-    if (o.has_workload("array")) environment["read_bandwidth"] = to_json(a.record.bandwidth);
+    if (o.has_workload("array")) {
+        environment["read_bandwidth"] = to_json(a.record.bandwidth);
+        if (a.record.bandwidth.measured) {
+            environment["read_bandwidth"]["statistic"] = "the best of the measurements, each the best of sumsq-bandwidth's repetitions";
+            environment["read_bandwidth"]["all_threads_measurements"] = a.record.bandwidth_samples;
+        }
+    }
     nlohmann::json json = {{"environment", environment},
             {"sweep", {{"sizes", o.sizes}, {"threads", o.threads}, {"workloads", o.workloads}, {"reps", o.reps}, {"wait_reps", o.wait_reps},
                        {"warmup", o.warmup}, {"tasks", o.tasks}, {"steps", o.steps}, {"wait_ms", o.wait_ms}, {"rounds", o.rounds}, {"budget_seconds", o.budget_s}, {"target", o.target}, {"confidence", o.confidence},
