@@ -176,8 +176,8 @@ Run run_one(const CompareOptions& o, const Configuration& c) {
     return run;
 }
 
-// What a backend takes: its --describe ("schedules": "static|dynamic" or a list, "takes_partitioner",
-// "takes_bind") when it says, else the documented table (docs/usage.md).
+// A --describe list: a '|'-separated string ("static|dynamic", as BackendInfo spells it) or an
+// array of strings; anything else is an empty list.
 std::vector<std::string> words(const nlohmann::json& value) {
     std::vector<std::string> list;
     if (value.is_array()) {
@@ -194,13 +194,13 @@ std::vector<std::string> words(const nlohmann::json& value) {
     return list;
 }
 
+// What a backend takes comes from its --describe alone (its BackendInfo: "schedules",
+// "takes_partitioner", "takes_bind", "combines"; docs/compare.md): a field it does not print is a
+// knob it does not take. No backend is named here.
 void set_knobs(BackendBinary& b, const nlohmann::json& info) {
-    const std::string& n = b.name;
     if (info.contains("schedules")) b.schedule_kinds = words(info["schedules"]);
-    else if (n == "openmp") b.schedule_kinds = {"static", "dynamic", "guided"};
-    else if (n == "threads" || n == "pool") b.schedule_kinds = {"static", "dynamic"};
-    if (info.value("takes_partitioner", n == "tbb")) b.partitioners = {"auto", "simple", "static", "affinity"};
-    b.takes_bind = info.value("takes_bind", n == "threads" || n == "pool" || n == "openmp" || n == "tbb" || n == "pstl");
+    if (info.value("takes_partitioner", false)) b.partitioners = {"auto", "simple", "static", "affinity"};
+    b.takes_bind = info.value("takes_bind", false);
     if (info.contains("combines")) b.combines = words(info["combines"]);
 }
 
