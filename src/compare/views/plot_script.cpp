@@ -103,113 +103,137 @@ std::string bar_panel(const std::string& name, const std::vector<std::pair<std::
     return data + labels + "plot " + plots + "\nunset label\n";
 }
 
-}  // namespace
+using Panels = std::vector<std::pair<std::string, std::vector<const BackendBinary*>>>;
 
-std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a) {
-    std::string script = "set terminal svg size 800,500 dynamic noenhanced font 'sans,12' background rgb 'white'\nset key outside right\nset grid\n"
-                         "set bars small\n";
-    const bool has_sum = o.has_workload("sum");
+// The speedup chart's small multiples: one panel per model family (the rows of one backend: its
+// schedules, its --cpu-rows row), the one-row families together, at most 5 series a panel.
+Panels speedup_layout(const std::vector<BackendBinary>& backends) {
+    Panels panels, layout;
+    std::vector<const BackendBinary*> singles;
+    for (const BackendBinary& b : backends) {
+        if (b.name == "serial" || !b.runs("sum")) continue;
+        const std::string f = family(b);
+        auto it = std::find_if(panels.begin(), panels.end(), [&](const auto& p) { return p.first == f; });
+        if (it == panels.end()) it = panels.insert(panels.end(), {f, {}});
+        it->second.push_back(&b);
+    }
+    for (auto& [f, rows] : panels) {
+        if (rows.size() == 1) {
+            singles.push_back(rows.front());
+            continue;
+        }
+        for (std::size_t k = 0; k < rows.size(); k += 5)
+            layout.push_back({f, std::vector<const BackendBinary*>(rows.begin() + long(k), rows.begin() + long(std::min(rows.size(), k + 5)))});
+    }
+    for (std::size_t k = 0; k < singles.size(); k += 5)
+        layout.push_back({"other models", std::vector<const BackendBinary*>(singles.begin() + long(k), singles.begin() + long(std::min(singles.size(), k + 5)))});
+    return layout;
+}
+
+// 1. speedup vs threads at the largest N, one panel per entry of the layout; error bars: the
+// speedup interval. Nothing when no panel has data.
+std::string speedup_chart(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a) {
     const u64 largest = o.largest_size();
     unsigned max_threads_swept = 1;
     for (unsigned t : o.threads) max_threads_swept = std::max(max_threads_swept, t);
+    Series series;
+    std::string panels_script;
+    std::size_t drawn = 0;
+    for (const auto& [title, rows] : speedup_layout(backends)) {
+        std::string plots, data;
+        for (std::size_t j = 0; j < rows.size(); ++j) {
+            const BackendBinary& b = *rows[j];
+            const double nudge = (double(j) - double(rows.size() - 1) / 2) * 0.05;  // keep overlapping error bars apart
+            std::string block;
+            for (const Run& r : runs)
+                if (r.backend == b.name && r.workload == "sum" && r.n == largest)
+                    if (const auto& s = a.of(runs, r).speedup)
+                        block += fmt::format("{:.3f} {:.6g} {:.6g} {:.6g}\n", r.threads + nudge, s->mid, s->lo, s->hi);
+            if (block.empty()) continue;
+            append_series(data, plots, "speedup", b.name, block, look(series[b.name]));
+        }
+        if (plots.empty()) continue;
+        ++drawn;
+        panels_script += data + fmt::format("set title {}\nplot x with lines dt 2 lw 1 lc rgb '#9a9a9a' title 'ideal (P)', "
+                                            "1 with lines dt 3 lw 1 lc rgb '#5a5a5a' title '1×', {}\n",
+                                            quoted(title), plots);
+    }
+    if (!drawn) return {};
+    const std::size_t columns = std::min<std::size_t>(drawn, 3), rows = (drawn + columns - 1) / columns;
+    return fmt::format("set output 'speedup_vs_threads.svg'\nset terminal svg size {},{} dynamic noenhanced font 'sans,12' background rgb 'white'\n"
+                       "set multiplot layout {},{} title \"Speedup vs serial by threads, sum workload, N = {} (at least {} processes a row; "
+                       "bars: the paired speedup's 95% interval)\"\n"
+                       "set key inside top left font 'sans,10' box opaque\nset xlabel 'threads (MPI: processes)'\nset ylabel 'speedup'\n"
+                       "set xrange [0.5:{}.5]\nset xtics 1\nset yrange [0:*]\n{}unset multiplot\nunset xrange\nunset yrange\nset xtics autofreq\n"
+                       "set key outside right noopaque nobox font 'sans,12'\n",
+                       std::min<std::size_t>(1200, 420 * columns), 340 * rows + 40, rows, columns, short_count(largest), o.rounds,
+                       max_threads_swept, panels_script);
+}
+
+// 2. time vs N, log-log, each plain row at its best configuration. Drawn only with 3 or more
+// swept sizes: with two, every line joins two points and the lines lie on top of each other.
+std::string time_vs_n_chart(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a) {
     std::vector<u64> sizes(o.sizes);
     std::sort(sizes.begin(), sizes.end());
     sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
-
-    if (has_sum) {
-        // 1. speedup vs threads at the largest N: small multiples, one panel per model family (the
-        // rows of one backend: its schedules, its --cpu-rows row), the one-row families together,
-        // at most 5 series a panel; error bars: the speedup interval.
-        std::vector<std::pair<std::string, std::vector<const BackendBinary*>>> panels;
-        std::vector<const BackendBinary*> singles;
-        for (const BackendBinary& b : backends) {
-            if (b.name == "serial" || !b.runs("sum")) continue;
-            const std::string f = family(b);
-            auto it = std::find_if(panels.begin(), panels.end(), [&](const auto& p) { return p.first == f; });
-            if (it == panels.end()) it = panels.insert(panels.end(), {f, {}});
-            it->second.push_back(&b);
-        }
-        std::vector<std::pair<std::string, std::vector<const BackendBinary*>>> layout;
-        for (auto& [f, rows] : panels) {
-            if (rows.size() == 1) {
-                singles.push_back(rows.front());
-                continue;
+    if (sizes.size() < 3) return {};
+    std::string data, plots;
+    Series time_series;
+    std::vector<std::string> families;  // one row per model family: its first row that ran sum (a plain row, else its first schedule)
+    for (const BackendBinary& b : backends) {
+        if (b.cpu_row || !b.runs("sum") || std::find(families.begin(), families.end(), family(b)) != families.end()) continue;
+        families.push_back(family(b));
+        std::string block;
+        for (u64 n : sizes)
+            if (const Run* r = best_run(runs, a, b.name, "sum", n); r && n > 0) {
+                const ConfigStats& s = a.of(runs, *r);
+                block += fmt::format("{} {:.6g} {:.6g} {:.6g}\n", n, s.median, s.low, s.high);
             }
-            for (std::size_t k = 0; k < rows.size(); k += 5)
-                layout.push_back({f, std::vector<const BackendBinary*>(rows.begin() + long(k), rows.begin() + long(std::min(rows.size(), k + 5)))});
-        }
-        for (std::size_t k = 0; k < singles.size(); k += 5)
-            layout.push_back({"other models", std::vector<const BackendBinary*>(singles.begin() + long(k), singles.begin() + long(std::min(singles.size(), k + 5)))});
-        Series series;
-        std::string panels_script;
-        std::size_t drawn = 0;
-        for (const auto& [title, rows] : layout) {
-            std::string plots, data;
-            for (std::size_t j = 0; j < rows.size(); ++j) {
-                const BackendBinary& b = *rows[j];
-                const double nudge = (double(j) - double(rows.size() - 1) / 2) * 0.05;  // keep overlapping error bars apart
-                std::string block;
-                for (const Run& r : runs)
-                    if (r.backend == b.name && r.workload == "sum" && r.n == largest)
-                        if (const auto& s = a.of(runs, r).speedup)
-                            block += fmt::format("{:.3f} {:.6g} {:.6g} {:.6g}\n", r.threads + nudge, s->mid, s->lo, s->hi);
-                if (block.empty()) continue;
-                append_series(data, plots, "speedup", b.name, block, look(series[b.name]));
-            }
-            if (plots.empty()) continue;
-            ++drawn;
-            panels_script += data + fmt::format("set title {}\nplot x with lines dt 2 lw 1 lc rgb '#9a9a9a' title 'ideal (P)', "
-                                                "1 with lines dt 3 lw 1 lc rgb '#5a5a5a' title '1×', {}\n",
-                                                quoted(title), plots);
-        }
-        if (drawn) {
-            const std::size_t columns = std::min<std::size_t>(drawn, 3), rows = (drawn + columns - 1) / columns;
-            script += fmt::format("set output 'speedup_vs_threads.svg'\nset terminal svg size {},{} dynamic noenhanced font 'sans,12' background rgb 'white'\n"
-                                  "set multiplot layout {},{} title \"Speedup vs serial by threads, sum workload, N = {} (at least {} processes a row; "
-                                  "bars: the paired speedup's 95% interval)\"\n"
-                                  "set key inside top left font 'sans,10' box opaque\nset xlabel 'threads (MPI: processes)'\nset ylabel 'speedup'\n"
-                                  "set xrange [0.5:{}.5]\nset xtics 1\nset yrange [0:*]\n{}unset multiplot\nunset xrange\nunset yrange\nset xtics autofreq\n"
-                                  "set key outside right noopaque nobox font 'sans,12'\n",
-                                  std::min<std::size_t>(1200, 420 * columns), 340 * rows + 40, rows, columns, short_count(largest), o.rounds,
-                                  max_threads_swept, panels_script);
-        }
-        // 2. time vs N, log-log, each plain row at its best configuration. Drawn only with 3 or more
-        // swept sizes: with two, every line joins two points and the lines lie on top of each other.
-        std::string plots;
-        Series time_series;
-        std::vector<std::string> families;  // one row per model family: its first row that ran sum (a plain row, else its first schedule)
-        if (sizes.size() >= 3)
-            for (const BackendBinary& b : backends) {
-                if (b.cpu_row || !b.runs("sum") || std::find(families.begin(), families.end(), family(b)) != families.end()) continue;
-                families.push_back(family(b));
-                std::string block;
-                for (u64 n : sizes)
-                    if (const Run* r = best_run(runs, a, b.name, "sum", n); r && n > 0) {
-                        const ConfigStats& s = a.of(runs, *r);
-                        block += fmt::format("{} {:.6g} {:.6g} {:.6g}\n", n, s.median, s.low, s.high);
-                    }
-                if (block.empty()) continue;
-                append_series(script, plots, "time", b.name, block, look(time_series[b.name]));
-            }
-        if (!plots.empty())
-            script += fmt::format("set output 'time_vs_n.svg'\nset terminal svg size 800,500 dynamic noenhanced font 'sans,12' background rgb 'white'\n"
-                                  "set title \"Median wall time vs N, sum workload\\n(each backend at its best configuration with 2 or more workers where it has them; bars: process spread)\"\n"
-                                  "set logscale xy\nset xlabel 'N'\nset ylabel 'seconds'\nset format x '1e%L'\nset format y '1e%L'\nset offsets graph 0.05, graph 0.05, 0, 0\nplot {}\n"
-                                  "unset logscale\nset format x '%g'\nset format y '%g'\nset offsets 0, 0, 0, 0\n", plots);
+        if (block.empty()) continue;
+        append_series(data, plots, "time", b.name, block, look(time_series[b.name]));
     }
-    // 3. workload × backend matrix: each row at its best configuration with >= 2 workers where it has them
-    std::vector<Point> groups;  // sum at its largest N, wait, each jobs order and array at their largest N
+    if (plots.empty()) return {};
+    return data + fmt::format("set output 'time_vs_n.svg'\nset terminal svg size 800,500 dynamic noenhanced font 'sans,12' background rgb 'white'\n"
+                              "set title \"Median wall time vs N, sum workload\\n(each backend at its best configuration with 2 or more workers where it has them; bars: process spread)\"\n"
+                              "set logscale xy\nset xlabel 'N'\nset ylabel 'seconds'\nset format x '1e%L'\nset format y '1e%L'\nset offsets graph 0.05, graph 0.05, 0, 0\nplot {}\n"
+                              "unset logscale\nset format x '%g'\nset format y '%g'\nset offsets 0, 0, 0, 0\n", plots);
+}
+
+// The matrix's groups: sum at its largest N, wait, each jobs order and array at their largest N.
+std::vector<Point> matrix_groups(const CompareOptions& o) {
+    std::vector<Point> groups;
     for (const Point& p : o.points()) {
         const auto sizes_of = o.sizes_for(p.workload);
         if (p.n == *std::max_element(sizes_of.begin(), sizes_of.end())) groups.push_back(p);
     }
+    return groups;
+}
+
+// The matrix's x tics: one label per group, on two lines ("jobs (descending)" / "N=3e7") so that
+// neighbours do not overlap.
+std::string matrix_xtics(const std::vector<Point>& groups) {
+    std::string xtics;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        const Point& p = groups[g];
+        const std::string first = p.workload + (p.variant.empty() ? "" : " (" + p.variant + ")");
+        xtics += fmt::format("{}\"{}{}\" {}", g ? ", " : "", first, p.workload == "wait" ? "" : "\\nN=" + short_count(p.n), g);
+    }
+    return xtics;
+}
+
+using BarPanel = std::vector<std::pair<std::string, std::vector<Bar>>>;
+
+// 3. workload × backend matrix: each row at its best configuration with >= 2 workers where it has
+// them; a speedup panel over a parallelism panel. Nothing when either panel would be empty.
+std::string workload_matrix(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a) {
+    const std::vector<Point> groups = matrix_groups(o);
     std::vector<const BackendBinary*> rows;
     for (const BackendBinary& b : backends)
         if (b.name != "serial") rows.push_back(&b);
     if (rows.empty())  // serial alone: its own bars (speedup from its serial-vs-serial pairs, parallelism)
         for (const BackendBinary& b : backends) rows.push_back(&b);
     const double width = 0.8 / std::max<std::size_t>(rows.size(), 1);
-    std::vector<std::pair<std::string, std::vector<Bar>>> speed, parallel;
+    BarPanel speed, parallel;
     for (std::size_t j = 0; j < rows.size(); ++j) {
         std::vector<Bar> s_bars, p_bars;
         for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -223,28 +247,31 @@ std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary
         speed.push_back({rows[j]->name, s_bars});
         parallel.push_back({rows[j]->name, p_bars});
     }
-    std::string xtics;  // one label per group, on two lines ("jobs (descending)" / "N=3e7") so that neighbours do not overlap
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-        const Point& p = groups[g];
-        const std::string first = p.workload + (p.variant.empty() ? "" : " (" + p.variant + ")");
-        xtics += fmt::format("{}\"{}{}\" {}", g ? ", " : "", first, p.workload == "wait" ? "" : "\\nN=" + short_count(p.n), g);
-    }
-    const auto has_bars = [](const auto& panel) {
+    const auto has_bars = [](const BarPanel& panel) {
         return std::any_of(panel.begin(), panel.end(), [](const auto& series) { return !series.second.empty(); });
     };
-    if (!has_bars(speed) || !has_bars(parallel)) return script;  // nothing to draw: no matrix (gnuplot refuses an empty plot)
+    if (!has_bars(speed) || !has_bars(parallel)) return {};  // nothing to draw: no matrix (gnuplot refuses an empty plot)
     Series matrix;
-    script += fmt::format("set output 'workload_matrix.svg'\nset terminal svg size {},820 dynamic noenhanced font 'sans,12' background rgb 'white'\n"
-                          "set multiplot layout 2,1 title 'Workload x backend, each at its best configuration with 2 or more workers where it has them'\n"
-                          "unset xlabel\nset xtics ({}) norotate font 'sans,11'\nset xrange [-0.6:{}.6]\nset key outside right top vertical font 'sans,10'\nset yrange [0:*]\n"
-                          "set title 'speedup vs serial (whiskers: interval)'\nset ylabel 'speedup'\n",
-                          std::max<std::size_t>(900, 190 * groups.size() + 220), xtics, groups.size() - 1);
+    std::string script = fmt::format("set output 'workload_matrix.svg'\nset terminal svg size {},820 dynamic noenhanced font 'sans,12' background rgb 'white'\n"
+                                     "set multiplot layout 2,1 title 'Workload x backend, each at its best configuration with 2 or more workers where it has them'\n"
+                                     "unset xlabel\nset xtics ({}) norotate font 'sans,11'\nset xrange [-0.6:{}.6]\nset key outside right top vertical font 'sans,10'\nset yrange [0:*]\n"
+                                     "set title 'speedup vs serial (whiskers: interval)'\nset ylabel 'speedup'\n",
+                                     std::max<std::size_t>(900, 190 * groups.size() + 220), matrix_xtics(groups), groups.size() - 1);
     script += bar_panel("speed", speed, width * 0.9, true, matrix);
     // Headroom above the tallest bar: parallelism sits at the CPU count, which autoscale makes the frame.
     script += "set title 'parallelism = CPU time / wall time'\nset ylabel 'cores busy'\nset offsets 0, 0, graph 0.08, 0\n";
     script += bar_panel("par", parallel, width * 0.9, false, matrix);
     script += "unset multiplot\nset offsets 0, 0, 0, 0\n";
     return script;
+}
+
+}  // namespace
+
+std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a) {
+    std::string script = "set terminal svg size 800,500 dynamic noenhanced font 'sans,12' background rgb 'white'\nset key outside right\nset grid\n"
+                         "set bars small\n";
+    if (o.has_workload("sum")) script += speedup_chart(o, backends, runs, a) + time_vs_n_chart(o, backends, runs, a);
+    return script + workload_matrix(o, backends, runs, a);
 }
 
 }  // namespace sumsq::compare
