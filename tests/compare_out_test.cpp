@@ -3,6 +3,7 @@
 // and ulimit -n. Every run is a tiny sweep (--quick, serial, 1 round, sum, no gnuplot).
 #include "compare/files/manifest.hpp"
 #include "compare/files/output_dir.hpp"
+#include "compare_helpers.hpp"
 #include "process.hpp"
 #include "compare/files/sha256.hpp"
 
@@ -34,8 +35,8 @@ using sumsq::test::with;
 
 namespace {
 
-const std::string bin = SUMSQ_BIN_DIR;
-const std::string compare = bin + "/sumsq-compare";
+using sumsq::test::bin;
+using sumsq::test::compare;
 const std::vector<std::string> tiny = {"--quick", "--backends", "serial", "--rounds", "1", "--workloads", "sum"};
 const std::vector<std::string> no_plots = {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"};
 const std::vector<std::string> doubles_env = {"SUMSQ_BACKEND_LIST=" + bin + "/sumsq-test-backends.txt", "SUMSQ_GNUPLOT=/nonexistent/gnuplot"};

@@ -1,5 +1,6 @@
 // sumsq-compare --simd: parallelism inside one core (every range-kernel path serial runs here) beside
 // two threads on the fastest, end to end: results.json "simd", the answer, index.html's section.
+#include "compare_helpers.hpp"
 #include "process.hpp"
 
 #include <catch2/catch.hpp>
@@ -11,11 +12,10 @@
 
 using sumsq::test::run_process;
 using sumsq::test::Scratch;
+using sumsq::test::bin;
+using sumsq::test::compare;
 
 namespace {
-
-const std::string bin = SUMSQ_BIN_DIR;
-const std::string compare = bin + "/sumsq-compare";
 
 std::string read(const std::filesystem::path& path) {
     std::ifstream in(path);

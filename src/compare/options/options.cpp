@@ -1,9 +1,11 @@
 #include "options.hpp"
 
+#include "contract/bind.hpp"
 #include "driver/cli.hpp"
 #include "os/cpus.hpp"
 #include "text/numbers.hpp"
 #include "contract/reference.hpp"
+#include "workloads/jobs.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -41,6 +43,13 @@ std::vector<T> count_list(const std::string& option, const std::string& text, u6
         values.push_back(value);
     }
     return values;
+}
+
+// One of a table's names (text/names.hpp), or UsageError naming them.
+template <class Enum, std::size_t N>
+void check_name(const std::string& option, const std::string& value, const Named<Enum> (&table)[N]) {
+    if (!parse_name(table, value))
+        throw UsageError(fmt::format("{}: unknown value '{}'; accepted: {}", option, value, joined_names(table, ", ")));
 }
 
 // One of `accepted`, or UsageError naming them.
@@ -238,7 +247,7 @@ void parse_job_options(const Given& given, const OptionTexts& t, CompareOptions&
     if (given("--skew")) check_skew(o.skew = t.skew);
     if (given("--orders")) {
         o.orders = split_list("--orders", t.orders);
-        for (const auto& order : o.orders) check_choice("--orders", order, {"random", "descending", "ascending"});
+        for (const auto& order : o.orders) check_name("--orders", order, job_order_names);
     }
 }
 
@@ -246,11 +255,11 @@ void parse_array_options(const Given& given, const OptionTexts& t, CompareOption
     if (given("--array-sizes")) o.array_sizes = count_list<u64>("--array-sizes", t.array_sizes, 1, u64{1} << 32, "2^32, a[i] = i is a u32");
     if (given("--binds")) {
         o.binds = split_list("--binds", t.binds);
-        for (const auto& bind : o.binds) check_choice("--binds", bind, {"none", "close", "spread"});
+        for (const auto& bind : o.binds) check_name("--binds", bind, bind_policy_names);
     }
     if (given("--fills")) {
         o.fills = split_list("--fills", t.fills);
-        for (const auto& fill : o.fills) check_choice("--fills", fill, {"workers", "one"});
+        for (const auto& fill : o.fills) check_name("--fills", fill, fill_names);
     }
 }
 
