@@ -104,60 +104,42 @@ bool on_path(const std::string& program) {
     return false;
 }
 
-ChildResult run_child(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                      const std::vector<std::string>& extra_env) {
-    ChildResult result;
-    result.end = ChildResult::End::failed_to_start;
-    int out_pipe[2], err_pipe[2];
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0) {  // e.g. EMFILE under ulimit -n: reported as the reason
-        result.start_error = errno;
-        return result;
-    }
-    if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
-        result.start_error = errno;
-        ::close(out_pipe[0]), ::close(out_pipe[1]);
-        return result;
-    }
-    result.end = ChildResult::End::exited;
-    std::vector<std::string> args(argv), env(extra_env);
-    for (char** e = environ; *e; ++e) env.emplace_back(*e);
-    std::vector<char*> arg_ptrs, env_ptrs;
-    for (auto& a : args) arg_ptrs.push_back(a.data());
-    for (auto& e : env) env_ptrs.push_back(e.data());
-    arg_ptrs.push_back(nullptr);
-    env_ptrs.push_back(nullptr);
+namespace {
 
-    // fork + exec rather than posix_spawn: only the child can ask to die with its parent.
+// The child's half of the fork: its own process group (a timeout kills its children too), death
+// with sumsq-compare, default signal dispositions, /dev/null as stdin and the pipes as stdout and
+// stderr, then exec; a failure's errno goes to `report`. Only async-signal-safe calls.
+[[noreturn]] void exec_child(char* const* argv, char* const* envp, pid_t parent, int out_fd, int err_fd, int report) {
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+    struct sigaction defaults{};
+    defaults.sa_handler = SIG_DFL;
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ}) ::sigaction(signal, &defaults, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    const int null = ::open("/dev/null", O_RDONLY);
+    if (null >= 0 && ::dup2(null, 0) >= 0 && ::dup2(out_fd, 1) >= 0 && ::dup2(err_fd, 2) >= 0) ::execvpe(argv[0], argv, envp);
+    const int error = errno;
+    [[maybe_unused]] const auto ignored = ::write(report, &error, sizeof error);
+    ::_exit(127);
+}
+
+// Forks and execs argv with envp, stdout and stderr into the pipes (their write ends closed here).
+// fork + exec rather than posix_spawn: only the child can ask to die with its parent. Returns the
+// pid, or -1 with `result` saying why it did not start (the read ends closed too).
+pid_t spawn(std::vector<char*>& argv, std::vector<char*>& envp, const int (&out_pipe)[2], const int (&err_pipe)[2], ChildResult& result) {
     int report[2];  // the exec's errno, if it fails; closed by a successful exec
     if (::pipe2(report, O_CLOEXEC) != 0) {
+        result.start_error = errno;
         ::close(out_pipe[0]), ::close(out_pipe[1]), ::close(err_pipe[0]), ::close(err_pipe[1]);
         result.end = ChildResult::End::failed_to_start;
-        result.start_error = errno;
-        return result;
+        return -1;
     }
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
-    if (pid == 0) {  // the child: only async-signal-safe calls until exec
-        ::setpgid(0, 0);  // its own group: a timeout kills its children too
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
-        struct sigaction defaults{};
-        defaults.sa_handler = SIG_DFL;
-        for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ}) ::sigaction(signal, &defaults, nullptr);
-        sigset_t none;
-        sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        const int null = ::open("/dev/null", O_RDONLY);
-        if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(out_pipe[1], 1) < 0 || ::dup2(err_pipe[1], 2) < 0) {
-            const int error = errno;
-            [[maybe_unused]] const auto ignored = ::write(report[1], &error, sizeof error);
-            ::_exit(127);
-        }
-        ::execvpe(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
-        const int error = errno;
-        [[maybe_unused]] const auto ignored = ::write(report[1], &error, sizeof error);
-        ::_exit(127);
-    }
+    if (pid == 0) exec_child(argv.data(), envp.data(), parent, out_pipe[1], err_pipe[1], report[1]);
     const int fork_error = errno;
     if (pid > 0) ::setpgid(pid, pid);  // also here: a kill of the group must not race the child's setpgid
     ::close(report[1]);
@@ -171,15 +153,18 @@ ChildResult run_child(const std::vector<std::string>& argv, std::chrono::millise
         else ::waitpid(pid, nullptr, 0);
     }
     ::close(report[0]);
-    if (pid < 0 || exec_error != 0) {
-        ::close(out_pipe[0]), ::close(err_pipe[0]);
-        result.end = ChildResult::End::failed_to_start;
-        result.start_error = pid < 0 ? fork_error : exec_error;
-        return result;
-    }
+    if (pid > 0 && exec_error == 0) return pid;
+    ::close(out_pipe[0]), ::close(err_pipe[0]);
+    result.end = ChildResult::End::failed_to_start;
+    result.start_error = pid < 0 ? fork_error : exec_error;
+    return -1;
+}
 
+// Reads the child's stdout and stderr until both close, the deadline passes (its group killed:
+// timed_out) or sumsq-compare is interrupted (its group killed: interrupted); closes both.
+void drain(pid_t pid, int out_fd, int err_fd, std::chrono::milliseconds timeout, ChildResult& result) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    pollfd fds[3] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}, {interrupt_pipe[0], POLLIN, 0}};
+    pollfd fds[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {interrupt_pipe[0], POLLIN, 0}};
     std::string* sinks[2] = {&result.out, &result.err};
     int open_streams = 2;
     while (open_streams > 0) {
@@ -211,6 +196,35 @@ ChildResult run_child(const std::vector<std::string>& argv, std::chrono::millise
     }
     for (int k = 0; k < 2; ++k)
         if (fds[k].fd >= 0) ::close(fds[k].fd);
+}
+
+}  // namespace
+
+ChildResult run_child(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                      const std::vector<std::string>& extra_env) {
+    ChildResult result;
+    result.end = ChildResult::End::failed_to_start;
+    int out_pipe[2], err_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) {  // e.g. EMFILE under ulimit -n: reported as the reason
+        result.start_error = errno;
+        return result;
+    }
+    if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+        result.start_error = errno;
+        ::close(out_pipe[0]), ::close(out_pipe[1]);
+        return result;
+    }
+    result.end = ChildResult::End::exited;
+    std::vector<std::string> args(argv), env(extra_env);
+    for (char** e = environ; *e; ++e) env.emplace_back(*e);
+    std::vector<char*> arg_ptrs, env_ptrs;
+    for (auto& a : args) arg_ptrs.push_back(a.data());
+    for (auto& e : env) env_ptrs.push_back(e.data());
+    arg_ptrs.push_back(nullptr);
+    env_ptrs.push_back(nullptr);
+    const pid_t pid = spawn(arg_ptrs, env_ptrs, out_pipe, err_pipe, result);
+    if (pid < 0) return result;
+    drain(pid, out_pipe[0], err_pipe[0], timeout, result);
     if (result.end == ChildResult::End::exited) {
         int status = 0;
         while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
