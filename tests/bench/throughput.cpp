@@ -41,10 +41,10 @@ __attribute__((target("avx512f,avx512ifma"))) double vpmadd52luq_zmm() {
 // Scalar: 6 registers, each advanced twice per iteration: 6 chains carry 12 operations, enough for
 // 6 adds per cycle (latency 1) or 2 imuls per cycle (latency 3).
 double add_r64() {
-    std::uint64_t a = 1, b = 2, c = 3, d = 4, e = 5, f = 6;
-    SUMSQ_TIMED(asm volatile("add $1, %0\n\tadd $1, %1\n\tadd $1, %2\n\tadd $1, %3\n\tadd $1, %4\n\tadd $1, %5\n\t"
-                             "add $1, %0\n\tadd $1, %1\n\tadd $1, %2\n\tadd $1, %3\n\tadd $1, %4\n\tadd $1, %5"
-                             : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f)));
+    std::uint64_t a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, s = 7;  // a register source: see clock_ghz() on `add $imm`
+    SUMSQ_TIMED(asm volatile("add %6, %0\n\tadd %6, %1\n\tadd %6, %2\n\tadd %6, %3\n\tadd %6, %4\n\tadd %6, %5\n\t"
+                             "add %6, %0\n\tadd %6, %1\n\tadd %6, %2\n\tadd %6, %3\n\tadd %6, %4\n\tadd %6, %5"
+                             : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f) : "r"(s)));
 }
 double imul_r64() {
     std::uint64_t a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, s = 7;
