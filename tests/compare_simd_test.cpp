@@ -50,7 +50,9 @@ TEST_CASE("simd: every path serial runs, then threads at 2 threads on the fastes
             kernels.insert(e["kernel"].get<std::string>());
             CHECK(e["threads"] == 1);
         }
-        CHECK(e["pairs"].get<unsigned>() == 2);  // one pair per round with exact
+        // One pair per round with exact: 2, or 1 when a process beside a disturbed one was left out.
+        CHECK(e["pairs"].get<unsigned>() >= 1);
+        CHECK(e["pairs"].get<unsigned>() <= 2);
         CHECK(e["enough_pairs"] == false);        // 2 rounds cannot reach 95%
     }
     for (const auto& path : paths) CHECK(kernels.count(path.get<std::string>()) == 1);
@@ -61,7 +63,7 @@ TEST_CASE("simd: every path serial runs, then threads at 2 threads on the fastes
     CHECK(across["threads"] == 2);
     CHECK(across["kernel"] == paths[0]);  // auto: the fastest path
     CHECK(across.contains("speedup_over_one_core"));
-    CHECK_THAT(r.out, Catch::Contains("How much parallelism is inside one core? At sum N=1e6 on one core, the "));
+    CHECK_THAT(r.out, Catch::Contains("How much parallelism is inside one core? At sum N=1e6 on one core"));  // either answer: under ASan -O1 the vector paths can be slower than exact
     CHECK_THAT(r.out, Catch::Contains("parallel inside one core (--simd): sum N = 1e6, 2 rounds"));
     const std::string html = read(out / "index.html");
     CHECK_THAT(html, Catch::Contains("<section id=\"simd\">"));
