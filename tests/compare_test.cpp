@@ -248,6 +248,29 @@ TEST_CASE("rounds: the seed reproduces the order, serial between the others") {
     }
 }
 
+TEST_CASE("rounds: --budget counts from the end of --rounds, so a minimum longer than the budget still gets more rounds") {
+    Scratch scratch("compare-budget");
+    const auto out = scratch.dir / "out";
+    // One round is S X S of 0.8 s each (4 tasks x 1 step x 200 ms): 2.4 s, more than the 1 s budget.
+    // Round 2 starts the budget's clock and runs (the row is undecided: 1 pair); round 3 does not.
+    const auto r = run_process(compare, {"--backends", "serial,threads", "--workloads", "wait", "--threads", "1", "--wait-ms", "200",
+                                         "--steps", "1", "--wait-reps", "1", "--rounds", "1", "--budget", "1", "--out",
+                                         out.string()});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    std::ifstream file(out / "results.json");
+    const auto results = nlohmann::json::parse(file);
+    bool seen = false;
+    for (const auto& run : results["runs"])
+        if (run["backend"] == "threads") {
+            seen = true;
+            CHECK(run["rounds"] == 2);
+            CHECK_THAT(run["undecided_reason"].get<std::string>(), Catch::StartsWith("too few pairs: 2 of the 6"));
+        }
+    CHECK(seen);
+    CHECK(results["sweep"]["order"].size() == 2);
+}
+
 TEST_CASE("jobs: each order its own table, --schedules rows named BACKEND:VALUE with the schedule and imbalance") {
     Scratch scratch("compare-jobs");
     const auto out = scratch.dir / "results";

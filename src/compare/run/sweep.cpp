@@ -461,11 +461,11 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
     return knob_rows(options, std::move(result));
 }
 
-MoreRounds more_rounds(unsigned round, unsigned minimum, unsigned budget_s, double elapsed_s, bool decisive) {
+MoreRounds more_rounds(unsigned round, unsigned minimum, unsigned budget_s, double beyond_s, bool decisive) {
     if (round < minimum) return MoreRounds::yes;
     if (budget_s == 0) return MoreRounds::no_budget;
     if (decisive) return MoreRounds::decided;
-    if (elapsed_s > budget_s) return MoreRounds::budget_spent;
+    if (beyond_s > budget_s) return MoreRounds::budget_spent;
     if (round >= minimum * max_round_factor) return MoreRounds::round_cap;
     return MoreRounds::yes;
 }
@@ -516,6 +516,7 @@ struct SweepState {
     std::vector<bool> started;
     std::vector<std::vector<nlohmann::json>> disturbed_reports;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    std::optional<std::chrono::steady_clock::time_point> beyond_minimum{};  // set when round --rounds begins
     std::size_t done = 0;
 
     bool failed(std::size_t k) const { return started[k] && runs[k].status != Run::Status::ok; }
@@ -562,7 +563,12 @@ struct SweepState {
         return e.reached && e.half_width() <= o.target;
     }
 
-    double elapsed() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+    // Seconds since the rounds beyond --rounds began (0 before): what --budget limits. (It used to
+    // count from the sweep's start, so a sweep whose minimum rounds took longer than the budget —
+    // make run's, 300 s against 60 — never ran one more round, and every wide row read "budget".)
+    double beyond_minimum_seconds() const {
+        return beyond_minimum ? std::chrono::duration<double>(std::chrono::steady_clock::now() - *beyond_minimum).count() : 0;
+    }
 
     // Whether configuration k runs in `round`: always within its --rounds; beyond them only while
     // undecided, within the budget and the round cap (the reason is recorded when it stops).
@@ -570,7 +576,9 @@ struct SweepState {
         if (failed(k)) return false;
         const unsigned minimum = o.rounds_for(plan[k].point.workload);
         if (round >= minimum && !paired) return false;
-        switch (more_rounds(round, minimum, o.budget_s, elapsed(), round >= minimum && decisive(k))) {
+        // --array-rounds is a count, not a minimum: each array process allocates and fills 4 N bytes.
+        if (round >= minimum && plan[k].point.workload == "array" && o.array_rounds) return false;
+        switch (more_rounds(round, minimum, o.budget_s, beyond_minimum_seconds(), round >= minimum && decisive(k))) {
         case MoreRounds::yes: return true;
         case MoreRounds::budget_spent: runs[k].undecided_reason = "budget"; return false;
         case MoreRounds::round_cap: runs[k].undecided_reason = "round cap"; return false;
@@ -674,6 +682,7 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
         for (std::size_t k = v.size(); k > 1; --k) std::swap(v[k - 1], v[random() % k]);  // Fisher-Yates, same on every library
     };
     for (unsigned round = 0; !interrupted(); ++round) {
+        if (round == o.rounds) state.beyond_minimum = std::chrono::steady_clock::now();
         std::vector<std::string> order;
         std::vector<std::size_t> point_order(points.size());
         for (std::size_t g = 0; g < points.size(); ++g) point_order[g] = g;

@@ -149,9 +149,10 @@ inline constexpr unsigned max_round_factor = 8;  // extra rounds stop at this ma
 
 // Whether a configuration runs in round `round` (0-based): always within its `minimum` (--rounds);
 // beyond them only with a budget, while undecided (`decisive`: its clean pairs reached the confidence
-// and ±target), while the sweep's elapsed time is within the budget and below the round cap.
+// and ±target), while the time since the rounds beyond --rounds began (`beyond_s`) is within the
+// budget, and below the round cap.
 enum class MoreRounds { yes, no_budget, decided, budget_spent, round_cap };
-MoreRounds more_rounds(unsigned round, unsigned minimum, unsigned budget_s, double elapsed_s, bool decisive);
+MoreRounds more_rounds(unsigned round, unsigned minimum, unsigned budget_s, double beyond_s, bool decisive);
 
 // Runs every configuration once per round; per point the serial reference runs between them
 // (S X1 X2 S X3 X4 … S, pair_partners), the points and the configurations in a fresh seeded shuffle each
