@@ -41,7 +41,7 @@
 // Notice:   the thread count is a task_arena of P slots, created and initialised outside the timed
 //           region (kernels/support/tbb_workers.hpp); global_control lets TBB create that many
 //           workers even past the CPU count. --bind pins each thread as it enters the arena (an
-//           observer). Default grain 1 (simple on elements: 65,536, else one task per element).
+//           observer). Default grain 1 (simple on elements: 262,144, else one task per element).
 //           An exception in a task is carried to the caller by TBB itself.
 #include "contract/backend.hpp"
 #include "support/tbb_workers.hpp"

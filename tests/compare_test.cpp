@@ -253,9 +253,11 @@ TEST_CASE("rounds: --budget counts from the end of --rounds, so a minimum longer
     const auto out = scratch.dir / "out";
     // One round is S X S of 0.8 s each (4 tasks x 1 step x 200 ms): 2.4 s, more than the 1 s budget.
     // Round 2 starts the budget's clock and runs (the row is undecided: 1 pair); round 3 does not.
+    // No process counts as disturbed (threshold 100%): under ctest -j a waiting process sits beside
+    // other tests' work, and re-run pairs would change the counts.
     const auto r = run_process(compare, {"--backends", "serial,threads", "--workloads", "wait", "--threads", "1", "--wait-ms", "200",
-                                         "--steps", "1", "--wait-reps", "1", "--rounds", "1", "--budget", "1", "--out",
-                                         out.string()});
+                                         "--steps", "1", "--wait-reps", "1", "--rounds", "1", "--budget", "1",
+                                         "--disturbance-threshold", "100", "--out", out.string()});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     std::ifstream file(out / "results.json");

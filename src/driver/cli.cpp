@@ -128,7 +128,7 @@ void add_knob_options(CLI::App& app, Texts& t, const BackendInfo& info) {
     app.add_option("--partitioner", t.partitioner,
                    fmt::format("oneTBB partitioner: {} (default auto)", joined_names(partitioner_names)) + only(info.takes_partitioner, partitioner_backends));
     app.add_option("--grain", t.grain,
-                   "oneTBB grain: a range is not split below this many units (default 1; simple on elements 65,536)" +
+                   "oneTBB grain: a range is not split below this many units (default 1; simple on elements 262,144)" +
                        only(info.takes_partitioner, partitioner_backends));
     app.add_option("--bind", t.bind, fmt::format("pin worker k to a CPU: {} (default none)", joined_names(bind_policy_names)) + only(info.takes_bind, bind_backends));
     app.add_option("--combine", t.combine,
