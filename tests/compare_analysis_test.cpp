@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -234,4 +235,42 @@ TEST_CASE("analysis: the simd answer names the fastest one-core path, and says s
     CHECK_THAT(faster, Catch::Contains("(0.050 vs 1.000 ns/element)"));
     // Slower (a sanitizer's -O1 build does this): said, not left out.
     CHECK_THAT(answer(2e-3), Catch::StartsWith("At sum N=1e6 on one core no vector path ran faster than the exact 128-bit loop (1.000 ns/element)"));
+}
+
+TEST_CASE("analysis: a row whose own threads waited for a CPU, with a CPU each and no other work, is named - PSI's share per process") {
+    Synthetic s;
+    s.options.sizes = {1000};
+    s.options.workloads = {"sum"};
+    s.backends.push_back(row("pool", false));
+    s.runs = {synthetic("serial", 1, 1000, {1.0, 1.0, 1.0}), synthetic("threads", 2, 1000, {0.6, 0.9, 0.7}),
+              synthetic("pool", 2, 1000, {0.5, 0.5, 0.5})};
+    const auto figures = [](sumsq::compare::Run& r, std::vector<double> waited, unsigned cpus) {
+        for (double w : waited) {
+            sumsq::compare::ProcessRecord p;
+            p.interference.wall_seconds = 2.0, p.interference.cpus = cpus, p.interference.run_delay_seconds = 2.0 * w;
+            r.process_records.push_back(p);
+        }
+    };
+    figures(s.runs[1], {0.25, 0.02, 0.30}, 2);  // median 25%
+    figures(s.runs[2], {0.01, 0.04, 0.03}, 2);  // median 3%
+    const auto answer = [&] {
+        const auto a = s.analyse();
+        for (const auto& line : sumsq::compare::summarise(s.options, s.backends, s.runs, a).lines)
+            if (line.question == "Did every thread get a CPU of its own?") return line.answer;
+        return std::string("no answer");
+    };
+    const auto a = s.analyse();
+    CHECK(a.of(s.runs, s.runs[1]).waited_for_cpu == Approx(0.25));
+    CHECK(std::isnan(a.of(s.runs, s.runs[0]).waited_for_cpu));  // one worker: nothing to say
+    CHECK_THAT(answer(), Catch::StartsWith("Not always: with a CPU per thread and no other work beside them (PSI cpu some), threads's threads "
+                                           "waited 25% at sum N=1e3 (2 threads); every other backend's rows at most 3%."));
+    // Allowed one CPU for two threads: waiting by design, not counted (the pool's 3% is then the only figure).
+    s.runs[1].process_records.clear();
+    figures(s.runs[1], {0.25, 0.5, 0.30}, 1);
+    CHECK(std::isnan(s.analyse().of(s.runs, s.runs[1]).waited_for_cpu));
+    CHECK(answer() == "Yes: with a CPU per thread, no row's threads waited for a CPU more than 3% of the time (PSI cpu some).");
+    // Unmeasured (no PSI): no answer at all.
+    for (auto& r : s.runs)
+        for (auto& p : r.process_records) p.interference.run_delay_seconds = -1;
+    CHECK(answer() == "no answer");
 }

@@ -354,6 +354,17 @@ void machine_state(const std::vector<Run>& runs, Analysis& a) {
     }
 }
 
+// ConfigStats::waited_for_cpu: processes allowed a CPU per thread, undisturbed, PSI readable.
+double waited_for_cpu(const Run& r, unsigned workers) {
+    if (workers < 2) return nan;
+    std::vector<double> shares;
+    for (const ProcessRecord& p : r.process_records) {
+        const Interference& f = p.interference;
+        if (!p.disturbed && f.cpus >= r.threads && f.run_delay_seconds >= 0 && f.wall_seconds > 0) shares.push_back(f.run_delay_seconds / f.wall_seconds);
+    }
+    return shares.empty() ? nan : median(shares);
+}
+
 // Per run: medians and spreads across its processes, and what its reports say (parallelism, …).
 void process_stats(const std::vector<Run>& runs, Analysis& a) {
     for (const Run& r : runs) {
@@ -379,6 +390,7 @@ void process_stats(const std::vector<Run>& runs, Analysis& a) {
             s.rep_max = std::isnan(s.rep_max) ? hi : std::max(s.rep_max, hi);
         }
         s.process_figures = r.process_records;
+        s.waited_for_cpu = waited_for_cpu(r, s.workers);
         a.stats.push_back(s);
     }
 }

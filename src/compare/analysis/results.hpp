@@ -58,7 +58,15 @@ struct ConfigStats {
     std::optional<double> ceiling;  // array: bytes_per_second / the measured all-thread read bandwidth
     std::string schedule;         // the effective schedule the backend reported ("dynamic,1"); "" when none
     std::vector<ProcessRecord> process_figures;  // every measured process, disturbed ones too
+    // At 2+ workers, each with a CPU of its own: the median over its undisturbed processes of the
+    // share of the process's time that tasks waited for a CPU (PSI cpu some). No other work was
+    // beside them (else they are disturbed), so it is the row's own threads, waiting while a CPU
+    // it was allowed had nothing else to run: where the OS put them. NaN when not measured.
+    double waited_for_cpu = 0;
 };
+
+// A row whose own threads waited for a CPU this share of the time or more is named in the answers.
+inline constexpr double waited_notable = 0.10;
 
 // A/A: serial against serial, paired like every row. spread: the A/A interval's larger distance
 // from 1 (max(hi − 1, 1 / lo − 1)); differences inside it are noise.

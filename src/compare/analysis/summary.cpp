@@ -203,6 +203,54 @@ void interpreter_line(const CompareOptions& o, const std::vector<BackendBinary>&
                          evidence});
 }
 
+// Whether each thread got a CPU of its own (ConfigStats::waited_for_cpu): per backend its rows whose
+// own threads waited for a CPU a notable share of the time (at most three, the longest first),
+// against the most any other backend's rows waited. Only where the figure was measured.
+void waiting_line(const std::vector<Run>& runs, const Analysis& a, Summary& out) {
+    std::vector<std::pair<std::string, std::vector<const Run*>>> notable;  // backend, its rows, in run order of the backends
+    double others = 0;  // the most any row of a backend not named waited
+    bool measured = false, any_other = false;
+    for (const Run& r : runs) {
+        const double w = a.of(runs, r).waited_for_cpu;
+        if (std::isnan(w)) continue;
+        measured = true;
+        if (w < waited_notable) continue;
+        auto entry = std::find_if(notable.begin(), notable.end(), [&](const auto& e) { return e.first == r.backend; });
+        if (entry == notable.end()) entry = notable.insert(notable.end(), {r.backend, {}});
+        entry->second.push_back(&r);
+    }
+    if (!measured) return;
+    for (const Run& r : runs) {
+        const double w = a.of(runs, r).waited_for_cpu;
+        if (!std::isnan(w) && std::none_of(notable.begin(), notable.end(), [&](const auto& e) { return e.first == r.backend; }))
+            others = std::max(others, w), any_other = true;
+    }
+    const char* question = "Did every thread get a CPU of its own?";
+    if (notable.empty()) {
+        out.lines.push_back({question,
+                             fmt::format("Yes: with a CPU per thread, no row's threads waited for a CPU more than {:.0f}% of the time (PSI cpu some).",
+                                         others * 100),
+                             ""});
+        return;
+    }
+    std::string named;
+    for (auto& [backend, rows] : notable) {
+        std::stable_sort(rows.begin(), rows.end(), [&](const Run* x, const Run* y) { return a.of(runs, *x).waited_for_cpu > a.of(runs, *y).waited_for_cpu; });
+        std::string parts;
+        for (std::size_t k = 0; k < rows.size() && k < 3; ++k)
+            parts += fmt::format("{}{:.0f}% at {} ({})", k ? ", " : "", a.of(runs, *rows[k]).waited_for_cpu * 100, point_title(rows[k]->point()),
+                                 workers_text(*rows[k]));
+        if (rows.size() > 3) parts += fmt::format(" and {} more", rows.size() - 3);
+        named += fmt::format("{}{}'s threads waited {}", named.empty() ? "" : "; ", backend, parts);
+    }
+    out.lines.push_back({question,
+                         fmt::format("Not always: with a CPU per thread and no other work beside them (PSI cpu some), {}{}. Where a thread runs "
+                                     "is the OS's choice: one it puts beside a busy thread waits while another CPU is idle (--bind pins threads "
+                                     "to CPUs).",
+                                     named, any_other ? fmt::format("; every other backend's rows at most {:.0f}%", others * 100) : ""),
+                         table_anchor(notable.front().second.front()->point())});
+}
+
 // Parallelism inside one core beside parallelism across cores (--simd): the fastest one-core path
 // against the exact 128-bit loop, then two threads on that path against one.
 void simd_line(const Analysis& a, Summary& out) {
@@ -292,6 +340,7 @@ Summary summarise(const CompareOptions& o, const std::vector<BackendBinary>& bac
     wait_line(o, backends, runs, a, out);
     sum_line(o, backends, runs, a, out);
     concurrency_line(o, backends, runs, a, out);
+    waiting_line(runs, a, out);
     schedule_lines(o, runs, a, out);
     memory_line(o, backends, runs, a, out);
     interpreter_line(o, backends, runs, a, out);

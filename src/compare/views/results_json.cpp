@@ -103,6 +103,7 @@ nlohmann::json run_json(const CompareOptions& o, const Run& r, const ConfigStats
                                           "repetition of any kept process; all: the last process's repetitions"}};
         entry["parallelism"] = number(s.parallelism);
         entry["imbalance"] = number(s.imbalance);  // median over processes (the backend's own: its last process)
+        entry["waited_for_cpu"] = number(s.waited_for_cpu);  // its own threads' waiting, share of the process time (PSI)
         if (r.workload == "array") entry["bytes_per_second"] = number(s.bytes_per_second);
         if (s.ceiling) entry["ceiling_fraction"] = *s.ceiling;
     }
