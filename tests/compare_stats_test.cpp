@@ -3,6 +3,7 @@
 #include "compare/analysis/analysis.hpp"
 #include "compare/run/interference.hpp"
 #include "compare/run/sweep.hpp"
+#include "compare/views/diff.hpp"
 #include "process.hpp"
 #include "stats/statistics.hpp"
 
@@ -205,6 +206,22 @@ TEST_CASE("analysis: a row's estimate comes from its pairs, disturbed pairs are 
     REQUIRE(a.noise[0].aa);
     CHECK(a.noise[0].aa->contains(1.0));
     REQUIRE(a.break_even.at("threads"));
+}
+
+TEST_CASE("diff: paired speedups are the same when their intervals overlap or differ by under 2%, else faster or slower") {
+    const auto stats = [](double lo, double mid, double hi) {
+        ConfigStats s;
+        s.speedup = Interval{lo, mid, hi};
+        s.enough_pairs = true;
+        return s;
+    };
+    CHECK(judge_speedups(stats(1.9, 2.0, 2.1), stats(1.95, 2.05, 2.1)).verdict == "same");       // overlap
+    CHECK(judge_speedups(stats(1.000, 1.001, 1.002), stats(0.995, 0.9965, 0.998)).verdict == "same");  // apart by 0.45%: a drift
+    CHECK(judge_speedups(stats(1.98, 2.0, 2.02), stats(1.78, 1.8, 1.82)).verdict == "slower");
+    CHECK(judge_speedups(stats(1.78, 1.8, 1.82), stats(1.98, 2.0, 2.02)).verdict == "faster");
+    ConfigStats few = stats(1.78, 1.8, 1.82);
+    few.enough_pairs = false;
+    CHECK(judge_speedups(stats(1.98, 2.0, 2.02), few).verdict == "too few");
 }
 
 TEST_CASE("diff: a results.json against itself is the same everywhere") {

@@ -121,6 +121,7 @@ SpeedupVerdict judge_speedups(const ConfigStats& old_stats, const ConfigStats& n
     const Interval &o = *old_stats.speedup, &n = *new_stats.speedup;
     v.change = n.mid / o.mid - 1;
     if (n.lo <= o.hi && o.lo <= n.hi) v.verdict = "same";  // the intervals overlap
+    else if (std::abs(v.change) < min_speedup_change) v.verdict = "same";  // apart, but by less than a run-to-run drift
     else if (!old_stats.enough_pairs || !new_stats.enough_pairs) v.verdict = "too few";
     else v.verdict = n.lo > o.hi ? "faster" : "slower";
     return v;
@@ -164,9 +165,9 @@ int run_diff(std::ostream& out, const std::string& old_path, const std::string& 
                    v.verdict == "too few" ? "-" : fmt::format("{:.3f}", v.p), v.verdict);
     }
     fmt::print(out, "{} configurations in both files. {} compared by their paired speedups (against each run's own serial, "
-                    "change = new speedup / old − 1): 'same' when the two intervals overlap, 'faster' or 'slower' when they do not "
-                    "(with enough pairs a side). The rest by their median time: a verdict other than 'same' needs p < 0.05 (two-sided "
-                    "Mann-Whitney U on the per-process medians) and a change of at least 5%.\n", compared, by_speedup);
+                    "change = new speedup / old − 1): 'same' when the two intervals overlap or the change is under {:.0f}%, 'faster' or "
+                    "'slower' otherwise (with enough pairs a side). The rest by their median time: a verdict other than 'same' needs p < 0.05 (two-sided "
+                    "Mann-Whitney U on the per-process medians) and a change of at least 5%.\n", compared, by_speedup, min_speedup_change * 100);
     if (std::max(busy_old, busy_new) > busy_warning)
         fmt::print(out, "WARNING: the machine was busy with other work around these runs (up to {:.0f}% of CPU time busy in OLD, {:.0f}% in NEW): "
                         "a change may be the machine's, not the build's.\n", busy_old * 100, busy_new * 100);

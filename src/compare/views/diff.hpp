@@ -2,9 +2,12 @@
 //
 // Rule, per (backend, workload, N, threads) present in both files. With paired speedups on both
 // sides (results.json's speedup and speedup_interval, each against its own run's serial processes
-// run next to it): "same" when the two intervals overlap, else "faster"/"slower" (or "too few" when a
-// side had too few pairs for its confidence). Two runs of the same build thus say "same" unless the
-// build really changed speed relative to serial. Files without speedups fall back to the rule below.
+// run next to it): "same" when the two intervals overlap or the change is under 2%, else
+// "faster"/"slower" (or "too few" when a side had too few pairs for its confidence). Two runs of the
+// same build thus say "same" unless the build really changed speed relative to serial. (Paired
+// intervals can be ±0.3% wide: two make runs of one build minutes apart, 2026-12-03, had two such
+// rows apart by 0.2% and 0.5%, a drift of the machine, not a change.) Files without speedups fall
+// back to the rule below.
 //
 // Fallback rule: the samples are the
 // configuration's process medians ("process_medians"): independent processes, not the repetitions
@@ -37,6 +40,7 @@ struct SpeedupVerdict {
     double change = 0;  // new speedup / old speedup − 1
     std::string verdict;  // "faster", "slower", "same", "too few"
 };
+inline constexpr double min_speedup_change = 0.02;
 SpeedupVerdict judge_speedups(const ConfigStats& old_stats, const ConfigStats& new_stats);
 
 // Prints the diff table; returns the exit code (0; 2 for unreadable input via UsageError).
