@@ -26,10 +26,10 @@ std::string read(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("simd: every path serial runs, then threads at 2 threads on the fastest, each exact, paired with exact by round") {
+TEST_CASE("simd: every path serial runs, then openmp at 2 threads on the fastest, each exact, paired with exact by round") {
     Scratch scratch("compare-simd");
     const auto out = scratch.dir / "results";
-    const auto r = run_process(compare, {"--backends", "serial,threads", "--workloads", "sum", "--sizes", "1e4", "--threads", "1,2", "--rounds",
+    const auto r = run_process(compare, {"--backends", "serial,threads,openmp", "--workloads", "sum", "--sizes", "1e4", "--threads", "1,2", "--rounds",
                                          "2", "--reps", "1", "--budget", "0", "--simd", "1e6", "--verbose", "--out", out.string()},
                                {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
     INFO(r.out << r.err);
@@ -59,7 +59,7 @@ TEST_CASE("simd: every path serial runs, then threads at 2 threads on the fastes
     CHECK(simd[0]["kernel"] == "exact");  // the slowest first: the reference
     CHECK(simd[0]["speedup"] == 1.0);
     const auto& across = simd.back();
-    CHECK(across["backend"] == "threads");
+    CHECK(across["backend"] == "openmp");  // its team spins between calls: threads started per call wait for the OS
     CHECK(across["threads"] == 2);
     CHECK(across["kernel"] == paths[0]);  // auto: the fastest path
     CHECK(across.contains("speedup_over_one_core"));
@@ -82,6 +82,16 @@ TEST_CASE("simd: without --simd nothing is measured, without serial it says so, 
                                              "--reps", "1", "--budget", "0", "--simd", "1e5", "--verbose"});
     REQUIRE(alone.exit_code == 0);
     CHECK_THAT(alone.out, Catch::Contains("--simd: not measured: it needs the serial backend"));
+    // Without openmp in the run, threads runs across cores.
+    const auto out = scratch.dir / "b";
+    const auto fallback = run_process(compare, {"--backends", "serial,threads", "--workloads", "sum", "--sizes", "1e3", "--threads", "1",
+                                                "--rounds", "1", "--reps", "1", "--budget", "0", "--simd", "1e5", "--out", out.string()},
+                                      {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
+    REQUIRE(fallback.exit_code == 0);
+    const auto simd = nlohmann::json::parse(read(out / "results.json"))["simd"];
+    REQUIRE_FALSE(simd.empty());
+    CHECK(simd.back()["backend"] == "threads");
+    CHECK(simd.back()["threads"] == 2);
     const auto zero = run_process(compare, {"--simd", "0"});
     CHECK(zero.exit_code == 2);
     CHECK_THAT(zero.err, Catch::StartsWith("sumsq-compare: --simd: "));

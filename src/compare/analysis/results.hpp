@@ -107,12 +107,12 @@ struct SimdEntry {
 
 struct SimdTable {
     u64 n = 0;  // 0: not measured
-    std::vector<SimdEntry> entries;  // the one-core paths slowest first, then the threads run
-    std::optional<Interval> cores;   // the threads run over serial on the same path, paired by round
+    std::vector<SimdEntry> entries;  // the one-core paths slowest first, then the run across cores
+    std::optional<Interval> cores;   // the run across cores over serial on the same path, paired by round
     std::size_t cores_pairs = 0;
     bool cores_enough = false;
     const SimdEntry* fastest_one_core() const;  // the one-core path with the lowest time per element
-    const SimdEntry* across_cores() const;      // the threads run; null when it did not run
+    const SimdEntry* across_cores() const;      // the run across cores (openmp, else threads); null when it did not run
 };
 
 struct BreakEven {

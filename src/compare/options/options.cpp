@@ -147,7 +147,7 @@ void add_sweep_options(CLI::App& app, OptionTexts& t) {
     app.add_option("--fills", t.fills, "array workload: workers,one (who first-touches the array), each a row (default workers)");
     app.add_option("--simd", t.simd,
                    "also measure parallelism inside one core at this N: serial on every range-kernel path the CPU runs, and "
-                   "threads at 2 threads on the fastest (default: not measured; make run: 1e9)");
+                   "openmp (else threads) at 2 threads on the fastest (default: not measured; make run: 1e9)");
     app.add_option("--combines", t.combines,
                    "sum workload: rows BACKEND/combine=WAY, how the partial sums meet: padded,unpadded,atomic,mutex,racy "
                    "(threads, pool), reduction,critical,atomic,unpadded,racy (openmp); each backend gets the ways it offers");

@@ -18,7 +18,7 @@ namespace {
 // One process of the phase: which binary, which path, how many threads.
 struct Item {
     const BackendBinary* binary;
-    std::string kernel;  // "" for the threads run: auto, the fastest path
+    std::string kernel;  // "" for the run across cores: auto, the fastest path
     unsigned threads;
 };
 
@@ -82,7 +82,12 @@ SimdRecord measure_simd(const CompareOptions& o, const std::vector<BackendBinary
     record.kernels.assign(serial->kernel_paths.rbegin(), serial->kernel_paths.rend());  // --describe lists the fastest first
     std::vector<Item> items;
     for (const auto& kernel : record.kernels) items.push_back({serial, kernel, 1});
-    if (const BackendBinary* threads = plain(backends, "threads")) items.push_back({threads, "", 2});
+    // Across cores: OpenMP's team (started once, spinning between calls) where it is in the run, else
+    // threads. Threads started per call were at the OS's mercy on the Sapphire Rapids VM: 1.21x-1.96x
+    // over one core in six make runs, OpenMP 1.98-2.00x at the same N (docs/benchmarks.md).
+    const BackendBinary* across = plain(backends, "openmp");
+    if (!across) across = plain(backends, "threads");
+    if (across) items.push_back({across, "", 2});
     const auto start = std::chrono::steady_clock::now();
     for (unsigned round = 0; round < o.rounds && !interrupted(); ++round) {
         std::vector<Item> order = items;  // rotated by the round, backwards every other round

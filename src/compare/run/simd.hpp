@@ -1,7 +1,8 @@
 // simd.hpp — parallelism inside one core, measured beside parallelism across cores (--simd N): the
 // serial backend on every range-kernel path this CPU runs (`--kernel exact`, portable, avx2, avx512,
-// avx512ifma: one instruction stream, 1 to 8 lanes per instruction), then the threads backend at
-// 2 threads on the fastest path (two instruction streams on two cores), all at one N of the sum
+// avx512ifma: one instruction stream, 1 to 8 lanes per instruction), then the openmp backend (the
+// threads backend when openmp is not in the run) at 2 threads on the fastest path (two instruction
+// streams on two cores), all at one N of the sum
 // workload. A phase of its own after the sweep, --rounds rounds, each round every process once in
 // a rotating order (forwards, then backwards), so a slow minute of the machine falls on every path
 // alike; each process's interference is read and classified as the sweep's are.
@@ -18,8 +19,8 @@ struct BackendBinary;    // run/sweep.hpp (whose SweepRecord holds the SimdRecor
 struct CompareOptions;   // options/options.hpp
 
 struct SimdProcess {
-    std::string kernel;    // the --kernel path ("exact"); for the threads run the path auto chose
-    std::string backend;   // "serial", or "threads" for the run across cores
+    std::string kernel;    // the --kernel path ("exact"); for the run across cores the path auto chose
+    std::string backend;   // "serial", or "openmp" / "threads" for the run across cores
     unsigned threads = 1;
     unsigned round = 0;
     double seconds = 0;    // the process's median repetition

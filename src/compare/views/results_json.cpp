@@ -114,7 +114,7 @@ nlohmann::json run_json(const CompareOptions& o, const Run& r, const ConfigStats
     return entry;
 }
 
-// "simd": per range-kernel path on one core, then the threads run across cores (--simd; [] without).
+// "simd": per range-kernel path on one core, then the run across cores (--simd; [] without).
 nlohmann::json simd_json(const SimdTable& t) {
     nlohmann::json list = nlohmann::json::array();
     for (const SimdEntry& e : t.entries) {
