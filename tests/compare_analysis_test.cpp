@@ -248,6 +248,7 @@ TEST_CASE("analysis: a row whose own threads waited for a CPU, with a CPU each a
         for (double w : waited) {
             sumsq::compare::ProcessRecord p;
             p.interference.wall_seconds = 2.0, p.interference.cpus = cpus, p.interference.run_delay_seconds = 2.0 * w;
+            p.interference.machine_cpus = 2;
             r.process_records.push_back(p);
         }
     };

@@ -169,6 +169,9 @@ TEST_CASE("schedules: every knob this backend takes, on the sum, jobs and array 
                         for (const JobOrder order : {JobOrder::random, JobOrder::descending})
                             require_jobs_exact(*backend, n, {.jobs = jobs, .seed = 1 + jobs, .skew = 1.2, .order = order});
                 require_jobs_exact(*backend, 1'000'000, {.jobs = 1000, .seed = 99, .skew = 0.5, .order = JobOrder::ascending});
+                // Jobs above the size from which --nested splits one inside (Work::nested_min_elements).
+                for (const u64 jobs : {u64{1}, u64{3}})
+                    require_jobs_exact(*backend, 2 * Work::nested_min_elements + 7, {.jobs = jobs, .seed = 5, .skew = 1.2, .order = JobOrder::descending});
                 for (u64 n : {u64{0}, u64{1}, u64{1001}, (u64{1} << 18) + 3}) require_array_exact(*backend, n);
             }
         }

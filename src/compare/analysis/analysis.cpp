@@ -360,7 +360,10 @@ double waited_for_cpu(const Run& r, unsigned workers) {
     std::vector<double> shares;
     for (const ProcessRecord& p : r.process_records) {
         const Interference& f = p.interference;
-        if (!p.disturbed && f.cpus >= r.threads && f.run_delay_seconds >= 0 && f.wall_seconds > 0) shares.push_back(f.run_delay_seconds / f.wall_seconds);
+        // PSI is machine-wide: only a process allowed every CPU (and one per thread) has it to itself.
+        const bool whole_machine = f.machine_cpus > 0 && f.cpus >= f.machine_cpus;
+        if (!p.disturbed && whole_machine && f.cpus >= r.threads && f.run_delay_seconds >= 0 && f.wall_seconds > 0)
+            shares.push_back(f.run_delay_seconds / f.wall_seconds);
     }
     return shares.empty() ? nan : median(shares);
 }

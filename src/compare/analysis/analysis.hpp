@@ -25,8 +25,8 @@ struct Analysis {
     std::vector<NoiseFloor> noise;
     double noise_max = 0;  // largest noise floor; 0 when nothing measured it
     std::map<std::string, std::optional<BreakEven>> break_even;  // per non-serial backend with sum runs
-    std::vector<ScheduleComparison> schedules;
-    SimdTable simd;  // --simd: the range-kernel paths on one core, and 2 threads on the fastest  // per jobs/sum point, per backend with 2 or more --schedules rows
+    std::vector<ScheduleComparison> schedules;  // per jobs/sum point, per backend with 2 or more --schedules rows
+    SimdTable simd;  // --simd: the range-kernel paths on one core, and 2 threads on the fastest
     std::vector<std::string> findings;  // "what this shows"
     std::vector<std::string> warnings;  // machine busy, too few processes
     DisturbedProcesses disturbed;

@@ -19,6 +19,7 @@
 #include "compare/run/sweep.hpp"
 #include "stats/statistics.hpp"
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,11 +59,13 @@ struct ConfigStats {
     std::optional<double> ceiling;  // array: bytes_per_second / the measured all-thread read bandwidth
     std::string schedule;         // the effective schedule the backend reported ("dynamic,1"); "" when none
     std::vector<ProcessRecord> process_figures;  // every measured process, disturbed ones too
-    // At 2+ workers, each with a CPU of its own: the median over its undisturbed processes of the
-    // share of the process's time that tasks waited for a CPU (PSI cpu some). No other work was
-    // beside them (else they are disturbed), so it is the row's own threads, waiting while a CPU
-    // it was allowed had nothing else to run: where the OS put them. NaN when not measured.
-    double waited_for_cpu = 0;
+    // At 2+ workers, each with a CPU of its own, allowed every CPU of the machine (PSI is
+    // machine-wide: under --cpus a subset would be blamed for waiting elsewhere): the median over
+    // its undisturbed processes of the share of the process's time that tasks waited for a CPU (PSI
+    // cpu some). No other work was beside them (else they are disturbed), so it is the row's own
+    // threads, waiting while a CPU it was allowed had nothing else to run: where the OS put them.
+    // NaN when not measured.
+    double waited_for_cpu = std::numeric_limits<double>::quiet_NaN();
 };
 
 // A row whose own threads waited for a CPU this share of the time or more is named in the answers.
@@ -90,12 +93,12 @@ struct ScheduleComparison {
 };
 
 // Parallelism inside one core beside parallelism across cores (--simd, run/simd.hpp): per
-// range-kernel path the serial backend's time per element on one core, and the threads backend's at
-// 2 threads on the fastest path; speedups over the exact 128-bit loop, paired by round (exact's
+// range-kernel path the serial backend's time per element on one core, and the openmp backend's
+// (else threads') at 2 threads on the fastest path; speedups over the exact 128-bit loop, paired by round (exact's
 // process / this one's, the same round), with the sign-test interval. Disturbed processes are left out.
 struct SimdEntry {
     std::string kernel;   // "exact", "portable", "avx2", …
-    std::string backend;  // "serial", or "threads"
+    std::string backend;  // "serial", or "openmp" / "threads" for the run across cores
     unsigned threads = 1;
     double ns_per_element = 0;   // median over its processes of (median repetition / N)
     std::size_t processes = 0;       // in the median: the undisturbed ones, or all when every one was disturbed

@@ -161,7 +161,7 @@ void add_sweep_options(CLI::App& app, OptionTexts& t) {
 // How often each configuration is measured, and how much the terminal report shows.
 void add_round_options(CLI::App& app, OptionTexts& t, CompareOptions& o) {
     app.add_option("--rounds", t.rounds, "independent processes per configuration, one per round in a shuffled order (default 3)");
-    app.add_option("--budget", t.budget, "seconds the whole sweep may take for rounds beyond --rounds, until every interval is narrow (default 60; --quick 0)");
+    app.add_option("--budget", t.budget, "seconds the rounds beyond --rounds may take (counted from round --rounds + 1), for rows whose interval is still wide (default 60; --quick 0)");
     app.add_option("--target", t.target, "interval half-width at which a configuration needs no more rounds, percent (default 5%)");
     app.add_option("--disturbance-threshold", t.threshold, "foreign CPU or steal above this percentage of a process's CPU budget marks it disturbed (default 5%)");
     app.add_option("--seed", t.seed, "seed of the rounds' shuffled order (default: random, printed)");

@@ -29,7 +29,8 @@ struct CompareOptions {
     unsigned wait_ms = 25, steps = 3, tasks = 4;
     unsigned rounds = 3;  // independent processes per configuration, one per round
     // Enough samples: after --rounds, rounds continue for each configuration whose paired interval is
-    // wider than ±target, until the sweep has run budget_s seconds (0: no rounds beyond --rounds).
+    // wider than ±target, while the rounds beyond --rounds have taken less than budget_s seconds
+    // (counted from the start of round --rounds + 1; 0: no rounds beyond --rounds).
     double target = 0.05;
     unsigned budget_s = 60;  // --quick: 0 unless --budget
     double disturbance_threshold = 0.05;  // foreign CPU or steal above this share of a process's CPU budget: disturbed

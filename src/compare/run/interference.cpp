@@ -69,6 +69,7 @@ Interference interference_between(const CounterReading& before, const CounterRea
     if (before.pressure_some_seconds >= 0 && after.pressure_some_seconds >= before.pressure_some_seconds)
         f.run_delay_seconds = after.pressure_some_seconds - before.pressure_some_seconds;
     const std::size_t known = std::min(before.busy.size(), after.busy.size());
+    f.machine_cpus = static_cast<unsigned>(known);
     if (known == 0) return f;
     std::vector<unsigned> cpus = allowed;
     if (cpus.empty())

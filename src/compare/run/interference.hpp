@@ -25,6 +25,7 @@ CounterReading read_counters();
 struct Interference {
     double wall_seconds = 0;         // the whole process, start to reap
     unsigned cpus = 0;               // CPUs it was allowed
+    unsigned machine_cpus = 0;       // CPUs /proc/stat lists: PSI's run_delay_seconds covers all of them
     double foreign_cpu_seconds = 0;  // busy time of its CPUs minus its own CPU time (>= 0)
     double steal_seconds = 0;        // the hypervisor's steal on its CPUs
     double run_delay_seconds = -1;   // PSI cpu some: machine-wide waiting for a CPU; -1 unknown

@@ -44,7 +44,9 @@ std::optional<SimdProcess> run_item(const CompareOptions& o, const Item& item, u
     if (child.end == ChildResult::End::interrupted) return std::nullopt;
     const nlohmann::json data = nlohmann::json::parse(child.out, nullptr, false);
     const bool exact = child.end == ChildResult::End::exited && child.exit_code == 0 && data.is_object() && data.value("ok", false);
-    if (!exact || !data.contains("wall_seconds") || !data["wall_seconds"].is_object()) {
+    const bool timed = data.is_object() && data.contains("wall_seconds") && data["wall_seconds"].is_object() &&
+                       data["wall_seconds"].value("median", 0.0) > 0;  // a ratio needs a time: none, or 0, is a failure
+    if (!exact || !timed) {
         record.failures.push_back(fmt::format("{}: {}", label(item), describe_end(child, item.binary->path)));
         return std::nullopt;
     }

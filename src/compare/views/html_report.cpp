@@ -406,7 +406,8 @@ std::string simd_section(const json& results) {
         const json* interval = find(e, "speedup_interval");
         const auto speedup = number(e, "speedup");
         std::string cell = kernel == "exact" && backend == "serial" ? "1.00x (the reference)" : speedup ? fmt::format("{:.2f}x", *speedup) : "-";
-        if (kernel != "exact" && interval && interval->is_array() && interval->size() == 2)
+        if (kernel != "exact" && interval && interval->is_array() && interval->size() == 2 && (*interval)[0].is_number() &&
+            (*interval)[1].is_number())
             cell += fmt::format(" [{:.2f}–{:.2f}]", (*interval)[0].get<double>(), (*interval)[1].get<double>());
         std::string cores = "";
         if (const auto over = number(e, "speedup_over_one_core")) cores = fmt::format("{:.2f}x over one core on {}", *over, kernel);
