@@ -245,8 +245,8 @@ void waiting_line(const std::vector<Run>& runs, const Analysis& a, Summary& out)
     }
     out.lines.push_back({question,
                          fmt::format("Not always: with a CPU per thread and no other work beside them (PSI cpu some), {}{}. Where a thread runs "
-                                     "is the OS's choice: one it puts beside a busy thread waits while another CPU is idle (--bind pins threads "
-                                     "to CPUs).",
+                                     "is the OS's choice: one it puts beside a busy thread waits while another CPU is idle (docs/benchmarks.md, "
+                                     "\"A thread started per call goes where the OS puts it\").",
                                      named, any_other ? fmt::format("; every other backend's rows at most {:.0f}%", others * 100) : ""),
                          table_anchor(notable.front().second.front()->point())});
 }
