@@ -184,6 +184,17 @@ TEST_CASE("analysis: the best schedule per jobs order, with the imbalance that e
     INFO(answer);
     CHECK_THAT(answer, Catch::Contains("threads:dynamic (imbalance 1.02) against threads:static (imbalance 1.60): threads:static took 1.61x [1.54–1.62] as long"));
     CHECK_THAT(answer, Catch::Contains("threads:static's shares left its busiest worker 60% above the mean, threads:dynamic's 2%"));
+    // Of two decided comparisons the answer takes the firmer (higher lower bound), not the larger
+    // estimate with a wide interval.
+    auto wider = a;
+    auto loose = a.schedules[0];
+    loose.ratio = {1.10, 1.90, 2.50};
+    wider.schedules.push_back(loose);
+    REQUIRE(wider.schedules[1].decided());
+    std::string firm;
+    for (const auto& l : sumsq::compare::summarise(s.options, s.backends, s.runs, wider).lines)
+        if (l.question == "Which schedule balances uneven work (descending order)?") firm = l.answer;
+    CHECK_THAT(firm, Catch::Contains("took 1.61x [1.54–1.62] as long"));
 }
 
 TEST_CASE("analysis: array rows at high parallelism and low speedup are called bandwidth-bound, against the measured ceiling") {
