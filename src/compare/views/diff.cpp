@@ -112,7 +112,7 @@ DiffVerdict judge(const std::vector<double>& old_times, const std::vector<double
         v.verdict = "too few";
         return v;
     }
-    v.verdict = v.p < 0.05 && std::abs(v.change) >= 0.05 ? (v.change < 0 ? "faster" : "slower") : "same";
+    v.verdict = v.p < 0.05 && std::abs(v.change) >= min_median_change ? (v.change < 0 ? "faster" : "slower") : "same";
     return v;
 }
 
@@ -167,7 +167,8 @@ int run_diff(std::ostream& out, const std::string& old_path, const std::string& 
     fmt::print(out, "{} configurations in both files. {} compared by their paired speedups (against each run's own serial, "
                     "change = new speedup / old − 1): 'same' when the two intervals overlap or the change is under {:.0f}%, 'faster' or "
                     "'slower' otherwise (with enough pairs a side). The rest by their median time: a verdict other than 'same' needs p < 0.05 (two-sided "
-                    "Mann-Whitney U on the per-process medians) and a change of at least 5%.\n", compared, by_speedup, min_speedup_change * 100);
+                    "Mann-Whitney U on the per-process medians) and a change of at least {:.0f}%.\n", compared, by_speedup, min_speedup_change * 100,
+               min_median_change * 100);
     if (std::max(busy_old, busy_new) > busy_warning)
         fmt::print(out, "WARNING: the machine was busy with other work around these runs (up to {:.0f}% of CPU time busy in OLD, {:.0f}% in NEW): "
                         "a change may be the machine's, not the build's.\n", busy_old * 100, busy_new * 100);

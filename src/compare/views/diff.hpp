@@ -33,6 +33,7 @@ struct DiffVerdict {
     std::string verdict;  // "faster", "slower", "same", "too few"
 };
 inline constexpr std::size_t min_diff_samples = 4;
+inline constexpr double min_median_change = 0.05;  // the fallback rule's smallest change called
 DiffVerdict judge(const std::vector<double>& old_times, const std::vector<double>& new_times);
 
 struct ConfigStats;
