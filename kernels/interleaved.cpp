@@ -23,6 +23,25 @@
 //           second step, … (round robin: a long job shares the core with the short ones).
 // Combine:  each task adds into its own partial; no locks are needed because no two tasks ever
 //           run at the same time. After run() returns, the partials are added.
+// Tree:     child coroutines awaited: a node spawns a child task for the left half of each split
+//           down its right spine, sums the leaf at the bottom of the spine itself, then waits for
+//           its children (coop::Join), which add their sums into its own:
+//
+//               Task tree_node(Piece p, u128& parent_sum, Join& parent) {
+//                   Join children;  u128 sum = 0;
+//                   while (!tree.is_leaf(p)) {                // one child per split
+//                       children.add();
+//                       scheduler.spawn_next(tree_node(halves(p).first, sum, children));
+//                       p = halves(p).second;
+//                   }
+//                   sum += tree.leaf(p);
+//                   co_await children;                        // the others run meanwhile
+//                   parent_sum += sum;  parent.done();
+//               }
+//
+//           No lock on the shared sums: on one thread only one task ever runs. What a task costs
+//           here is a coroutine frame (a heap allocation), a queue push and a resume: no thread,
+//           no CPU but this one.
 // Notice:   parallelism (CPU time / wall time) is ≈1 on the sum workload: interleaving adds no CPU,
 //           so the time matches serial (a yield + resume costs nanoseconds: docs/benchmarks.md).
 //           On the wait workload the tasks' waits overlap on one core — T·S·D of waiting takes
@@ -42,6 +61,7 @@ namespace {
 
 using sumsq::u128;
 using sumsq::u64;
+using sumsq::coop::Join;
 using sumsq::coop::Scheduler;
 using sumsq::coop::Task;
 
@@ -63,6 +83,23 @@ Task wait_steps(Scheduler& scheduler, sumsq::WaitWorkload& workload, unsigned ta
         co_await scheduler.sleep_for(workload.plan().wait);
         workload.end_step(task, step);
     }
+}
+
+// One node of the tree and its right spine (see Tree above). The tree and piece are copied into
+// the frame; `parent_sum` and `parent` live in the waiting parent's frame (or reduce_tree's).
+Task tree_node(Scheduler& scheduler, sumsq::Tree tree, sumsq::Piece piece, u128& parent_sum, Join& parent) {
+    Join children(scheduler);
+    u128 sum = 0;
+    while (!tree.is_leaf(piece)) {
+        const auto [left, right] = tree.halves(piece);
+        children.add();
+        scheduler.spawn_next(tree_node(scheduler, tree, left, sum, children));
+        piece = right;
+    }
+    sum += tree.leaf(piece);
+    co_await children;
+    parent_sum += sum;
+    parent.done();
 }
 
 // A plain function as a task: it runs to completion when its turn comes.
@@ -94,6 +131,16 @@ public:
         return total;
     }
 
+    u128 reduce_tree(const sumsq::Tree& tree) override {
+        Scheduler scheduler;
+        Join root(scheduler);  // nobody waits on it: the run ends when every task is done
+        u128 total = 0;
+        root.add();
+        scheduler.spawn(tree_node(scheduler, tree, tree.root(), total, root));
+        scheduler.run();
+        return total;
+    }
+
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
         Scheduler scheduler;
         for (std::size_t k = 0; k < count; ++k) scheduler.spawn(run_to_completion(task, k));
@@ -122,6 +169,7 @@ const sumsq::BackendInfo sumsq::backend_info{
     .thread_model = ThreadModel::one_thread,
     .one_thread_reason = "it interleaves its tasks on one pinned core by design: concurrent, never parallel",
     .splits_into_tasks = true,
+    .runs_tree = true,
     .fixed_schedule = "round-robin",
 };
 

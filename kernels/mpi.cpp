@@ -238,6 +238,7 @@ const sumsq::BackendInfo sumsq::backend_info{
     .model = "Open MPI processes: a slice per rank, MPI_Reduce of 128-bit partials (hybrid with OpenMP threads)",
     .runs_wait_workload = false,
     .wait_refusal = "runs the sum workload only: its ranks share no clock-ordered log of steps",
+    .tree_refusal = "its ranks are processes started once by mpirun; a task cannot be spawned to another rank and awaited",
     .multi_process = true,
     .fixed_schedule = "blocks",
     .process_setup = setup_process,

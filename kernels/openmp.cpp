@@ -39,6 +39,25 @@
 //             racy       one shared total, `atomic read` then `atomic write`: each access is
 //                        atomic, the add between them is not, so concurrent adds are lost (and,
 //                        the total being two words, a torn read past 2^64 can add 2^64)
+// Tree:     `task` + `taskwait`, the OpenMP divide-and-conquer idiom: one thread of the team
+//           starts the walk (`single`), the others take its tasks from the team's task pool:
+//
+//               #pragma omp parallel
+//               #pragma omp single
+//               total = tree_sum(root);
+//
+//               u128 tree_sum(Piece p) {                  // a leaf: tree.leaf(p)
+//                   u128 left, right;
+//                   #pragma omp task shared(left)           // the left half: a task
+//                   left = tree_sum(halves.first);
+//                   right = tree_sum(halves.second);        // the right half: here
+//                   #pragma omp taskwait                    // runs other tasks while it waits
+//                   return left + right;
+//               }
+//
+//           The cut-off is the leaf test, as in every backend (same tree, same task count);
+//           OpenMP's own spellings of a cut-off are `if(size > C)` (an undeferred task, run at once)
+//           and `final(size <= C)` (no tasks below this one), which still pay for the construct.
 // Nested:   --nested (jobs): a large job is split inside with `taskloop`, whose tasks run on the
 //           same team: a thread that ran out of jobs picks them up while it waits at the loop's
 //           end. Nested parallel regions were the other choice; they start a new team per job
@@ -163,6 +182,17 @@ public:
         return total + ((u128{high} << 64) | low);
     }
 
+    u128 reduce_tree(const sumsq::Tree& tree) override {
+        u128 total = 0;
+#pragma omp parallel num_threads(threads_)
+        {
+            record_team_size();
+#pragma omp single
+            total = tree_sum(tree, tree.root());
+        }  // the single's end is a barrier: every task has run
+        return total;
+    }
+
     // One task at a time per thread, handed out as threads become free.
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
         sumsq::FirstException failure;
@@ -189,6 +219,19 @@ private:
     void record_team_size() {
 #pragma omp masked
         obtained_.store(static_cast<unsigned>(omp_get_num_threads()), std::memory_order_relaxed);
+    }
+
+    // The tree (two numbers) by value: a task's captured variables are copied into it (firstprivate).
+    static u128 tree_sum(const sumsq::Tree tree, sumsq::Piece piece) {
+        if (tree.is_leaf(piece)) return tree.leaf(piece);
+        const std::pair<sumsq::Piece, sumsq::Piece> halves = tree.halves(piece);
+        const sumsq::Piece left_half = halves.first, right_half = halves.second;
+        u128 left = 0, right = 0;
+#pragma omp task shared(left) firstprivate(tree, left_half)
+        left = tree_sum(tree, left_half);
+        right = tree_sum(tree, right_half);
+#pragma omp taskwait
+        return left + right;
     }
 
     // Jobs [lo, hi); each large one as a taskloop over chunks of its elements.
@@ -238,6 +281,7 @@ unsigned team_size(const sumsq::BackendConfig& config) {
 const sumsq::BackendInfo sumsq::backend_info{
     .name = "openmp",
     .model = "OpenMP parallel for + a declared reduction over a reused thread pool",
+    .runs_tree = true,
     .schedules = "static|dynamic|guided",
     .takes_nested = true,
     .takes_bind = true,

@@ -26,6 +26,21 @@
 //           finished. The counters' release/acquire orderings are the synchronisation: a worker
 //           sees the work published before the call counter moved; the caller sees every slot
 //           written before the running count reached zero.
+// Tree:     tasks on a queue, by hand: one std::deque of tasks behind one std::mutex. A split puts
+//           its left half on the queue, walks its right half itself, then waits for the left —
+//           running queued tasks meanwhile, or it could wait forever for a task nobody is free to
+//           run (every worker might be waiting):
+//
+//               queue.push_back({left_half, &left, &left_done});
+//               right = tree_sum(right_half);
+//               while (!left_done) run(queue.take_newest());    // help; its own task is the newest
+//               return left + right;
+//
+//           The other workers take the oldest task (the largest half, near the root), so the work
+//           spreads from the top, as oneTBB's stealing does with a deque per worker and no lock.
+//           Here every push and take is a lock on the one mutex: the cost a runtime's task system
+//           removes. A worker with nothing to take yields its CPU and looks again until the root
+//           is done (it spins through sched_yield for the call, not between calls).
 // Notice:   what a runtime's pool saves over `threads`: no thread creation per call, only a wake-up
 //           (a futex syscall when the worker is asleep; libstdc++'s wait spins briefly first). Workers
 //           sleep, never spin between calls, so an idle pool costs no CPU. An exception in a piece is
@@ -38,6 +53,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -59,7 +77,69 @@ public:
     Pool(const Pool&) = delete;
     Pool& operator=(const Pool&) = delete;
 
+    u128 reduce_tree(const sumsq::Tree& tree) override {
+        TreeQueue queue;
+        std::atomic<bool> root_done{false};
+        u128 total = 0;
+        start_and_join([&](unsigned k) {
+            if (k == 0) {  // the caller walks the root
+                total = tree_sum(tree, tree.root(), queue);
+                root_done.store(true, std::memory_order_release);
+                return;
+            }
+            while (!root_done.load(std::memory_order_acquire))
+                if (const std::optional<TreeTask> task = queue.take(TreeQueue::oldest)) run(tree, *task, queue);
+                else std::this_thread::yield();
+        });
+        return total;
+    }
+
 private:
+    // One queued half of a split: its range, where its sum goes, and the flag its waiter watches.
+    struct TreeTask {
+        sumsq::Piece piece;
+        u128* sum;
+        std::atomic<bool>* done;
+    };
+    class TreeQueue {
+    public:
+        enum End { newest, oldest };
+        void push(const TreeTask& task) {
+            const std::lock_guard lock(mutex_);
+            tasks_.push_back(task);
+        }
+        std::optional<TreeTask> take(End end) {
+            const std::lock_guard lock(mutex_);
+            if (tasks_.empty()) return std::nullopt;
+            const TreeTask task = end == newest ? tasks_.back() : tasks_.front();
+            if (end == newest) tasks_.pop_back();
+            else tasks_.pop_front();
+            return task;
+        }
+
+    private:
+        std::mutex mutex_;
+        std::deque<TreeTask> tasks_;
+    };
+
+    static void run(const sumsq::Tree& tree, const TreeTask& task, TreeQueue& queue) {
+        *task.sum = tree_sum(tree, task.piece, queue);
+        task.done->store(true, std::memory_order_release);  // publishes *task.sum to the waiter
+    }
+
+    static u128 tree_sum(const sumsq::Tree& tree, sumsq::Piece piece, TreeQueue& queue) {
+        if (tree.is_leaf(piece)) return tree.leaf(piece);
+        const auto [left_half, right_half] = tree.halves(piece);
+        u128 left = 0;
+        std::atomic<bool> left_done{false};
+        queue.push({left_half, &left, &left_done});
+        const u128 right = tree_sum(tree, right_half, queue);
+        while (!left_done.load(std::memory_order_acquire))  // help while the left half is not done
+            if (const std::optional<TreeTask> task = queue.take(TreeQueue::newest)) run(tree, *task, queue);
+            else std::this_thread::yield();
+        return left + right;
+    }
+
     // "Start": wake the workers for body(1) … body(P − 1); body(0) here. "Join": sleep until the
     // running count reaches zero; then the first exception is rethrown here.
     void start_and_join(const std::function<void(unsigned)>& body) override {
@@ -106,6 +186,7 @@ private:
 const sumsq::BackendInfo sumsq::backend_info{
     .name = "pool",
     .model = "hand-written pool: std::jthread workers started once, woken per call with std::atomic::wait/notify",
+    .runs_tree = true,
     .schedules = "static|dynamic",
     .takes_nested = true,
     .takes_bind = true,

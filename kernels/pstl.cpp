@@ -84,6 +84,7 @@ private:
 const sumsq::BackendInfo sumsq::backend_info{
     .name = "pstl",
     .model = "C++17 std::transform_reduce(std::execution::par) (libstdc++ runs it on oneTBB)",
+    .tree_refusal = "the parallel algorithms take a range and a function, not tasks: there is no way to spawn one and wait for it",
     .takes_nested = true,
     .takes_bind = true,
     .fixed_schedule = "library",

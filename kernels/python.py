@@ -416,8 +416,8 @@ def options_from(given):
     if "--format" in given:
         o["format"] = parse_choice("--format", given["--format"], ("table", "json", "csv"))
     if "--workload" in given:
-        o["workload"] = parse_choice("--workload", given["--workload"], ("sum", "wait", "jobs", "array"))
-        if o["workload"] in ("jobs", "array"):
+        o["workload"] = parse_choice("--workload", given["--workload"], ("sum", "wait", "jobs", "array", "tree"))
+        if o["workload"] in ("jobs", "array", "tree"):
             raise UsageError(f"--workload: {ONLY_SUM_AND_WAIT}; {o['workload']} is a workload of the C++ backends")
     if "--model" in given:
         o["model"] = parse_choice("--model", given["--model"], MODELS)
@@ -620,7 +620,7 @@ def traced_run(runner, options):
 def describe():
     absent = free_threaded_absence()
     return {"backend": "python", "model": MODEL, "one_thread": False, "splits_into_tasks": False, "kernel_paths": [],
-            "runs_wait_workload": True, "multi_process": False, "schedules": "", "takes_partitioner": False,
+            "runs_wait_workload": True, "runs_tree": False, "tree_spawn_levels": 0, "multi_process": False, "schedules": "", "takes_partitioner": False,
             "takes_nested": False, "takes_bind": False, "version": VERSION,
             "workloads": ["sum", "wait"], "models": MODEL_ROWS, "models_absent": {} if absent is None else {"free-threaded": absent},
             "own_baseline": True, "sweep_limit": SWEEP_LIMIT,

@@ -11,6 +11,16 @@
 //           what the kernels compare.
 // Split:    no split: all units (elements, or jobs) are a single piece, in order.
 // Combine:  nothing to combine.
+// Tree:     the recursion without tasks (tree_sum_serial in src/workloads/tree.hpp), the halves one
+//           after the other:
+//
+//               u128 tree_sum(Piece p) {
+//                   if (tree.is_leaf(p)) return tree.leaf(p);
+//                   auto [left, right] = tree.halves(p);
+//                   return tree_sum(left) + tree_sum(right);
+//               }
+//
+//           the baseline every backend's tree is measured against, at the same cut-off.
 // Notice:   every other backend is measured against this one. Its parallelism (CPU/wall) is 1.00,
 //           and in the wait workload it runs the tasks one after another (T·S·D).
 #include "contract/backend.hpp"
@@ -20,6 +30,7 @@ namespace {
 class Serial final : public sumsq::Backend {
 public:
     sumsq::u128 reduce(const sumsq::Work& work) override { return work.sum(0, work.count()); }
+    sumsq::u128 reduce_tree(const sumsq::Tree& tree) override { return sumsq::tree_sum_serial(tree, tree.root()); }
 
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
         for (std::size_t k = 0; k < count; ++k) task(k);
@@ -35,6 +46,8 @@ const sumsq::BackendInfo sumsq::backend_info{
     .model = "one thread, no split: the baseline",
     .thread_model = ThreadModel::one_thread,
     .one_thread_reason = "it is the single-threaded baseline",
+    .runs_tree = true,
+    .tree_spawn_levels = 0,  // spawns nothing: its tree is the baseline
     .fixed_schedule = "none",
 };
 

@@ -35,6 +35,18 @@
 //               };
 //               Body body;  tbb::parallel_reduce(tbb::blocked_range<u64>(0, n), body);
 //
+// Tree:     tbb::task_group, the divide-and-conquer idiom: a split runs its left half as a new
+//           task, walks its right half itself, and waits for the left before adding the two:
+//
+//               u128 left, right;
+//               tbb::task_group group;
+//               group.run([&] { left = tree_sum(halves.first); });   // a task: any worker may steal it
+//               right = tree_sum(halves.second);                      // meanwhile, here
+//               group.wait();                                         // runs other tasks while it waits
+//               return left + right;
+//
+//           The spawned task goes on this worker's own deque; an idle worker steals the oldest one
+//           (the largest half), so the work spreads from the top of the tree.
 // Nested:   --nested (jobs): a large job is reduced inside the body by the same parallel_reduce.
 //           It composes: the inner tasks join the one pool, and a worker with nothing left steals
 //           them — no new threads, no oversubscription.
@@ -49,6 +61,7 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_reduce.h>
+#include <oneapi/tbb/task_group.h>
 
 #include <functional>
 
@@ -68,6 +81,10 @@ public:
         return workers_.execute([&] { return parallel_sum(work, schedule_.partitioner); });
     }
 
+    u128 reduce_tree(const sumsq::Tree& tree) override {
+        return workers_.execute([&] { return tree_sum(tree, tree.root()); });
+    }
+
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) override {
         workers_.execute([&] {
             tbb::parallel_for(std::size_t{0}, count, [&](std::size_t k) { task(k); });
@@ -75,6 +92,17 @@ public:
     }
 
 private:
+    static u128 tree_sum(const sumsq::Tree& tree, sumsq::Piece piece) {
+        if (tree.is_leaf(piece)) return tree.leaf(piece);
+        const auto [left_half, right_half] = tree.halves(piece);
+        u128 left = 0, right = 0;
+        tbb::task_group group;
+        group.run([&] { left = tree_sum(tree, left_half); });
+        right = tree_sum(tree, right_half);
+        group.wait();
+        return left + right;
+    }
+
     u128 parallel_sum(const sumsq::Work& work, Partitioner partitioner) {
         const tbb::blocked_range<u64> units(0, work.count(), sumsq::effective_grain(schedule_, work.default_chunk()));
         const bool nested = schedule_.nested && work.has_jobs();
@@ -111,6 +139,7 @@ private:
 const sumsq::BackendInfo sumsq::backend_info{
     .name = "tbb",
     .model = "oneTBB parallel_reduce: recursive splitting, work-stealing tasks",
+    .runs_tree = true,
     .takes_partitioner = true,
     .takes_nested = true,
     .takes_bind = true,

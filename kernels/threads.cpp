@@ -45,6 +45,22 @@
 //                       store is lost, and the oracle counts what was lost. The total is two
 //                       64-bit words, so a read between another thread's two stores is torn:
 //                       once the total passes 2^64 that can also add 2^64 (rarely)
+// Tree:     the naive divide and conquer, a new thread per split: the left half on a thread of its
+//           own, the right half here, then join:
+//
+//               u128 left, right;
+//               {
+//                   std::jthread helper([&] { left = tree_sum(halves.first); });
+//                   right = tree_sum(halves.second);
+//               }                                               // join
+//               return left + right;
+//
+//           in the top 10 levels of the tree only (spawn_levels: at most 1,023 threads started per
+//           call and alive at once, about 8 MiB of stack address space each); below them a thread
+//           walks its subtree without starting any (the harness says so when the tree is deeper).
+//           Ten levels cost about 10–30 ms of thread starts per call: enough to show the price of a
+//           thread per task against a pool's task, far from exhausting the machine. The threads run
+//           on the first P CPUs allowed (-t P), as a team of P would.
 // Notice:   --bind pins each thread with sched_setaffinity as it starts (src/contract/bind.hpp):
 //           new threads every call, so a system call every call. Starting and joining threads is
 //           this backend's cost per call: compare with `pool` (this split and combine on threads
@@ -60,6 +76,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <sched.h>
 #include <thread>
 #include <vector>
 
@@ -130,6 +147,28 @@ private:
     u128 locked_ = 0;
 };
 
+// The tree's threads run on the first P CPUs allowed (P = --threads), as a team of P would: set on
+// the calling thread for one call, inherited by every thread it starts, put back after.
+class OnFirstCpus {
+public:
+    OnFirstCpus(const std::vector<int>& allowed, unsigned count) {
+        if (allowed.size() <= count || ::sched_getaffinity(0, sizeof old_, &old_) != 0) return;
+        cpu_set_t first;
+        CPU_ZERO(&first);
+        for (unsigned k = 0; k < count; ++k) CPU_SET(allowed[k], &first);
+        changed_ = ::sched_setaffinity(0, sizeof first, &first) == 0;
+    }
+    ~OnFirstCpus() {
+        if (changed_) ::sched_setaffinity(0, sizeof old_, &old_);
+    }
+    OnFirstCpus(const OnFirstCpus&) = delete;
+    OnFirstCpus& operator=(const OnFirstCpus&) = delete;
+
+private:
+    cpu_set_t old_{};
+    bool changed_ = false;
+};
+
 class Threads : public sumsq::Backend {
 public:
     Threads(unsigned threads, const sumsq::Schedule& schedule, const sumsq::Binding& bind, const sumsq::CombineKnob& combine)
@@ -185,6 +224,12 @@ public:
         return partials.total();
     }
 
+    // A thread per split in the tree's top levels (on P CPUs); see the Tree guide above.
+    u128 reduce_tree(const sumsq::Tree& tree) override {
+        const OnFirstCpus on_p_cpus(bind_.cpus, workers_);
+        return tree_sum(tree, tree.root(), 0);
+    }
+
     // Thread k runs tasks k, k + P, k + 2P, …
     void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task) final {
         start_and_join([&](unsigned k) {
@@ -196,6 +241,23 @@ public:
     unsigned workers() const final { return workers_; }
 
 protected:
+    // The naive divide and conquer: a new std::thread for the left half, the right half here, join.
+    // Below the top spawn_levels levels the subtree is walked without threads (never a fork bomb).
+    static u128 tree_sum(const sumsq::Tree& tree, sumsq::Piece piece, unsigned level) {
+        if (tree.is_leaf(piece)) return tree.leaf(piece);
+        if (level >= spawn_levels) return sumsq::tree_sum_serial(tree, piece);
+        const auto [left_half, right_half] = tree.halves(piece);
+        u128 left = 0, right = 0;
+        sumsq::FirstException failure;  // e.g. a thread that could not start, deeper down
+        {
+            const std::jthread helper([&, half = left_half] { failure.capture([&] { left = tree_sum(tree, half, level + 1); }); });
+            failure.capture([&] { right = tree_sum(tree, right_half, level + 1); });
+        }  // join
+        failure.rethrow();
+        return left + right;
+    }
+    static constexpr unsigned spawn_levels = 10;  // at most 2^10 − 1 = 1,023 threads per call
+
     // Start: body(1) … body(P − 1) on new threads, body(0) on this one. Join: wait for them all,
     // then rethrow the first exception a body threw, here on the caller.
     virtual void start_and_join(const std::function<void(unsigned)>& body) {
@@ -226,6 +288,8 @@ private:
 const sumsq::BackendInfo sumsq::backend_info{
     .name = "threads",
     .model = "std::thread: split in P pieces, start, join, combine by hand",
+    .runs_tree = true,
+    .tree_spawn_levels = 10,  // Threads::spawn_levels
     .schedules = "static|dynamic",
     .takes_nested = true,
     .takes_bind = true,

@@ -98,6 +98,14 @@ public:
         ready_.push_back(h);
     }
 
+    // Hands a task over to run next, before every ready one: a tree walked depth first, the
+    // newest (smallest) piece first, keeps a few frames per level alive instead of a whole level.
+    void spawn_next(Task task) {
+        const Task::Handle h = task.release();
+        h.promise().id = next_id_++;
+        ready_.push_front(h);
+    }
+
     // Reschedules the current task behind every ready one.
     auto yield() {
         struct Awaiter {
@@ -142,6 +150,8 @@ public:
     }
 
 private:
+    friend class Join;
+
     struct Timer {
         Clock::time_point due;
         std::uint64_t sequence;  // equal deadlines wake in the order they were set
@@ -173,6 +183,27 @@ private:
     std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
     std::uint64_t timer_sequence_ = 0;
     std::uint32_t next_id_ = 0;
+};
+
+// The child tasks one task waits for: add() before spawning each; `co_await join` suspends the
+// waiter until every child has called done(), and the last one puts it back to run next. While it
+// waits the waiter is held here, not in the ready queue: children must not throw (a tree's leaves
+// do not), or the scheduler's unwinding would not reach the waiter's frame.
+class Join {
+public:
+    explicit Join(Scheduler& scheduler) : scheduler_(scheduler) {}
+    void add() noexcept { ++pending_; }
+    void done() {
+        if (--pending_ == 0 && waiter_) scheduler_.ready_.push_front(std::exchange(waiter_, {}));
+    }
+    bool await_ready() const noexcept { return pending_ == 0; }
+    void await_suspend(Task::Handle waiter) noexcept { waiter_ = waiter; }
+    void await_resume() const noexcept {}
+
+private:
+    Scheduler& scheduler_;
+    std::uint64_t pending_ = 0;
+    Task::Handle waiter_{};
 };
 
 }  // namespace sumsq::coop

@@ -7,6 +7,7 @@
 #include "schedule.hpp"
 #include "split.hpp"
 #include "sum_squares.hpp"
+#include "workloads/tree.hpp"
 #include "workloads/work.hpp"
 
 #include <cstddef>
@@ -36,6 +37,9 @@ struct BackendInfo {
     bool splits_into_tasks = false;           // takes --tasks and --step for the sum workload
     bool runs_wait_workload = true;           // false: --workload wait is refused (with wait_refusal)
     std::string_view wait_refusal = {};
+    bool runs_tree = false;                   // --workload tree (reduce_tree); false: refused with tree_refusal
+    std::string_view tree_refusal = {};
+    unsigned tree_spawn_levels = 64;          // tree: a task per split in the top this-many levels (all: 64)
     bool multi_process = false;               // ranks of one job (MPI): JSON adds ranks, threads_per_rank
     // The model's own scheduling knobs (schedule.hpp); a knob a backend does not list is refused.
     std::string_view schedules = {};          // --schedule kinds, e.g. "static|dynamic|guided"; empty: none
@@ -76,6 +80,9 @@ public:
     virtual u128 reduce(const Work& work) = 0;
     // S(n) = Σ i·i over [0, n): the sum workload.
     u128 sum_squares(u64 n) { return reduce(Work::indices(n)); }
+    // The tree workload (workloads/tree.hpp): Σ over tree.root() by recursive halving, a task per
+    // split, each leaf summed by tree.leaf(). Only for backends whose BackendInfo says runs_tree.
+    virtual u128 reduce_tree(const Tree& tree);
     // The units this process holds of a workload of `count` (an MPI rank: its slice); the harness
     // allocates the array for these only.
     virtual Piece local_units(u64 count) const { return {0, count}; }

@@ -47,6 +47,7 @@ std::vector<std::pair<const char*, std::vector<Workload>>> workload_options(cons
     using enum Workload;
     const std::vector<Workload> computed{sum, jobs, array};  // the range kernel's workloads
     return {{"--jobs", {jobs}},
+            {"--cutoff", {tree}},
             {"--seed", {jobs}},
             {"--skew", {jobs}},
             {"--order", {jobs}},
@@ -61,7 +62,7 @@ std::vector<std::pair<const char*, std::vector<Workload>>> workload_options(cons
             {"--schedule", computed},
             {"--partitioner", computed},
             {"--grain", computed},
-            {"--kernel", computed},
+            {"--kernel", {sum, jobs, array, tree}},
             {"--combine", computed},
             {"--combine-every", computed}};
 }
@@ -69,7 +70,7 @@ std::vector<std::pair<const char*, std::vector<Workload>>> workload_options(cons
 // The options' texts as given, checked and converted once the command line is parsed.
 struct Texts {
     std::string n, threads, reps, warmup, idle, format, workload;
-    std::string jobs, seed, skew, order, fill;
+    std::string jobs, seed, skew, order, fill, cutoff;
     std::string schedule, partitioner, grain, bind, combine, combine_every;
     bool nested = false;
     std::string tasks, step, steps, wait;
@@ -106,7 +107,7 @@ void add_run_options(CLI::App& app, Texts& t, const BackendInfo& info) {
     app.add_option("--format", t.format, fmt::format("output: {} (default table)", joined_names(format_names)));
     app.add_option("--workload", t.workload,
                    "sum (CPU-bound, default), wait (wait-bound tasks), jobs (a batch of uneven jobs adding up to N elements) "
-                   "or array (the squares of N stored u32 values: memory-bound)");
+                   "array (the squares of N stored u32 values: memory-bound) or tree (recursive halving down to --cutoff, a task per split)");
 }
 
 // The jobs and array workloads' own options.
@@ -116,6 +117,8 @@ void add_workload_options(CLI::App& app, Texts& t) {
     app.add_option("--skew", t.skew, fmt::format("jobs workload: shape of the sizes' heavy tail, {}..{}; smaller is more uneven (default 2)",
                                                  min_skew, max_skew));
     app.add_option("--order", t.order, fmt::format("jobs workload: {}, how the jobs are laid out (default random)", joined_names(job_order_names)));
+    app.add_option("--cutoff", t.cutoff, fmt::format("tree workload: a range of at most this many elements is a leaf, 1..{} (default {})",
+                                                     grouped(max_n), grouped(default_cutoff)));
     app.add_option("--fill", t.fill, "array workload: who first-touches the array, workers (the sum's split, default) or one (this thread)");
 }
 
@@ -206,6 +209,7 @@ void read_workload_values(const Given& given, const Texts& t, Options& options) 
     if (given("--skew")) options.jobs.skew = parse_decimal_option("--skew", t.skew, min_skew, max_skew);
     if (given("--order")) options.jobs.order = parse_choice("--order", t.order, job_order_names);
     if (given("--fill")) options.fill = parse_choice("--fill", t.fill, fill_names);
+    if (given("--cutoff")) options.cutoff = parse_count_option("--cutoff", t.cutoff, 1, max_n);
 }
 
 void read_knob_values(const Given& given, const Texts& t, const BackendInfo& info, Options& options) {
@@ -306,6 +310,8 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, con
     read_run_values(given, texts, options);
     if (options.workload == Workload::wait && !info.runs_wait_workload)
         throw UsageError(fmt::format("--workload: {} {}", program, info.wait_refusal));
+    if (options.workload == Workload::tree && !info.runs_tree)
+        throw UsageError(fmt::format("--workload: {} does not take the tree workload: {}", program, info.tree_refusal));
     refuse_misplaced(given, info, program, options.workload);
     read_workload_values(given, texts, options);
     read_knob_values(given, texts, info, options);

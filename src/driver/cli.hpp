@@ -31,13 +31,14 @@ inline constexpr unsigned max_wait_ms = 3'600'000;
 inline constexpr unsigned max_idle_ms = 60'000;
 inline constexpr u64 default_n = 10'000'000;
 inline constexpr u64 max_jobs = 1'000'000;
+inline constexpr u64 default_cutoff = 100'000;
 inline constexpr u64 max_array_n = u64{1} << 32;  // a[i] = i must fit in a u32
 
 enum class Format { table, json, csv };
 inline constexpr Named<Format> format_names[] = {{Format::table, "table"}, {Format::json, "json"}, {Format::csv, "csv"}};
-enum class Workload { sum, wait, jobs, array };
+enum class Workload { sum, wait, jobs, array, tree };
 inline constexpr Named<Workload> workload_names[] = {
-    {Workload::sum, "sum"}, {Workload::wait, "wait"}, {Workload::jobs, "jobs"}, {Workload::array, "array"}};
+    {Workload::sum, "sum"}, {Workload::wait, "wait"}, {Workload::jobs, "jobs"}, {Workload::array, "array"}, {Workload::tree, "tree"}};
 inline std::string_view workload_name(Workload w) { return name_of(workload_names, w); }
 enum class Fill { workers, one };  // array: who first-touches it (the workers, with the sum's split; or one thread)
 inline constexpr Named<Fill> fill_names[] = {{Fill::workers, "workers"}, {Fill::one, "one"}};
@@ -53,6 +54,7 @@ struct Options {
     WaitWorkload::Plan wait;     // tasks, steps and wait for the wait workload
     JobsPlan jobs;               // jobs workload: how many, seed, skew, order
     Fill fill = Fill::workers;   // array workload
+    u64 cutoff = default_cutoff; // tree workload: a range of at most this many elements is a leaf
     bool trace_steps = false;
     std::string trace_path;      // empty: no trace
     std::string timeline_path;   // empty: no timeline SVG

@@ -48,6 +48,7 @@ public:
         case Workload::sum: work_ = Work::indices(options.n), expected_ = closed_form(options.n); return;
         case Workload::jobs: prepare_jobs(); return;
         case Workload::array: prepare_array(); return;
+        case Workload::tree: tree_.emplace(options.n, options.cutoff), expected_ = closed_form(options.n); return;
         }
     }
 
@@ -55,9 +56,21 @@ public:
         if (options_.workload == Workload::wait) {
             wait_.reset();
             backend_.run_wait(wait_);
+        } else if (tree_) {
+            result_ = backend_.reduce_tree(*tree_);
         } else {
             result_ = backend_.reduce(work_);
         }
+    }
+
+    // Tree: the same tree walked without tasks (tree_sum_serial), timed, validated: the baseline
+    // that a task's cost is measured against, run beside each timed repetition (outside it).
+    std::string time_serial_tree(std::vector<double>& seconds) const {
+        const auto begin = std::chrono::steady_clock::now();
+        const u128 sum = tree_sum_serial(*tree_, tree_->root());
+        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+        return sum == *expected_ ? std::string() : fmt::format("MISMATCH in the serial tree for N={}: got {}, expected {}", options_.n,
+                                                               to_decimal(sum), to_decimal(*expected_));
     }
 
     // Empty when the last run() was right, else what went wrong (with both numbers).
@@ -123,6 +136,7 @@ private:
     std::vector<u64> job_sizes_;
     std::vector<u128> job_results_;
     std::unique_ptr<std::uint32_t[], Free> array_;
+    std::optional<Tree> tree_;
     double fill_seconds_ = 0;
     std::optional<u128> expected_, result_, last_;
 };
@@ -186,6 +200,8 @@ nlohmann::json description() {
             {"splits_into_tasks", backend_info.splits_into_tasks},
             {"kernel_paths", range::supported_names()},
             {"runs_wait_workload", backend_info.runs_wait_workload},
+            {"runs_tree", backend_info.runs_tree},
+            {"tree_spawn_levels", backend_info.tree_spawn_levels},
             {"multi_process", backend_info.multi_process},
             {"schedules", backend_info.schedules},
             {"takes_partitioner", backend_info.takes_partitioner},
@@ -242,7 +258,8 @@ std::size_t tasks_to_record(const Options& o) {
 // The warm-up and the timed repetitions: each repetition's spans are kept (taken outside the timed
 // region) and its result validated; `problem` keeps the first failure.
 Timing timed_repetitions(Runner& runner, const Options& options, Backend& backend, const std::string& program,
-                         std::vector<record::Run>& timed_runs, std::string& problem) {
+                         std::vector<record::Run>& timed_runs, std::string& problem, std::vector<double>& serial_tree_seconds) {
+    const bool tree_baseline = options.workload == Workload::tree && backend_info.tree_spawn_levels > 0;
     const bool long_run = options.workload != Workload::wait && options.n >= 2'000'000'000ull;
     Timing timing = measure(options.warmup, options.reps, [&] {
         if (options.record_spans) record::begin_run(record::Mode::spans);
@@ -250,10 +267,38 @@ Timing timed_repetitions(Runner& runner, const Options& options, Backend& backen
     }, [&](unsigned done) {
         if (options.record_spans) timed_runs.push_back(record::end_run());  // outside the timed region
         if (const std::string error = runner.check(); problem.empty()) problem = error;
+        if (tree_baseline)
+            if (const std::string error = runner.time_serial_tree(serial_tree_seconds); problem.empty()) problem = error;
         if (long_run) fmt::print(std::cerr, "{}: repetition {}/{} done\n", program, done, options.reps);
     }, [&](unsigned count) { return backend.agree(count); }, std::chrono::milliseconds(options.idle_ms));
     record::end_run();  // the parallelism block's last run: not reported
     return timing;
+}
+
+// The tree's shape, the tasks this backend spawns in it, and what a task cost: (P · wall − the serial
+// walk's wall) / tasks, medians, in ns of worker time per task beyond its share of the leaves' work.
+TreeReport tree_report(const Options& options, const Timing& timing, const std::vector<double>& serial_seconds, unsigned workers) {
+    TreeReport t;
+    t.cutoff = options.cutoff;
+    t.shape = tree_shape(options.n, options.cutoff);
+    t.tasks = t.shape.splits_in_top(backend_info.tree_spawn_levels);
+    t.serial_seconds = serial_seconds;
+    if (t.tasks > 0 && !serial_seconds.empty())
+        t.task_cost_ns = (double(workers) * timing.wall().median - summarize(serial_seconds).median) / double(t.tasks) * 1e9;
+    return t;
+}
+
+// Said before the work starts: a tree that is one leaf, a backend that spawns in its top levels only.
+void tree_notes(const Options& options, const std::string& program) {
+    const TreeShape shape = tree_shape(options.n, options.cutoff);
+    if (shape.splits == 0)
+        fmt::print(std::cerr, "{}: note: --cutoff {} >= N = {}: the tree is one leaf, no task is spawned\n", program, grouped(options.cutoff),
+                   grouped(options.n));
+    else if (const unsigned levels = backend_info.tree_spawn_levels; levels > 0 && levels < shape.depth)
+        fmt::print(std::cerr,
+                   "{}: note: the tree is {} levels deep; {} spawns a task per split in its top {} levels only ({} tasks), and below them "
+                   "each task walks its subtree without spawning\n",
+                   program, shape.depth, program, levels, grouped(shape.splits_in_top(levels)));
 }
 
 // Collective on every MPI rank: the job's CPU time, per repetition and for parallelism, and its
@@ -355,13 +400,16 @@ int measure_and_report(Setup& setup, const std::string& program) {
     report.options = options;
     std::string problem;
     record::reserve_tasks(tasks_to_record(options));
+    if (options.workload == Workload::tree) tree_notes(options, program);
     std::optional<RecordedRun> recorded;
     if (setup.trace_file || setup.timeline_file || options.trace_steps || options.switches) {
         recorded = recorded_run(runner, options, setup.cpus_allowed);
         problem = recorded->problem;
     }
     std::vector<record::Run> timed_runs;  // the spans of each timed repetition
-    report.timing = timed_repetitions(runner, options, backend, program, timed_runs, problem);
+    std::vector<double> serial_tree_seconds;  // tree: the walk without tasks, beside each repetition
+    report.timing = timed_repetitions(runner, options, backend, program, timed_runs, problem, serial_tree_seconds);
+    if (options.workload == Workload::tree) report.tree = tree_report(options, report.timing, serial_tree_seconds, backend.workers());
     report.options.backend.threads = backend.workers();  // the team obtained, e.g. under OMP_THREAD_LIMIT
     report.threads_requested = backend.requested_workers();
     if (backend.workers() < backend.requested_workers() && backend.reports())

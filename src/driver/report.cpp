@@ -151,7 +151,8 @@ void add_result_json(nlohmann::json& j, const RunReport& r) {
     j["result"] = to_decimal(*r.result);
     j["expected"] = to_decimal(*r.expected);
     j["elements_per_second"] = wall_median > 0 ? work_items(r) / wall_median : 0.0;
-    j["schedule"] = schedule_json(r);
+    j["schedule"] = r.tree ? nlohmann::json{{"kind", "tree"}, {"chunk", nullptr}, {"partitioner", nullptr}, {"grain", nullptr}, {"nested", false}, {"name", "tree"}}
+                           : schedule_json(r);
     if (!r.info->combines.empty())  // --combine: how the partial sums met; every: units between adds, null = once
         j["combine"] = {{"name", combine_name(r.options.backend.combine.how)},
                         {"every", r.options.backend.combine.every ? nlohmann::json(r.options.backend.combine.every) : nlohmann::json(nullptr)}};
@@ -173,6 +174,13 @@ void add_workload_json(nlohmann::json& j, const RunReport& r) {
         j["bytes_per_second"] = bytes_per_second(r);
         j["fill"] = name_of(fill_names, r.options.fill);
         j["fill_seconds"] = r.fill_seconds;
+    } else if (r.tree) {
+        const TreeReport& t = *r.tree;
+        j["cutoff"] = t.cutoff, j["tasks"] = t.tasks, j["splits"] = t.shape.splits, j["leaves"] = t.shape.leaves, j["depth"] = t.shape.depth;
+        j["mean_leaf_elements"] = t.shape.leaves ? double(r.options.n) / double(t.shape.leaves) : 0.0;
+        j["spawn_levels"] = r.info->tree_spawn_levels;
+        j["serial_tree_seconds"] = t.serial_seconds.empty() ? nlohmann::json(nullptr) : nlohmann::json(summarize(t.serial_seconds).median);
+        j["task_cost_ns"] = t.task_cost_ns ? nlohmann::json(*t.task_cost_ns) : nlohmann::json(nullptr);
     } else if (is_wait(r)) {
         j["tasks"] = r.options.wait.tasks;
         j["steps"] = r.options.wait.steps;
@@ -218,6 +226,12 @@ void print_workload(std::ostream& out, const RunReport& r) {
         fmt::print(out, "  workload     array: sum of a[i]*a[i] over a stored array a[i] = i of N u32 values\n");
         fmt::print(out, "  N            {}  ({} bytes, written by {} in {}, untimed)\n", grouped(r.options.n), grouped(4 * r.options.n),
                    r.options.fill == Fill::workers ? "the workers" : "one thread", duration_text(r.fill_seconds));
+    } else if (r.tree) {
+        const TreeReport& t = *r.tree;
+        fmt::print(out, "  workload     tree: S(0, N) halved recursively down to leaves of at most {} elements, a task per split\n", grouped(t.cutoff));
+        fmt::print(out, "  N            {}  ({} lea{} of {:.4g} elements on average, {} level{} of splits; {} task{} spawned)\n", grouped(r.options.n),
+                   grouped(t.shape.leaves), t.shape.leaves == 1 ? "f" : "ves", t.shape.leaves ? double(r.options.n) / double(t.shape.leaves) : 0.0,
+                   t.shape.depth, t.shape.depth == 1 ? "" : "s", grouped(t.tasks), t.tasks == 1 ? "" : "s");
     } else {
         const auto& p = r.options.wait;
         fmt::print(out, "  workload     wait: {} tasks x {} steps x {} ms (one after another: {})\n", p.tasks, p.steps,
@@ -304,7 +318,14 @@ void print_os(std::ostream& out, const record::Accounts& a) {
 // Without the OS's record: each worker's wall time in tasks, last timed repetition.
 void print_busy(std::ostream& out, const RunReport& r) {
     std::vector<std::string> busy;
-    for (const auto& w : r.workers) busy.push_back(fmt::format("{} ({} task{})", duration_text(double(w.busy_ns) / 1e9), w.tasks, w.tasks == 1 ? "" : "s"));
+    constexpr std::size_t shown = 8;  // a thread per task (the threads backend's tree) would be a thousand
+    for (const auto& w : r.workers) {
+        if (busy.size() == shown) {
+            busy.push_back(fmt::format("… {} more threads", r.workers.size() - shown));
+            break;
+        }
+        busy.push_back(fmt::format("{} ({} task{})", duration_text(double(w.busy_ns) / 1e9), w.tasks, w.tasks == 1 ? "" : "s"));
+    }
     fmt::print(out, "  busy         {}; imbalance {:.2f} (max / mean of wall time in tasks, last repetition; --switches: time on a CPU)\n",
                fmt::join(busy, ", "), r.imbalance);
 }
@@ -331,7 +352,7 @@ void print_table(std::ostream& out, const RunReport& r) {
     fmt::print(out, "sumsq-{} — {}\n", r.info->name, r.info->model);
     print_workload(out, r);
     print_threads(out, r);
-    if (!is_wait(r)) print_schedule(out, r);
+    if (!is_wait(r) && !r.tree) print_schedule(out, r);
     print_result(out, r);
     print_cpus(out, r);
     print_timing(out, r);
@@ -341,6 +362,11 @@ void print_table(std::ostream& out, const RunReport& r) {
         fmt::print(out, "  throughput   {:.3g} elements/s  ({:.3f} ns/element){}\n", work_items(r) / wall.median,
                    wall.median * 1e9 / double(r.options.n),
                    r.options.workload == Workload::array ? fmt::format("; {:.2f} GB/s read", bytes_per_second(r) / 1e9) : "");
+    if (r.tree && r.tree->task_cost_ns)
+        fmt::print(out, "  task cost    {:.0f} ns per task  (({} x wall - the same tree without tasks, {}) / {} tasks, medians)\n",
+                   *r.tree->task_cost_ns, r.options.backend.threads, duration_text(summarize(r.tree->serial_seconds).median), grouped(r.tree->tasks));
+    else if (r.tree && r.tree->tasks == 0 && r.info->tree_spawn_levels > 0)
+        fmt::print(out, "  task cost    none: no task was spawned\n");
     fmt::print(out, "  timer cost   {} per timed region\n", duration_text(r.timer_overhead_seconds));
     if (!r.trace_file.empty()) fmt::print(out, "  trace        {}\n", r.trace_file);
     if (!r.timeline_file.empty()) fmt::print(out, "  timeline     {}\n", r.timeline_file);

@@ -17,6 +17,15 @@
 
 namespace sumsq {
 
+// The tree workload's figures (workloads/tree.hpp).
+struct TreeReport {
+    u64 cutoff = 0;
+    TreeShape shape;
+    u64 tasks = 0;                      // spawned by this backend: one per split (threads: in its top levels)
+    std::vector<double> serial_seconds; // the walk without tasks, beside each timed repetition (none for serial)
+    std::optional<double> task_cost_ns; // (P · wall − serial walk) / tasks, medians; none without tasks
+};
+
 struct RunReport {
     const BackendInfo* info = nullptr;
     Options options;
@@ -38,6 +47,7 @@ struct RunReport {
     unsigned threads_requested = 0;  // workers asked for (--threads, or the runtime's setting); options.backend.threads: obtained
     std::vector<u64> job_sizes;  // jobs workload
     double fill_seconds = 0;     // array workload: writing it (first touch), untimed
+    std::optional<TreeReport> tree;  // tree workload
 };
 
 nlohmann::json to_json(const RunReport& report);
