@@ -259,6 +259,48 @@ TEST_CASE("jobs workload: exact, the sizes add up to N, and the plan is in the J
     CHECK(j["imbalance"].get<double>() >= 0.999);
 }
 
+TEST_CASE("tree workload: exact with its shape and task cost in the JSON, or refused with a reason, and bad cut-offs exit 2") {
+    const bool runs_tree = description()["runs_tree"].get<bool>();
+    if (!runs_tree) {
+        const auto r = run_process(binary, {"--workload", "tree"});
+        REQUIRE(r.exit_code == 2);
+        REQUIRE(lines(r.err).size() == 1);
+        CHECK(r.err.rfind(prefix + "--workload: sumsq-" + name + " does not take the tree workload: ", 0) == 0);
+        return;
+    }
+    const std::string threads = one_thread() ? "1" : "2";
+    const nlohmann::json j = run_json({"--workload", "tree", "-n", "1e6", "--cutoff", "1000", "-t", threads});
+    REQUIRE(j["ok"] == true);
+    REQUIRE(j["result"] == j["expected"]);
+    CHECK(j["workload"] == "tree");
+    CHECK(j["cutoff"] == 1000);
+    CHECK(j["leaves"] == 1024);  // 1e6 halved ten times: leaves of 976 or 977 elements
+    CHECK(j["splits"] == 1023);
+    CHECK(j["depth"] == 10);
+    const unsigned levels = description()["tree_spawn_levels"].get<unsigned>();
+    CHECK(j["tasks"] == (levels == 0 ? 0 : 1023));
+    CHECK(j["task_cost_ns"].is_null() == (levels == 0));  // the baseline spawns nothing: no cost per task
+    CHECK(j["serial_tree_seconds"].is_null() == (levels == 0));
+
+    const auto one_leaf = run_process(binary, {"--workload", "tree", "-n", "10", "--cutoff", "100", "--format", "json", "-r", "1"});
+    REQUIRE(one_leaf.exit_code == 0);
+    CHECK(one_leaf.err.find("the tree is one leaf, no task is spawned") != std::string::npos);
+    CHECK(nlohmann::json::parse(one_leaf.out)["tasks"] == 0);
+
+    for (const auto& [args, expected] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+             {{"--workload", "tree", "--cutoff", "0"}, "--cutoff: 0 is too small"},
+             {{"--workload", "tree", "--cutoff", "x"}, "--cutoff: 'x' is not a whole number"},
+             {{"--cutoff", "10"}, "--cutoff: applies to the tree workload, not sum"},
+             {{"--workload", "tree", "--schedule", "dynamic"}, "--schedule"}}) {
+        INFO(args.back());
+        const auto r = run_process(binary, args);
+        REQUIRE(r.exit_code == 2);
+        REQUIRE(lines(r.err).size() == 1);
+        CHECK(r.err.find(expected) != std::string::npos);
+        CHECK(r.out.empty());
+    }
+}
+
 TEST_CASE("array workload: exact, with bytes per second and who filled it") {
     for (const char* fill : {"workers", "one"}) {
         const nlohmann::json j = run_json({"--workload", "array", "-n", "1000003", "--fill", fill});

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <numeric>
@@ -218,4 +219,78 @@ TEST_CASE("combine racy: on two threads it may lose updates but never adds any, 
     INFO("lost fraction " << lost_fraction(got, closed_form(n)));
     CHECK(lost_fraction(got, closed_form(n)) < 1.0);
     CHECK(lost_fraction(got, closed_form(n)) >= 0.0);
+}
+
+namespace {
+
+// The tree's shape by walking it: the reference tree_shape() is checked against.
+void walk(const Tree& tree, Piece p, unsigned level, TreeShape& shape) {
+    if (tree.is_leaf(p)) {
+        ++shape.leaves;
+        return;
+    }
+    ++shape.splits;
+    shape.depth = std::max(shape.depth, level + 1);
+    const auto [left, right] = tree.halves(p);
+    walk(tree, left, level + 1, shape);
+    walk(tree, right, level + 1, shape);
+}
+
+}  // namespace
+
+TEST_CASE("tree: random N and cut-offs, at 1, 2 and 7 workers, equal the oracle") {
+    if (!backend_info.runs_tree) {
+        REQUIRE_FALSE(backend_info.tree_refusal.empty());  // a backend without the tree says why
+        return;
+    }
+    std::vector<unsigned> workers = {1};
+    if (backend_info.thread_model == ThreadModel::workers) workers = {1, 2, 7};
+    std::uint64_t state = 0x9e3779b97f4a7c15u;  // splitmix64: the same cases every run
+    const auto next = [&] {
+        std::uint64_t z = (state += 0x9e3779b97f4a7c15u);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+        return z ^ (z >> 31);
+    };
+    for (unsigned threads : workers) {
+        const auto backend = make_backend({.threads = threads});
+        std::vector<std::pair<u64, u64>> cases = {{0, 1}, {1, 1}, {2, 1}, {5, 100}, {100, 5}, {4096, 1}, {4097, 64}};
+        for (int k = 0; k < 24; ++k) {
+            const u64 n = next() % 3'000'000, cutoff = u64{1} << (next() % 22);
+            cases.push_back({n, cutoff});
+        }
+        for (const auto& [n, cutoff] : cases) {
+            INFO("threads=" << threads << " N=" << n << " cutoff=" << cutoff);
+            REQUIRE(backend->reduce_tree(Tree(n, cutoff)) == closed_form(n));
+        }
+    }
+}
+
+TEST_CASE("tree: ranges around 2^32 and a single leaf past it are exact") {
+    if (!backend_info.runs_tree) return;
+    const auto backend = make_backend({.threads = backend_info.thread_model == ThreadModel::workers ? 2u : 1u});
+    const u64 n = (u64{1} << 32) + 12'345;
+    // Leaves of 2^25 elements: the one holding 2^32 crosses it (about 0.4 s of CPU on a vector path).
+    REQUIRE(backend->reduce_tree(Tree(n, u64{1} << 25)) == closed_form(n));
+    const u64 small = 1000;
+    REQUIRE(backend->reduce_tree(Tree(small, small)) == closed_form(small));  // one leaf
+}
+
+TEST_CASE("tree: tree_shape() counts what a walk counts") {
+    for (const auto& [n, cutoff] : std::vector<std::pair<u64, u64>>{{0, 1}, {1, 1}, {2, 1}, {3, 1}, {1000, 7}, {1023, 1}, {1024, 1},
+                                                                     {1025, 2}, {999'999, 10}, {123'457, 300}}) {
+        INFO("N=" << n << " cutoff=" << cutoff);
+        TreeShape walked;
+        walk(Tree(n, cutoff), {0, n}, 0, walked);
+        const TreeShape counted = tree_shape(n, cutoff);
+        REQUIRE(counted.splits == walked.splits);
+        REQUIRE(counted.leaves == walked.leaves);
+        REQUIRE(counted.depth == walked.depth);
+        REQUIRE(counted.splits_in_top(counted.depth) == counted.splits);
+        REQUIRE(counted.splits_in_top(0) == 0);
+        if (counted.depth >= 2) REQUIRE(counted.splits_in_top(1) == 1);
+    }
+    const TreeShape huge = tree_shape(~u64{0}, 1);  // 64 levels of splits, no walk
+    REQUIRE(huge.depth == 64);
+    REQUIRE(huge.leaves == huge.splits + 1);
 }
