@@ -46,16 +46,17 @@ struct PairedEstimate {
     double half_width() const { return pairs ? std::sqrt(hi / lo) - 1 : std::numeric_limits<double>::infinity(); }
 };
 
-inline PairedEstimate sign_test_estimate(const std::vector<double>& ratios, double confidence = 0.95) {
+// The median of `values` with the sign-test interval for it: the k-th smallest and k-th largest
+// values, k the largest order statistic whose exact binomial coverage reaches `confidence` (min..max
+// when none does: then `reached` is false). Distribution-free: only the order of the values counts.
+inline PairedEstimate sign_test_median(std::vector<double> values, double confidence = 0.95) {
     PairedEstimate e;
-    std::vector<double> logs;
-    for (double r : ratios)
-        if (r > 0 && std::isfinite(r)) logs.push_back(std::log(r));
-    e.pairs = logs.size();
-    if (logs.empty()) return e;
-    std::sort(logs.begin(), logs.end());
-    const std::size_t n = logs.size();
-    e.estimate = std::exp(median(logs));
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
+    e.pairs = values.size();
+    if (values.empty()) return e;
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    e.estimate = median(values);
     std::size_t k = 0;  // 1-based order statistic; 0: none reaches the confidence
     for (std::size_t j = 1; 2 * j <= n + 1; ++j) {
         const double coverage = 1 - 2 * binomial_half_cdf(n, j - 1);
@@ -64,8 +65,20 @@ inline PairedEstimate sign_test_estimate(const std::vector<double>& ratios, doub
     }
     e.reached = k > 0;
     if (!e.reached) k = 1, e.coverage = n > 1 ? 1 - 2 * binomial_half_cdf(n, 0) : 0;
-    e.lo = std::exp(logs[k - 1]);
-    e.hi = std::exp(logs[n - k]);
+    e.lo = values[k - 1];
+    e.hi = values[n - k];
+    return e;
+}
+
+// Ratios (speedups): the sign test on their logarithms, so that the estimate is the geometric
+// middle and the interval is symmetric in log terms.
+inline PairedEstimate sign_test_estimate(const std::vector<double>& ratios, double confidence = 0.95) {
+    std::vector<double> logs;
+    for (double r : ratios)
+        if (r > 0 && std::isfinite(r)) logs.push_back(std::log(r));
+    PairedEstimate e = sign_test_median(std::move(logs), confidence);
+    if (e.pairs == 0) return e;
+    e.estimate = std::exp(e.estimate), e.lo = std::exp(e.lo), e.hi = std::exp(e.hi);
     return e;
 }
 

@@ -603,6 +603,7 @@ Analysis analyse(const CompareOptions& o, const std::vector<BackendBinary>& back
     schedule_findings(runs, a);
     array_findings(o, backends, runs, a);
     a.simd = simd_table(o, a.record.simd);
+    task_curves(o, backends, runs, a);
     run_warnings(o, runs, a);
     return a;
 }
@@ -631,8 +632,31 @@ nlohmann::json findings_json(const Analysis& a) {
     nlohmann::json break_even = nlohmann::json::object();
     for (const auto& [backend, be] : a.break_even)
         break_even[backend] = be ? nlohmann::json{{"n", be->n}, {"threads", be->threads}} : nlohmann::json(nullptr);
-    return {{"noise_floor", a.noise_max}, {"noise_floors", noise}, {"break_even", break_even}, {"statements", a.findings},
-            {"warnings", a.warnings}};
+    const auto interval = [](const std::optional<Interval>& i) {
+        return i ? nlohmann::json{{"estimate", i->mid}, {"lo", i->lo}, {"hi", i->hi}} : nlohmann::json(nullptr);
+    };
+    nlohmann::json metg = nlohmann::json::object(), curves = nlohmann::json::array();
+    for (const TaskCurve& c : a.tasks) {
+        nlohmann::json points = nlohmann::json::array();
+        for (const TaskPoint& p : c.points)
+            points.push_back({{"cutoff", p.cutoff}, {"tasks", p.tasks}, {"leaves", p.leaves}, {"leaf_elements", p.leaf_elements},
+                              {"leaf_ns", std::isnan(p.leaf_ns) ? nlohmann::json(nullptr) : nlohmann::json(p.leaf_ns)},
+                              {"efficiency", interval(p.efficiency)}, {"task_cost_ns", interval(p.cost_ns)}, {"pairs", p.pairs}});
+        curves.push_back({{"backend", c.backend}, {"threads", c.threads}, {"n", c.n}, {"points", points},
+                          {"min_task_for_50pct", c.metg ? nlohmann::json(c.points[*c.metg].cutoff) : nlohmann::json(nullptr)}});
+        if (&c != a.main_curve(c.backend)) continue;
+        if (!c.metg) {
+            metg[c.backend] = nullptr;
+            continue;
+        }
+        const TaskPoint& p = c.points[*c.metg];
+        metg[c.backend] = {{"elements", p.leaf_elements}, {"ns", std::isnan(p.leaf_ns) ? nlohmann::json(nullptr) : nlohmann::json(p.leaf_ns)},
+                           {"cutoff", p.cutoff}, {"threads", c.threads}, {"n", c.n}, {"efficiency", interval(p.efficiency)}};
+    }
+    nlohmann::json j = {{"noise_floor", a.noise_max}, {"noise_floors", noise}, {"break_even", break_even}, {"statements", a.findings},
+                        {"warnings", a.warnings}};
+    if (!a.tasks.empty()) j["min_task_size_for_50pct"] = metg, j["task_curves"] = curves;
+    return j;
 }
 
 }  // namespace sumsq::compare

@@ -26,6 +26,10 @@ struct Analysis {
     double noise_max = 0;  // largest noise floor; 0 when nothing measured it
     std::map<std::string, std::optional<BreakEven>> break_even;  // per non-serial backend with sum runs
     std::vector<ScheduleComparison> schedules;  // per jobs/sum point, per backend with 2 or more --schedules rows
+    std::vector<TaskCurve> tasks;  // --workloads tree: per backend, workers and N, the efficiency per cut-off
+    // The curve the answers and results.json's min_task_size_for_50pct name for a backend: at the
+    // largest worker count that has a CPU per worker (one-thread backends: 1), the largest N.
+    const TaskCurve* main_curve(const std::string& backend) const;
     SimdTable simd;  // --simd: the range-kernel paths on one core, and 2 threads on the fastest
     std::vector<std::string> findings;  // "what this shows"
     std::vector<std::string> warnings;  // machine busy, too few processes
@@ -54,6 +58,9 @@ inline const Run* best_run(const std::vector<Run>& runs, const Analysis& analysi
 
 Analysis analyse(const CompareOptions& options, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs,
                  SweepRecord record);
+
+// Fills Analysis::tasks from the tree rows (analysis/tasks.cpp).
+void task_curves(const CompareOptions& options, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, Analysis& analysis);
 
 // The findings as JSON ("findings" in results.json).
 nlohmann::json findings_json(const Analysis& analysis);

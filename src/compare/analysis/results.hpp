@@ -118,6 +118,30 @@ struct SimdTable {
     const SimdEntry* across_cores() const;      // the run across cores (openmp, else threads); null when it did not run
 };
 
+// The tree workload (--cutoffs): per backend, worker count and tree size, each cut-off's efficiency
+// against serial's tree at the same cut-off (speedup / workers, from the row's pairs), and what a
+// task cost: per pair (workers · this process − its serial process) / tasks, with the sign-test
+// interval over the pairs. The smallest task that still pays is Task Bench's METG(50%): the
+// smallest mean leaf from which the efficiency estimate stays at 50% or more at every larger one.
+struct TaskPoint {
+    u64 cutoff = 0, tasks = 0, leaves = 0;
+    double leaf_elements = 0;  // N / leaves: the mean task size in elements
+    double leaf_ns = 0;        // serial's tree at this cut-off: median wall / leaves (ns of work per leaf); NaN unknown
+    std::optional<Interval> efficiency;  // speedup / workers
+    std::optional<Interval> cost_ns;     // per task, ns of worker time beyond its leaf's work
+    std::size_t pairs = 0;
+    bool enough_pairs = false;
+};
+struct TaskCurve {
+    std::string backend;
+    unsigned threads = 1;
+    u64 n = 0;
+    std::vector<TaskPoint> points;      // ascending cut-off
+    std::optional<std::size_t> metg;    // index into points: the smallest task for 50% efficiency; none: never reached
+    const TaskPoint* cheapest() const;  // the point with the most tasks (its cost per task is the best measured)
+};
+inline constexpr double metg_efficiency = 0.5;
+
 struct BreakEven {
     u64 n = 0;
     unsigned threads = 0;

@@ -285,6 +285,41 @@ void simd_line(const Analysis& a, Summary& out) {
     out.lines.push_back({"How much parallelism is inside one core?", text + ".", "simd"});
 }
 
+// "977 elements (1.2 µs of work)": a task's size in elements and in serial's time.
+std::string task_size_text(const TaskPoint& p) {
+    return fmt::format("{} elements{}", grouped(static_cast<u64>(std::llround(p.leaf_elements))),
+                       std::isnan(p.leaf_ns) ? "" : " (" + duration_text(p.leaf_ns / 1e9) + " of work)");
+}
+
+// The tree workload: from which task size each backend's tasks pay, and what one costs.
+void tasks_line(const std::vector<BackendBinary>& backends, const Analysis& a, Summary& out) {
+    std::vector<const TaskCurve*> curves;
+    for (const BackendBinary& b : backends)
+        if (const TaskCurve* c = a.main_curve(b.name)) curves.push_back(c);
+    if (curves.empty()) return;
+    const auto cost = [](const TaskCurve* c) { return c->cheapest() ? c->cheapest()->cost_ns->mid : std::numeric_limits<double>::infinity(); };
+    std::stable_sort(curves.begin(), curves.end(), [&](const TaskCurve* x, const TaskCurve* y) { return cost(x) < cost(y); });
+    std::vector<std::string> pays, costs;
+    for (const TaskCurve* c : curves) {
+        const std::string who = fmt::format("{} ({})", c->backend, fmt::format("{} thread{}", c->threads, c->threads == 1 ? "" : "s"));
+        if (c->metg) {
+            const TaskPoint& p = c->points[*c->metg];
+            pays.push_back(fmt::format("{} from {}, {:.0f}% [{:.0f}–{:.0f}]", who, task_size_text(p), p.efficiency->mid * 100, p.efficiency->lo * 100,
+                                       p.efficiency->hi * 100));
+        } else {
+            pays.push_back(fmt::format("{} at no cut-off swept", who));
+        }
+        if (const TaskPoint* p = c->cheapest())
+            costs.push_back(fmt::format("{} {} [{}–{}]", c->backend, duration_text(p->cost_ns->mid / 1e9), duration_text(p->cost_ns->lo / 1e9),
+                                        duration_text(p->cost_ns->hi / 1e9)));
+    }
+    std::string text = fmt::format("On the tree of tasks (N={}; efficiency against serial's tree at the same cut-off), a task paid for itself "
+                                   "(50% efficiency or more at it and every larger one): {}",
+                                   short_count(curves.front()->n), fmt::join(pays, "; "));
+    if (!costs.empty()) text += fmt::format(". One task cost, at the smallest cut-off: {}", fmt::join(costs, ", "));
+    out.lines.push_back({"How small may a task be?", text + ".", "tasks"});
+}
+
 }  // namespace
 
 unsigned main_threads(const CompareOptions& o, const std::string& workload) {
@@ -349,6 +384,7 @@ Summary summarise(const CompareOptions& o, const std::vector<BackendBinary>& bac
     memory_line(o, backends, runs, a, out);
     interpreter_line(o, backends, runs, a, out);
     simd_line(a, out);
+    tasks_line(backends, a, out);
     std::string noise;
     if (!a.noise.empty())
         noise = fmt::format("Noise floor {:.1f}%: identical work (serial and each backend at 1 thread) differed by up to that; "

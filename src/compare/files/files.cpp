@@ -41,7 +41,7 @@ std::string draw_plots(OutputDir& out, const CompareOptions& o, const std::vecto
         throw std::runtime_error(fmt::format("--out: gnuplot was stopped writing the plots: {} (SIGXFSZ); '{}' was left as it was",
                                              std::strerror(EFBIG), out.dir()));
     if (drawn.end != ChildResult::End::exited || drawn.exit_code != 0) {
-        for (const char* svg : {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg"}) fs::remove(out.staged(svg));
+        for (const char* svg : {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg", "tasks.svg"}) fs::remove(out.staged(svg));
         // gnuplot's message is the line naming the script line; it starts with a blank line and the echoed command
         std::string reason = "gnuplot ended without a message";
         std::istringstream lines(drawn.err);

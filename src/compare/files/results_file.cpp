@@ -116,6 +116,7 @@ nlohmann::json validate_results(const std::string& text, const std::string& name
         check.seed(run, where, "seed");
         // The jobs, array and schedule fields, when present (files from before them have none).
         if (run.contains("order")) check.string(run, where, "order");
+        if (run["workload"] == "tree") check.whole(run, where, "cutoff", 1, max_n);
         if (run.contains("schedule")) {
             const auto& schedule = run["schedule"];
             if (!schedule.is_object() && !schedule.is_null()) check.fail(where + ".schedule", "is not an object");
@@ -159,7 +160,7 @@ std::vector<ResultRow> result_rows(const nlohmann::json& doc) {
         ResultRow row;
         row.backend = run["backend"].get<std::string>();
         row.workload = run["workload"].get<std::string>();
-        row.variant = run.value("order", "");
+        row.variant = row.workload == "tree" ? std::to_string(run.value("cutoff", u64{0})) : run.value("order", "");
         row.n = run.value("n", u64{0});
         row.threads = run["threads"].get<unsigned>();
         row.status = run["status"].get<std::string>();

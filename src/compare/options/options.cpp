@@ -114,6 +114,7 @@ struct OptionTexts {
     std::string job_sizes, jobs, job_seed, skew, orders, schedules;
     std::string array_sizes, binds, fills, simd, combines, combine_every;
     std::string job_threads, array_threads, array_rounds;
+    std::string tree_sizes, cutoffs, tree_threads;
     std::string rounds, budget, target, threshold, seed;
     std::string reps, wait_reps, warmup, wait_ms, steps, tasks;
     std::string timeout, mpirun_args, cpus, cpu_rows;
@@ -135,7 +136,7 @@ void add_sweep_options(CLI::App& app, OptionTexts& t) {
     app.add_option("--backends", t.backends, "comma-separated backends (default: all built)");
     app.add_option("--threads", t.threads, "thread counts, e.g. 1,2,4 (default powers of two up to twice the CPUs; more than the CPUs is allowed and flagged)");
     app.add_option("--sizes", t.sizes, "sum workload sizes N, e.g. 1e3,1e5,1e7,1e9 (default 1e7,1e9)");
-    app.add_option("--workloads", t.workloads, "sum,wait,jobs,array (default sum,wait)");
+    app.add_option("--workloads", t.workloads, "sum,wait,jobs,array,tree (default sum,wait)");
     app.add_option("--job-sizes", t.job_sizes, "jobs workload: N, the elements of the whole batch (default 1e8)");
     app.add_option("--jobs", t.jobs, "jobs workload: jobs per batch (default 64)");
     app.add_option("--job-seed", t.job_seed, "jobs workload: seed of the job sizes (default 1)");
@@ -153,6 +154,11 @@ void add_sweep_options(CLI::App& app, OptionTexts& t) {
                    "(threads, pool), reduction,critical,atomic,unpadded,racy (openmp); each backend gets the ways it offers");
     app.add_option("--combine-every", t.combine_every,
                    "with --combines: each row also adding its partial every K units, e.g. 1,64,4096: rows BACKEND/combine=WAY/every=K");
+    app.add_option("--tree-sizes", t.tree_sizes, "tree workload: N (default 1e8)");
+    app.add_option("--cutoffs", t.cutoffs,
+                   "tree workload: leaf sizes, each its own table with serial's tree at that cut-off as the reference, e.g. "
+                   "1e1,1e2,1e3 (default 1e2,1e3,1e4,1e5,1e6; --quick 1e2,1e4)");
+    app.add_option("--tree-threads", t.tree_threads, "tree workload: thread counts (default --threads)");
     app.add_option("--job-threads", t.job_threads, "jobs workload: thread counts (default --threads)");
     app.add_option("--array-threads", t.array_threads, "array workload: thread counts (default --threads)");
     app.add_option("--array-rounds", t.array_rounds, "array workload: processes per configuration (default --rounds)");
@@ -206,6 +212,8 @@ void set_sweep_defaults(CompareOptions& o) {
         o.wait_ms = 10;
         o.job_sizes = {100'000};
         o.array_sizes = {1'000'000};
+        o.tree_sizes = {1'000'000};
+        o.cutoffs = {100, 10'000};
     } else {
         for (unsigned t = 1; t <= 2 * available_cpus(); t *= 2) o.threads.push_back(t);
     }
@@ -218,8 +226,8 @@ void parse_sweep_shape(const Given& given, const OptionTexts& t, CompareOptions&
     if (given("--workloads")) {
         o.workloads = split_list("--workloads", t.workloads);
         for (const auto& w : o.workloads)
-            if (w != "sum" && w != "wait" && w != "jobs" && w != "array")
-                throw UsageError(fmt::format("--workloads: unknown workload '{}'; accepted: sum, wait, jobs, array", w));
+            if (w != "sum" && w != "wait" && w != "jobs" && w != "array" && w != "tree")
+                throw UsageError(fmt::format("--workloads: unknown workload '{}'; accepted: sum, wait, jobs, array, tree", w));
     }
 }
 
@@ -229,7 +237,8 @@ void refuse_options_for_absent_workloads(const Given& given, const CompareOption
     const std::vector<std::pair<const char*, std::vector<std::string_view>>> workload_options = {
         {"--sizes", {"sum"}}, {"--schedules", {"sum", "jobs"}}, {"--cpu-rows", {"sum", "wait"}},
         {"--combines", {"sum"}}, {"--combine-every", {"sum"}},
-        {"--reps", {"sum", "jobs", "array"}}, {"--warmup", {"sum", "jobs", "array"}},
+        {"--reps", {"sum", "jobs", "array", "tree"}}, {"--warmup", {"sum", "jobs", "array", "tree"}},
+        {"--tree-sizes", {"tree"}}, {"--cutoffs", {"tree"}}, {"--tree-threads", {"tree"}},
         {"--job-sizes", {"jobs"}}, {"--jobs", {"jobs"}}, {"--job-seed", {"jobs"}}, {"--skew", {"jobs"}}, {"--orders", {"jobs"}},
         {"--job-threads", {"jobs"}},
         {"--array-sizes", {"array"}}, {"--binds", {"array"}}, {"--fills", {"array"}}, {"--array-rounds", {"array"}},
@@ -280,6 +289,7 @@ void parse_per_workload_overrides(const Given& given, const OptionTexts& t, Comp
     if (given("--array-rounds")) o.array_rounds = static_cast<unsigned>(parse_count_option("--array-rounds", t.array_rounds, 1, max_reps));
     if (given("--job-threads")) o.job_threads = count_list<unsigned>("--job-threads", t.job_threads, 1, max_threads);
     if (given("--array-threads")) o.array_threads = count_list<unsigned>("--array-threads", t.array_threads, 1, max_threads);
+    if (given("--tree-threads")) o.tree_threads = count_list<unsigned>("--tree-threads", t.tree_threads, 1, max_threads);
 }
 
 // One backend process at a time holds the whole array: refused before the sweep when it cannot fit.
@@ -349,6 +359,7 @@ std::string CompareOptions::ScheduleEntry::label() const {
 
 std::string point_title(const Point& p) {
     if (p.workload == "wait") return "wait";
+    if (p.workload == "tree") return fmt::format("tree (cutoff {}) N={}", short_count(std::stoull(p.variant)), short_count(p.n));
     return fmt::format("{}{} N={}", p.workload, p.variant.empty() ? "" : " (" + p.variant + ")", short_count(p.n));
 }
 
@@ -356,9 +367,12 @@ std::vector<Point> CompareOptions::points() const {
     std::vector<Point> list;
     for (const auto& workload : workloads)
         for (u64 n : sizes_for(workload)) {
-            if (workload != "jobs") list.push_back({workload, "", n});
-            else
+            if (workload == "jobs")
                 for (const auto& order : orders) list.push_back({workload, order, n});
+            else if (workload == "tree")
+                for (const u64 cutoff : cutoffs) list.push_back({workload, std::to_string(cutoff), n});
+            else
+                list.push_back({workload, "", n});
         }
     return list;
 }
@@ -373,6 +387,7 @@ std::vector<u64> CompareOptions::sizes_for(const std::string& workload) const {
     if (workload == "sum") return sizes;
     if (workload == "jobs") return job_sizes;
     if (workload == "array") return array_sizes;
+    if (workload == "tree") return tree_sizes;
     return {0};
 }
 
@@ -398,6 +413,8 @@ std::optional<CompareOptions> parse_compare_options(int argc, const char* const*
     if (given("--simd")) o.simd_n = parse_count_option("--simd", t.simd, 1, max_n);
     parse_job_options(given, t, o);
     parse_array_options(given, t, o);
+    if (given("--tree-sizes")) o.tree_sizes = count_list<u64>("--tree-sizes", t.tree_sizes, 0, max_n, "the largest N whose S(N) fits in 128 bits");
+    if (given("--cutoffs")) o.cutoffs = count_list<u64>("--cutoffs", t.cutoffs, 1, max_n);
     parse_combine_options(given, t, o);
     parse_per_workload_overrides(given, t, o);
     if (given("--schedules"))

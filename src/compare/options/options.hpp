@@ -10,7 +10,8 @@
 
 namespace sumsq::compare {
 
-// One point of the sweep: a table of rows. variant: the jobs workload's order ("" elsewhere).
+// One point of the sweep: a table of rows. variant: the jobs workload's order, the tree workload's
+// cut-off in decimal ("" elsewhere).
 struct Point {
     std::string workload, variant;
     u64 n = 0;
@@ -56,6 +57,11 @@ struct CompareOptions {
     std::vector<std::string> orders{"random"};
     // array workload: N stored u32 values, memory-bound
     std::vector<u64> array_sizes{300'000'000};
+    // tree workload (--cutoffs): each cut-off its own table at every tree size; serial at the same
+    // cut-off is each table's reference, so a row's efficiency is what its tasks cost
+    std::vector<u64> tree_sizes{100'000'000};
+    std::vector<u64> cutoffs{100, 1'000, 10'000, 100'000, 1'000'000};
+    std::vector<unsigned> tree_threads;  // thread counts of the tree rows; empty: --threads
     u64 simd_n = 0;  // --simd N: the range-kernel paths on one core and threads on two, at this N; 0: not measured
     std::vector<std::string> binds{"none"};   // each policy a row of the backends taking --bind; none: the plain row
     std::vector<std::string> fills{"workers"};  // each fill a row; workers: the plain row
@@ -76,6 +82,7 @@ struct CompareOptions {
 
     const std::vector<unsigned>& threads_for(const std::string& workload) const {
         if (workload == "array" && !array_threads.empty()) return array_threads;
+        if (workload == "tree" && !tree_threads.empty()) return tree_threads;
         return workload == "jobs" && !job_threads.empty() ? job_threads : threads;
     }
     unsigned rounds_for(const std::string& workload) const { return workload == "array" && array_rounds ? array_rounds : rounds; }

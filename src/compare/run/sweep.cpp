@@ -109,6 +109,7 @@ std::vector<std::string> command(const CompareOptions& o, const Configuration& c
             if (!o.skew.empty()) args.insert(args.end(), {"--skew", o.skew});
         }
         if (workload == "array") args.insert(args.end(), {"--workload", "array"});
+        if (workload == "tree") args.insert(args.end(), {"--workload", "tree", "--cutoff", c.point.variant});
     } else {
         args.insert(args.end(), {"--workload", "wait", "--reps", std::to_string(o.wait_reps), "--warmup", "0", "--tasks",
                                  std::to_string(o.tasks), "--steps", std::to_string(o.steps), "--wait-ms", std::to_string(o.wait_ms)});
@@ -285,7 +286,7 @@ std::vector<BackendBinary> knob_rows(const CompareOptions& o, std::vector<Backen
             }
             extra.push_back(std::move(row));
         }
-        if (!extra.empty()) b.workloads = {"wait", "array"};
+        if (!extra.empty()) b.workloads = {"wait", "array", "tree"};  // the schedule rows take sum and jobs
         for (const auto& bind : o.binds)
             if (array && bind != "none" && b.takes_bind) {
                 BackendBinary row = b;
@@ -401,6 +402,7 @@ std::string Run::workers_note() const {
 
 bool BackendBinary::runs(const std::string& workload) const {
     if (workload == "wait" && !runs_wait) return false;
+    if (workload == "tree" && !runs_tree) return false;
     return workloads.empty() || std::find(workloads.begin(), workloads.end(), workload) != workloads.end();
 }
 
@@ -437,6 +439,7 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
         BackendBinary b;
         b.name = name, b.path = path, b.model = info.value("model", ""), b.one_thread = info.value("one_thread", false);
         b.runs_wait = info.value("runs_wait_workload", true), b.multi_process = info.value("multi_process", false), b.cpus = options.cpus;
+        b.runs_tree = info.value("runs_tree", false), b.tree_spawn_levels = info.value("tree_spawn_levels", 0u);
         set_knobs(b, info);
         if (info.contains("kernel_paths")) b.kernel_paths = words(info["kernel_paths"]);
         const bool named = std::find(options.backends.begin(), options.backends.end(), name) != options.backends.end();

@@ -20,6 +20,8 @@ struct BackendBinary {
     std::string name, path, model;  // name: the row's label ("openmp", "openmp:dynamic", "threads/bind=close", "threads@0")
     bool one_thread = false;  // run once, at 1 thread
     bool runs_wait = true;
+    bool runs_tree = false;          // --describe runs_tree
+    unsigned tree_spawn_levels = 0;  // tree: it spawns a task per split in its top this-many levels (0: none, the baseline)
     bool multi_process = false;  // MPI: the threads axis is ranks (mpirun -np K), 1 thread each
     std::string cpus;            // --cpus for this row's processes (a --cpu-rows row, or --cpus); empty: as started
     bool cpu_row = false;        // an extra --cpu-rows row: name is "<backend>@<cpus>", run at 2+ threads only

@@ -117,6 +117,8 @@ std::string group_title(const json& run) {
     const std::string workload = text_or(run, "workload", "?");
     const json* n = find(run, "n");
     const std::string order = text_or(run, "order", "");
+    if (workload == "tree" && n && n->is_number_unsigned())
+        return fmt::format("tree workload, cut-off {}, N = {}", short_count(static_cast<u64>(number(run, "cutoff").value_or(0))), short_count(n->get<u64>()));
     if (workload != "wait" && n && n->is_number_unsigned())
         return fmt::format("{} workload{}, N = {}", workload, order.empty() ? "" : " (" + order + " order)", short_count(n->get<u64>()));
     return workload + " workload";
@@ -124,7 +126,8 @@ std::string group_title(const json& run) {
 
 std::string group_anchor(const json& run) {
     const json* n = find(run, "n");
-    return table_anchor(text_or(run, "workload", "?"), text_or(run, "order", ""), n && n->is_number_unsigned() ? n->get<u64>() : 0);
+    const std::string workload = text_or(run, "workload", "?");
+    return table_anchor(workload, workload == "tree" ? text_or(run, "cutoff", "") : text_or(run, "order", ""), n && n->is_number_unsigned() ? n->get<u64>() : 0);
 }
 
 // "2.00 ms ±4.1%": the median and the farthest extreme process median from it.
@@ -423,6 +426,56 @@ std::string simd_section(const json& results) {
                        short_count(n), rows);
 }
 
+// "tasks" (--workloads tree): per backend and workers, the efficiency at each cut-off, the smallest
+// task that still reaches 50% and one task's cost, from findings.task_curves; "" without.
+std::string tasks_section(const json& results, const std::map<std::string, std::string>& figures) {
+    const json* findings = find(results, "findings");
+    const json* curves = findings ? find(*findings, "task_curves") : nullptr;
+    if (!curves || !curves->is_array() || curves->empty()) return {};
+    const auto interval = [](const json& point, const char* key, double scale, const char* unit) -> std::string {
+        const json* i = find(point, key);
+        if (!i || !i->is_object()) return "-";
+        const auto mid = number(*i, "estimate"), lo = number(*i, "lo"), hi = number(*i, "hi");
+        if (!mid || !lo || !hi) return "-";
+        if (scale == 0) return fmt::format("{} [{}–{}]", duration_text(*mid / 1e9), duration_text(*lo / 1e9), duration_text(*hi / 1e9));
+        return fmt::format("{:.0f}{} [{:.0f}–{:.0f}]", *mid * scale, unit, *lo * scale, *hi * scale);
+    };
+    std::string rows;
+    for (const json& c : *curves) {
+        const json* points = find(c, "points");
+        if (!points || !points->is_array()) continue;
+        std::string cells, cost = "-";
+        u64 most_tasks = 0;
+        for (const json& p : *points) {
+            cells += fmt::format("<td>cut-off {}: {}</td>", short_count(static_cast<u64>(number(p, "cutoff").value_or(0))),
+                                 escape(interval(p, "efficiency", 100, "%")));
+            if (const u64 tasks = static_cast<u64>(number(p, "tasks").value_or(0)); tasks > most_tasks && interval(p, "task_cost_ns", 0, "") != "-")
+                most_tasks = tasks, cost = interval(p, "task_cost_ns", 0, "");
+        }
+        std::string from = "never in this sweep";
+        if (const auto cutoff = number(c, "min_task_for_50pct"))
+            for (const json& p : *points)
+                if (number(p, "cutoff") == cutoff)
+                    from = fmt::format("{} elements{}", grouped(static_cast<u64>(std::llround(number(p, "leaf_elements").value_or(0)))),
+                                       number(p, "leaf_ns") ? " (" + duration_text(*number(p, "leaf_ns") / 1e9) + " of work)" : "");
+        rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}</tr>\n", escape(text_or(c, "backend", "?")),
+                            text_or(c, "threads", "?"), short_count(static_cast<u64>(number(c, "n").value_or(0))), escape(from), escape(cost), cells);
+    }
+    std::string chart;
+    if (auto it = figures.find("tasks.svg"); it != figures.end())
+        chart = fmt::format("<figure><div class=\"scroll\">{}</div><figcaption>Efficiency against the mean task size; the dashed line is 50%, "
+                            "where a task starts to pay.</figcaption></figure>\n", inline_svg(it->second, "tasks"));
+    return fmt::format("<section id=\"tasks\">\n<h2>How small may a task be?</h2>\n<p>The tree workload: S(0, N) halved recursively down "
+                       "to a cut-off, each split a task, in each backend's own idiom. Efficiency = serial's time for the same tree without "
+                       "tasks / (workers × this row's time): what the tasks cost, not the leaves. \"50% from\" is the smallest mean leaf from "
+                       "which the efficiency stays at 50% or more (Task Bench's METG(50%)); a task's cost is (workers × wall − serial's) / "
+                       "tasks at the cut-off with the most tasks, with its 95% sign-test interval over the pairs.</p>\n{}"
+                       "<div class=\"scroll\"><table>\n<thead><tr><th>backend</th><th>workers</th><th>N</th><th>50% from</th><th>cost per "
+                       "task</th><th colspan=\"{}\">efficiency per cut-off [interval]</th></tr></thead>\n<tbody>\n{}</tbody>\n</table></div>\n"
+                       "</section>\n",
+                       chart, curves->front().contains("points") ? curves->front()["points"].size() : 1, rows);
+}
+
 std::string html_report(const json& results, const std::map<std::string, std::string>& figures) {
     const json empty = json::array();
     const json* found = find(results, "runs");
@@ -445,7 +498,9 @@ std::string html_report(const json& results, const std::map<std::string, std::st
     if (plots.empty()) plots = "<p>No plots: gnuplot was not found or failed when this report was written.</p>\n";
 
     const std::string summary = summary_section(results);
-    const std::string simd = simd_section(results);
+    const std::string simd_html = simd_section(results), tasks_html = tasks_section(results, figures);
+    const std::string simd = simd_html + tasks_html;
+    const std::string simd_links = (simd_html.empty() ? "" : "<a href=\"#simd\">simd</a>") + std::string(tasks_html.empty() ? "" : "<a href=\"#tasks\">tasks</a>");
     return fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>sumsq-compare report</title>\n"
@@ -459,7 +514,7 @@ std::string html_report(const json& results, const std::map<std::string, std::st
         "<section id=\"plots\">\n<h2>Plots</h2>\n{}</section>\n"
         "<section id=\"backends\">\n<h2>Backends</h2>\n{}</section>\n"
         "<section id=\"environment\">\n<h2>Environment</h2>\n{}</section>\n</body>\n</html>\n",
-        style, summary.empty() ? "" : "<a href=\"#summary\">answers</a>", simd.empty() ? "" : "<a href=\"#simd\">simd</a>", summary, lesson,
+        style, summary.empty() ? "" : "<a href=\"#summary\">answers</a>", simd_links, summary, lesson,
         simd, findings(results),
         runs.empty() ? "<p>No runs.</p>\n" : tables(runs, results), plots, backends(runs), environment(results));
 }

@@ -11,7 +11,7 @@ namespace sumsq::compare {
 
 // The SVG figures the page can show, in page order: lesson.svg first, then the plots.
 inline constexpr const char* lesson_svg = "lesson.svg";
-inline constexpr const char* plot_svgs[] = {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg"};
+inline constexpr const char* plot_svgs[] = {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg", "tasks.svg"};
 
 // file name -> SVG text, for those of the figures above present in `dir`.
 std::map<std::string, std::string> read_figures(const std::string& dir);

@@ -215,7 +215,8 @@ std::string matrix_xtics(const std::vector<Point>& groups) {
     std::string xtics;
     for (std::size_t g = 0; g < groups.size(); ++g) {
         const Point& p = groups[g];
-        const std::string first = p.workload + (p.variant.empty() ? "" : " (" + p.variant + ")");
+        const std::string variant = p.workload == "tree" ? "cut-off " + short_count(std::stoull(p.variant)) : p.variant;
+        const std::string first = p.workload + (variant.empty() ? "" : " (" + variant + ")");
         xtics += fmt::format("{}\"{}{}\" {}", g ? ", " : "", first, p.workload == "wait" ? "" : "\\nN=" + short_count(p.n), g);
     }
     return xtics;
@@ -265,13 +266,41 @@ std::string workload_matrix(const CompareOptions& o, const std::vector<BackendBi
     return script;
 }
 
+// 4. The tree workload: efficiency against the mean task size (log scale), one line per backend and
+// worker count at the largest tree N, whiskers its interval; the 50% line is where a task pays
+// (METG(50%), Task Bench's measure).
+std::string tasks_chart(const CompareOptions& o, const Analysis& a) {
+    if (a.tasks.empty()) return {};
+    const u64 n = *std::max_element(o.tree_sizes.begin(), o.tree_sizes.end());
+    Series series;
+    std::string data, plots;
+    for (const TaskCurve& c : a.tasks) {
+        if (c.n != n) continue;
+        std::string block;
+        for (const TaskPoint& p : c.points)
+            if (p.efficiency && p.leaf_elements > 0)
+                block += fmt::format("{:.6g} {:.6g} {:.6g} {:.6g}\n", p.leaf_elements, 100 * p.efficiency->mid, 100 * p.efficiency->lo, 100 * p.efficiency->hi);
+        if (block.empty()) continue;
+        const std::string name = fmt::format("{} ({} thread{})", c.backend, c.threads, c.threads == 1 ? "" : "s");
+        append_series(data, plots, "tasks", name, block, look(series[name]));
+    }
+    if (plots.empty()) return {};
+    return data + fmt::format("set output 'tasks.svg'\nset terminal svg size 900,520 dynamic noenhanced font 'sans,12' background rgb 'white'\n"
+                              "set xtics autofreq norotate font 'sans,12'\nset xrange [*:*]\nset offsets 0, 0, 0, 0\nset key outside right top vertical font 'sans,11'\n"
+                              "set title 'Tree of tasks, N = {}: efficiency vs task size (serial''s tree at the same cut-off = 100%)'\n"
+                              "set logscale x 10\nset xlabel 'mean task (leaf) size, elements'\nset ylabel 'efficiency, %'\nset yrange [0:*]\n"
+                              "set format x '%g'\nplot 50 with lines dt 2 lw 1 lc rgb '#5a5a5a' title '50%: a task pays', {}\n"
+                              "unset logscale x\nset format x '%g'\nunset xlabel\nunset ylabel\nset yrange [*:*]\n",
+                              short_count(n), plots);
+}
+
 }  // namespace
 
 std::string plot_script(const CompareOptions& o, const std::vector<BackendBinary>& backends, const std::vector<Run>& runs, const Analysis& a) {
     std::string script = "set terminal svg size 800,500 dynamic noenhanced font 'sans,12' background rgb 'white'\nset key outside right\nset grid\n"
                          "set bars small\n";
     if (o.has_workload("sum")) script += speedup_chart(o, backends, runs, a) + time_vs_n_chart(o, backends, runs, a);
-    return script + workload_matrix(o, backends, runs, a);
+    return script + workload_matrix(o, backends, runs, a) + tasks_chart(o, a);
 }
 
 }  // namespace sumsq::compare

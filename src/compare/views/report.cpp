@@ -36,6 +36,9 @@ std::string table_title(const Point& p) {
     if (p.workload == "jobs")
         return fmt::format("jobs workload, {} order, N = {} ({})", p.variant, grouped(p.n), short_count(p.n));
     if (p.workload == "array") return fmt::format("array workload, N = {} ({}; {} bytes read per repetition)", grouped(p.n), short_count(p.n), grouped(4 * p.n));
+    if (p.workload == "tree")
+        return fmt::format("tree workload, cut-off {}, N = {} ({}); serial is the same tree without tasks", grouped(std::stoull(p.variant)),
+                           grouped(p.n), short_count(p.n));
     return fmt::format("sum workload, N = {} ({})", grouped(p.n), short_count(p.n));
 }
 
@@ -154,6 +157,41 @@ void print_jobs_compact(std::ostream& out, const CompareOptions& o, const std::v
     }
 }
 
+// The tree workload in one table: per backend and workers, the efficiency at each cut-off (against
+// serial's tree at that cut-off), the smallest task from which it stays at 50% or more, and what one
+// task cost at the smallest cut-off.
+void print_tasks(std::ostream& out, const CompareOptions& o, const Analysis& a) {
+    if (a.tasks.empty()) return;
+    for (const u64 n : o.tree_sizes) {
+        fmt::print(out, "tree workload, N = {} ({}): efficiency per cut-off [interval] (serial's tree at the same cut-off = 100%), the smallest "
+                        "task that still reaches 50%, and one task's cost\n", grouped(n), short_count(n));
+        std::string head = fmt::format("  {:<12} {:>7}", "row", "workers");
+        for (const u64 cutoff : o.cutoffs) head += fmt::format(" {:>16}", "cut-off " + short_count(cutoff));
+        fmt::print(out, "{} {:>28} {:>28}\n", head, "50% from (mean leaf)", "cost per task");
+        for (const TaskCurve& c : a.tasks) {
+            if (c.n != n) continue;
+            std::string line = fmt::format("  {:<12} {:>7}", c.backend, c.threads);
+            for (const u64 cutoff : o.cutoffs) {
+                const auto p = std::find_if(c.points.begin(), c.points.end(), [&](const TaskPoint& t) { return t.cutoff == cutoff; });
+                line += fmt::format(" {:>16}", p == c.points.end() || !p->efficiency ? std::string("-")
+                                                   : fmt::format("{:.0f}% [{:.0f}–{:.0f}]", p->efficiency->mid * 100, p->efficiency->lo * 100,
+                                                                 p->efficiency->hi * 100));
+            }
+            std::string from = "never";
+            if (c.metg) {
+                const TaskPoint& p = c.points[*c.metg];
+                from = fmt::format("{} el.{}", grouped(static_cast<u64>(std::llround(p.leaf_elements))),
+                                   std::isnan(p.leaf_ns) ? "" : ", " + duration_text(p.leaf_ns / 1e9));
+            }
+            const TaskPoint* cheapest = c.cheapest();
+            const std::string cost = cheapest ? fmt::format("{} [{}–{}]", duration_text(cheapest->cost_ns->mid / 1e9), duration_text(cheapest->cost_ns->lo / 1e9),
+                                                            duration_text(cheapest->cost_ns->hi / 1e9))
+                                              : std::string("-");
+            fmt::print(out, "{} {:>28} {:>28}\n", line, from, cost);
+        }
+    }
+}
+
 // The points a compact report shows: each workload at its largest N (each jobs order).
 bool headline_point(const CompareOptions& o, const Point& p) {
     const auto sizes = o.sizes_for(p.workload);
@@ -245,6 +283,7 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
                o.verbose ? ";\n  efficiency = speedup / workers; scaling = this row's own 1-thread median / this median" : "");
     std::vector<Point> jobs;  // compact: the jobs orders in one table
     for (const Point& point : o.points()) {
+        if (!o.verbose && point.workload == "tree") continue;  // one table of every cut-off: print_tasks
         if (!o.verbose && point.workload == "jobs") {
             if (headline_point(o, point)) jobs.push_back(point);
             continue;
@@ -252,6 +291,7 @@ void print_report(std::ostream& out, const CompareOptions& o, const std::vector<
         if (o.verbose || headline_point(o, point)) print_table(out, o, runs, a, point, cpus, !o.verbose);
     }
     print_jobs_compact(out, o, runs, a, jobs);
+    print_tasks(out, o, a);
     if (!o.verbose) return;
 
     if (!a.break_even.empty() && o.has_workload("sum")) {

@@ -76,7 +76,8 @@ nlohmann::json run_json(const CompareOptions& o, const Run& r, const ConfigStats
     entry["threads_obtained"] = r.obtained ? nlohmann::json(r.obtained) : nlohmann::json(nullptr);  // what the backend got
     entry.erase("threads_requested");  // the backend's own view of the same; "threads" above is the row's
     if (r.workload != "wait") entry["n"] = r.n;
-    if (!r.variant.empty()) entry["order"] = r.variant;
+    if (r.workload == "tree") entry["cutoff"] = std::stoull(r.variant);  // the tree's point: its cut-off
+    else if (!r.variant.empty()) entry["order"] = r.variant;
     // Which row: the backend's own name and the knob the row sets (--schedules, --binds, --fills).
     entry["row"] = {{"backend", r.base.empty() ? r.backend : r.base}, {"schedule", r.row_schedule.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_schedule)},
                     {"bind", r.row_bind.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.row_bind)},
