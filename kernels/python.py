@@ -620,7 +620,7 @@ def traced_run(runner, options):
 def describe():
     absent = free_threaded_absence()
     return {"backend": "python", "model": MODEL, "one_thread": False, "splits_into_tasks": False, "kernel_paths": [],
-            "runs_wait_workload": True, "runs_tree": False, "tree_spawn_levels": 0, "multi_process": False, "schedules": "", "takes_partitioner": False,
+            "runs_wait_workload": True, "runs_tree": False, "tree_spawn_levels": 0, "tree_refusal": "an interpreter loop per element: the C++ backends measure a task's cost", "multi_process": False, "schedules": "", "takes_partitioner": False,
             "takes_nested": False, "takes_bind": False, "version": VERSION,
             "workloads": ["sum", "wait"], "models": MODEL_ROWS, "models_absent": {} if absent is None else {"free-threaded": absent},
             "own_baseline": True, "sweep_limit": SWEEP_LIMIT,

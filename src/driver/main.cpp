@@ -202,6 +202,7 @@ nlohmann::json description() {
             {"runs_wait_workload", backend_info.runs_wait_workload},
             {"runs_tree", backend_info.runs_tree},
             {"tree_spawn_levels", backend_info.tree_spawn_levels},
+            {"tree_refusal", backend_info.tree_refusal},
             {"multi_process", backend_info.multi_process},
             {"schedules", backend_info.schedules},
             {"takes_partitioner", backend_info.takes_partitioner},

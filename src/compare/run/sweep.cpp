@@ -440,12 +440,25 @@ std::vector<BackendBinary> resolve_backends(const CompareOptions& options, const
         b.name = name, b.path = path, b.model = info.value("model", ""), b.one_thread = info.value("one_thread", false);
         b.runs_wait = info.value("runs_wait_workload", true), b.multi_process = info.value("multi_process", false), b.cpus = options.cpus;
         b.runs_tree = info.value("runs_tree", false), b.tree_spawn_levels = info.value("tree_spawn_levels", 0u);
+        b.tree_refusal = info.value("tree_refusal", "");
         set_knobs(b, info);
         if (info.contains("kernel_paths")) b.kernel_paths = words(info["kernel_paths"]);
         const bool named = std::find(options.backends.begin(), options.backends.end(), name) != options.backends.end();
         for (BackendBinary& row : declared_rows(std::move(b), info, named)) result.push_back(std::move(row));
     }
     check_schedules(options, result);
+    if (options.has_workload("tree")) {  // a tree table needs serial (its reference) and a backend with tasks
+        std::vector<std::string> refusals;
+        bool tasks = false, serial = false;
+        for (const BackendBinary& b : result) {
+            tasks = tasks || (b.runs_tree && b.tree_spawn_levels > 0);
+            serial = serial || b.name == "serial";
+            if (!b.runs_tree && !b.tree_refusal.empty()) refusals.push_back(b.name + ": " + b.tree_refusal);
+        }
+        if (!serial || !tasks)
+            throw UsageError(fmt::format("--workloads tree: needs serial (each cut-off's reference) and a backend that spawns tasks in it{}",
+                                         refusals.empty() ? "" : fmt::format(" ({})", fmt::join(refusals, "; "))));
+    }
     for (const auto& extra : options.cpu_rows) {
         const std::string& name = extra.first;  // not a structured binding: clang 14 cannot capture one
         const std::string& cpus = extra.second;

@@ -21,6 +21,7 @@ struct BackendBinary {
     bool one_thread = false;  // run once, at 1 thread
     bool runs_wait = true;
     bool runs_tree = false;          // --describe runs_tree
+    std::string tree_refusal;        // why it does not take the tree workload
     unsigned tree_spawn_levels = 0;  // tree: it spawns a task per split in its top this-many levels (0: none, the baseline)
     bool multi_process = false;  // MPI: the threads axis is ranks (mpirun -np K), 1 thread each
     std::string cpus;            // --cpus for this row's processes (a --cpu-rows row, or --cpus); empty: as started
