@@ -25,9 +25,10 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	$(BUILD_DIR)/bin/sumsq-compare --rounds 6 --threads 1,2 --wait-ms 10 --cpu-rows threads@0 --workloads sum,wait,jobs,array \
+	$(BUILD_DIR)/bin/sumsq-compare --rounds 6 --threads 1,2 --wait-ms 10 --cpu-rows threads@0 --workloads sum,wait,jobs,array,tree \
 	  --orders descending,random --schedules openmp:static,openmp:dynamic,tbb:auto,tbb:simple,threads:static,threads:dynamic \
-	  --job-sizes 3e8 --job-threads 2 --array-sizes 1e8 --array-threads 2 --array-rounds 2 --simd 1e9 --out results
+	  --job-sizes 3e8 --job-threads 2 --array-sizes 1e8 --array-threads 2 --array-rounds 2 --tree-sizes 1e8 --cutoffs 1e3,1e4,1e5,1e6 \
+	  --simd 1e9 --out results
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

@@ -58,8 +58,9 @@
 //           in the top 10 levels of the tree only (spawn_levels: at most 1,023 threads started per
 //           call and alive at once, about 8 MiB of stack address space each); below them a thread
 //           walks its subtree without starting any (the harness says so when the tree is deeper).
-//           Ten levels cost about 10–30 ms of thread starts per call: enough to show the price of a
-//           thread per task against a pool's task, far from exhausting the machine. The threads run
+//           Ten levels cost about 40–130 ms of thread starts per call on a 2-vCPU VM (40 µs a thread
+//           on one CPU, 130 µs of worker time on two; docs/benchmarks.md): enough to show the price
+//           of a thread per task against a pool's task (about 100 ns), far from exhausting the machine. The threads run
 //           on the first P CPUs allowed (-t P), as a team of P would.
 // Notice:   --bind pins each thread with sched_setaffinity as it starts (src/contract/bind.hpp):
 //           new threads every call, so a system call every call. Starting and joining threads is
