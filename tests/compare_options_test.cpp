@@ -73,7 +73,7 @@ TEST_CASE("bad input: exit 2, one line, no output directory left behind") {
         {{"--workloads", "wait", "--sizes", "1e3"}, "--sizes: applies to the sum workload, not --workloads wait"},
         {{"--workloads", "sum", "--wait-ms", "5", "--tasks", "3"}, "--wait-ms: applies to the wait workload, not --workloads sum"},
         {{"--workloads", "sum", "--tasks", "3"}, "--tasks: applies to the wait workload, not --workloads sum"},
-        {{"--workloads", "wait", "--reps", "3"}, "--reps: applies to the sum, jobs and array workloads, not --workloads wait"},
+        {{"--workloads", "wait", "--reps", "3"}, "--reps: applies to the sum, jobs, array and tree workloads, not --workloads wait"},
         {{"--workloads", "jobs", "--cpu-rows", "threads@0"}, "--cpu-rows: applies to the sum and wait workloads, not --workloads jobs"},
         {{"--workloads", "sum,wait", "--fills", "one"}, "--fills: applies to the array workload, not --workloads sum,wait"},
         {{"--workloads", "jobs", "--orders", "sideways"}, "--orders: unknown value 'sideways'; accepted: random, descending, ascending"},

@@ -657,8 +657,11 @@ void SweepRecord::add_bandwidth(const ReadBandwidth& measured) {
 std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBinary>& backends, SweepRecord& record,
                            const std::function<void()>& before_array_round) {
     std::vector<Configuration> plan;
-    for (const auto& b : backends)
+    for (const auto& b : backends) {
         if (!b.absent.empty()) record.absent.emplace_back(b.name, b.absent);
+        else if (o.has_workload("tree") && !b.runs_tree && !b.tree_refusal.empty() && b.base.empty() && !b.cpu_row)
+            record.absent.emplace_back(b.name + " tree", b.tree_refusal);  // said in the environment notes, not silently missing
+    }
     for (const Point& point : o.points())
         for (const auto& b : backends) {
             if (!b.runs(point.workload) || !b.absent.empty()) continue;

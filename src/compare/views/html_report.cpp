@@ -447,8 +447,7 @@ std::string tasks_section(const json& results, const std::map<std::string, std::
         std::string cells, cost = "-";
         u64 most_tasks = 0;
         for (const json& p : *points) {
-            cells += fmt::format("<td>cut-off {}: {}</td>", short_count(static_cast<u64>(number(p, "cutoff").value_or(0))),
-                                 escape(interval(p, "efficiency", 100, "%")));
+            cells += fmt::format("<td>{}</td>", escape(interval(p, "efficiency", 100, "%")));
             if (const u64 tasks = static_cast<u64>(number(p, "tasks").value_or(0)); tasks > most_tasks && interval(p, "task_cost_ns", 0, "") != "-")
                 most_tasks = tasks, cost = interval(p, "task_cost_ns", 0, "");
         }
@@ -461,6 +460,9 @@ std::string tasks_section(const json& results, const std::map<std::string, std::
         rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}</tr>\n", escape(text_or(c, "backend", "?")),
                             text_or(c, "threads", "?"), short_count(static_cast<u64>(number(c, "n").value_or(0))), escape(from), escape(cost), cells);
     }
+    std::string cutoffs;  // the columns: the first curve's cut-offs (every curve has the sweep's)
+    if (const json* points = find(curves->front(), "points"); points && points->is_array())
+        for (const json& p : *points) cutoffs += fmt::format("<th>cut-off {}</th>", short_count(static_cast<u64>(number(p, "cutoff").value_or(0))));
     std::string chart;
     if (auto it = figures.find("tasks.svg"); it != figures.end())
         chart = fmt::format("<figure><div class=\"scroll\">{}</div><figcaption>Efficiency against the mean task size; the dashed line is 50%, "
@@ -471,9 +473,9 @@ std::string tasks_section(const json& results, const std::map<std::string, std::
                        "which the efficiency stays at 50% or more (Task Bench's METG(50%)); a task's cost is (workers × wall − serial's) / "
                        "tasks at the cut-off with the most tasks, with its 95% sign-test interval over the pairs.</p>\n{}"
                        "<div class=\"scroll\"><table>\n<thead><tr><th>backend</th><th>workers</th><th>N</th><th>50% from</th><th>cost per "
-                       "task</th><th colspan=\"{}\">efficiency per cut-off [interval]</th></tr></thead>\n<tbody>\n{}</tbody>\n</table></div>\n"
-                       "</section>\n",
-                       chart, curves->front().contains("points") ? curves->front()["points"].size() : 1, rows);
+                       "task</th>{}</tr></thead>\n<tbody>\n{}</tbody>\n</table></div>\n<p class=\"note\">Each cut-off's cell is the "
+                       "efficiency [its 95% interval].</p>\n</section>\n",
+                       chart, cutoffs, rows);
 }
 
 std::string html_report(const json& results, const std::map<std::string, std::string>& figures) {
