@@ -291,7 +291,8 @@ TEST_CASE("tree workload: exact with its shape and task cost in the JSON, or ref
              {{"--workload", "tree", "--cutoff", "0"}, "--cutoff: 0 is too small"},
              {{"--workload", "tree", "--cutoff", "x"}, "--cutoff: 'x' is not a whole number"},
              {{"--cutoff", "10"}, "--cutoff: applies to the tree workload, not sum"},
-             {{"--workload", "tree", "--schedule", "dynamic"}, "--schedule"}}) {
+             {{"--workload", "tree", "--schedule", "dynamic"}, "--schedule"},
+             {{"--workload", "tree", "--bind", "close"}, "--bind"}}) {
         INFO(args.back());
         const auto r = run_process(binary, args);
         REQUIRE(r.exit_code == 2);

@@ -48,6 +48,7 @@ std::vector<std::pair<const char*, std::vector<Workload>>> workload_options(cons
     const std::vector<Workload> computed{sum, jobs, array};  // the range kernel's workloads
     return {{"--jobs", {jobs}},
             {"--cutoff", {tree}},
+            {"--bind", {sum, wait, jobs, array}},  // the tree's tasks go wherever the runtime puts them
             {"--seed", {jobs}},
             {"--skew", {jobs}},
             {"--order", {jobs}},
