@@ -71,12 +71,14 @@
 //           after the join.
 #include "contract/backend.hpp"
 #include "support/combine_every.hpp"
+#include "support/cpu_scope.hpp"
 #include "support/first_exception.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <sched.h>
 #include <thread>
 #include <vector>
@@ -150,25 +152,13 @@ private:
 
 // The tree's threads run on the first P CPUs allowed (P = --threads), as a team of P would: set on
 // the calling thread for one call, inherited by every thread it starts, put back after.
-class OnFirstCpus {
-public:
-    OnFirstCpus(const std::vector<int>& allowed, unsigned count) {
-        if (allowed.size() <= count || ::sched_getaffinity(0, sizeof old_, &old_) != 0) return;
-        cpu_set_t first;
-        CPU_ZERO(&first);
-        for (unsigned k = 0; k < count; ++k) CPU_SET(allowed[k], &first);
-        changed_ = ::sched_setaffinity(0, sizeof first, &first) == 0;
-    }
-    ~OnFirstCpus() {
-        if (changed_) ::sched_setaffinity(0, sizeof old_, &old_);
-    }
-    OnFirstCpus(const OnFirstCpus&) = delete;
-    OnFirstCpus& operator=(const OnFirstCpus&) = delete;
-
-private:
-    cpu_set_t old_{};
-    bool changed_ = false;
-};
+std::optional<cpu_set_t> first_cpus(const std::vector<int>& allowed, unsigned count) {
+    if (allowed.size() <= count) return std::nullopt;
+    cpu_set_t first;
+    CPU_ZERO(&first);
+    for (unsigned k = 0; k < count; ++k) CPU_SET(allowed[k], &first);
+    return first;
+}
 
 class Threads : public sumsq::Backend {
 public:
@@ -227,7 +217,7 @@ public:
 
     // A thread per split in the tree's top levels (on P CPUs); see the Tree guide above.
     u128 reduce_tree(const sumsq::Tree& tree) override {
-        const OnFirstCpus on_p_cpus(bind_.cpus, workers_);
+        const sumsq::CpuScope on_p_cpus([&](const cpu_set_t&) { return first_cpus(bind_.cpus, workers_); });
         return tree_sum(tree, tree.root(), 0);
     }
 

@@ -2,6 +2,7 @@
 // and a --cpu-rows row, one round) draws every SVG chart; in each, every legend label is a row name
 // exactly (threads@0, not threads0) or a reference line, and no two rows share a colour.
 // Skipped, with the reason, without gnuplot.
+#include "compare_helpers.hpp"
 #include "process.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,16 +16,10 @@
 #include <set>
 #include <sstream>
 
+using sumsq::test::file_text;
 using sumsq::test::run_process;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::string unescape(std::string text) {
     for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}})
@@ -73,14 +68,14 @@ TEST_CASE("charts: every series has its own colour and a row name for its label"
     REQUIRE(r.exit_code == 0);
     REQUIRE(r.out.find("plots drawn with gnuplot") != std::string::npos);
     std::set<std::string> rows;
-    const auto results = nlohmann::json::parse(slurp(out / "results.json"));
+    const auto results = nlohmann::json::parse(file_text(out / "results.json"));
     for (const auto& run : results["runs"]) rows.insert(run["backend"].get<std::string>());
     REQUIRE(rows.count("threads@0"));
     const std::set<std::string> references = {"ideal (P)", "1×"};
     for (const char* chart : {"speedup_vs_threads.svg", "time_vs_n.svg", "workload_matrix.svg"}) {
         INFO(chart);
         REQUIRE(std::filesystem::exists(out / chart));
-        const auto series = series_of(slurp(out / chart));
+        const auto series = series_of(file_text(out / chart));
         CHECK(!series.empty());
         std::map<std::string, std::string> colour_of, row_of;  // label -> colour, colour -> label
         for (const auto& [label, colour] : series) {

@@ -6,25 +6,13 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
+using sumsq::test::file_text;
 using sumsq::test::run_process;
 using sumsq::test::Scratch;
 using sumsq::test::bin;
 using sumsq::test::compare;
-
-namespace {
-
-std::string read(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-}  // namespace
 
 TEST_CASE("simd: every path serial runs, then openmp at 2 threads on the fastest, each exact, paired with exact by round") {
     Scratch scratch("compare-simd");
@@ -35,7 +23,7 @@ TEST_CASE("simd: every path serial runs, then openmp at 2 threads on the fastest
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     const auto paths = nlohmann::json::parse(run_process(bin + "/sumsq-serial", {"--describe"}).out)["kernel_paths"];
-    const auto results = nlohmann::json::parse(read(out / "results.json"));
+    const auto results = nlohmann::json::parse(file_text(out / "results.json"));
     CHECK(results["sweep"]["simd"] == 1000000);
     const auto& simd = results["simd"];
     REQUIRE(simd.is_array());
@@ -66,7 +54,7 @@ TEST_CASE("simd: every path serial runs, then openmp at 2 threads on the fastest
     CHECK(across.contains("speedup_over_one_core"));
     CHECK_THAT(r.out, Catch::Contains("How much parallelism is inside one core? At sum N=1e6 on one core"));  // either answer: under ASan -O1 the vector paths can be slower than exact
     CHECK_THAT(r.out, Catch::Contains("parallel inside one core (--simd): sum N = 1e6, 2 rounds"));
-    const std::string html = read(out / "index.html");
+    const std::string html = file_text(out / "index.html");
     CHECK_THAT(html, Catch::Contains("<section id=\"simd\">"));
     CHECK_THAT(html, Catch::Contains("<a href=\"#simd\">simd</a>"));
 }
@@ -77,7 +65,7 @@ TEST_CASE("simd: without --simd nothing is measured, without serial it says so, 
                                              "--reps", "1", "--budget", "0", "--out", (scratch.dir / "a").string()},
                                    {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
     REQUIRE(plain.exit_code == 0);
-    CHECK(nlohmann::json::parse(read(scratch.dir / "a" / "results.json"))["simd"] == nlohmann::json::array());
+    CHECK(nlohmann::json::parse(file_text(scratch.dir / "a" / "results.json"))["simd"] == nlohmann::json::array());
     CHECK_THAT(plain.out, !Catch::Contains("inside one core"));
     const auto alone = run_process(compare, {"--backends", "threads", "--workloads", "sum", "--sizes", "1e3", "--threads", "1", "--rounds", "1",
                                              "--reps", "1", "--budget", "0", "--simd", "1e5", "--verbose"});
@@ -89,7 +77,7 @@ TEST_CASE("simd: without --simd nothing is measured, without serial it says so, 
                                                 "--rounds", "1", "--reps", "1", "--budget", "0", "--simd", "1e5", "--out", out.string()},
                                       {"SUMSQ_GNUPLOT=/nonexistent/gnuplot"});
     REQUIRE(fallback.exit_code == 0);
-    const auto simd = nlohmann::json::parse(read(out / "results.json"))["simd"];
+    const auto simd = nlohmann::json::parse(file_text(out / "results.json"))["simd"];
     REQUIRE_FALSE(simd.empty());
     CHECK(simd.back()["backend"] == "threads");
     CHECK(simd.back()["threads"] == 2);

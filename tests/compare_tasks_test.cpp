@@ -7,23 +7,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-#include <sstream>
 
 using sumsq::test::compare;
+using sumsq::test::file_text;
 using sumsq::test::run_process;
 using sumsq::test::Scratch;
-
-namespace {
-
-std::string read(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-}  // namespace
 
 TEST_CASE("tasks: the tree at two cut-offs gives every task backend a curve, a cost per task and a 50% verdict") {
     Scratch scratch("compare-tasks");
@@ -36,7 +24,7 @@ TEST_CASE("tasks: the tree at two cut-offs gives every task backend a curve, a c
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("tree workload, N = 200,000") != std::string::npos);
     CHECK(r.out.find("How small may a task be?") != std::string::npos);
-    const auto results = nlohmann::json::parse(read(out / "results.json"));
+    const auto results = nlohmann::json::parse(file_text(out / "results.json"));
     std::size_t tree_rows = 0;
     for (const auto& run : results["runs"]) {
         REQUIRE(run["workload"] == "tree");
@@ -70,7 +58,7 @@ TEST_CASE("tasks: the tree at two cut-offs gives every task backend a curve, a c
         CHECK(small["task_cost_ns"].is_object());
     }
     CHECK(curves == 5);  // threads and tbb at 1 and 2, interleaved at 1
-    const std::string html = read(out / "index.html");
+    const std::string html = file_text(out / "index.html");
     CHECK(html.find("<section id=\"tasks\">") != std::string::npos);
     CHECK(html.find("href=\"#tasks\"") != std::string::npos);
 }

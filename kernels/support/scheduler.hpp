@@ -16,6 +16,7 @@
 // whatever that resume records (a range-kernel call) is one stretch of that task.
 #pragma once
 
+#include "cpu_scope.hpp"
 #include "record/recorder.hpp"
 
 #include <chrono>
@@ -24,6 +25,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <queue>
 #include <sched.h>
 #include <thread>
@@ -38,23 +40,17 @@ namespace sumsq::coop {
 // which saves two system calls per run.
 class PinToCurrentCpu {
 public:
-    PinToCurrentCpu() {
-        ::sched_getaffinity(0, sizeof old_mask_, &old_mask_);
-        if (CPU_COUNT(&old_mask_) == 1) return;
-        cpu_set_t one;
-        CPU_ZERO(&one);
-        CPU_SET(::sched_getcpu(), &one);
-        changed_ = ::sched_setaffinity(0, sizeof one, &one) == 0;
-    }
-    ~PinToCurrentCpu() {
-        if (changed_) ::sched_setaffinity(0, sizeof old_mask_, &old_mask_);
-    }
-    PinToCurrentCpu(const PinToCurrentCpu&) = delete;
-    PinToCurrentCpu& operator=(const PinToCurrentCpu&) = delete;
+    PinToCurrentCpu()
+        : scope_([](const cpu_set_t& current) -> std::optional<cpu_set_t> {
+              if (CPU_COUNT(&current) == 1) return std::nullopt;
+              cpu_set_t one;
+              CPU_ZERO(&one);
+              CPU_SET(::sched_getcpu(), &one);
+              return one;
+          }) {}
 
 private:
-    cpu_set_t old_mask_{};
-    bool changed_ = false;
+    CpuScope scope_;
 };
 
 // A coroutine that runs on the Scheduler: created suspended; spawn() hands it over.
