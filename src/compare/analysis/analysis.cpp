@@ -58,6 +58,10 @@ std::string speedup_text(const ConfigStats& s, bool with_interval) {
     return fmt::format("{:.2f}x [{:.2f}–{:.2f}]", s.speedup->mid, s.speedup->lo, s.speedup->hi);
 }
 
+std::string nanoseconds_text(const Interval& ns) {
+    return fmt::format("{} [{}–{}]", duration_text(ns.mid / 1e9), duration_text(ns.lo / 1e9), duration_text(ns.hi / 1e9));
+}
+
 std::string ratio_text(const Interval& ratio, bool enough_pairs) {
     return fmt::format("{:.2f}x [{:.2f}–{:.2f}{}]", ratio.mid, ratio.lo, ratio.hi, enough_pairs ? "" : ", min–max: too few rounds");
 }

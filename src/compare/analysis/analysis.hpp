@@ -69,5 +69,7 @@ nlohmann::json findings_json(const Analysis& analysis);
 std::string speedup_text(const ConfigStats& stats, bool with_interval);
 // "9.84x [9.61–10.02]": a paired ratio with its interval, marked when too few rounds gave it.
 std::string ratio_text(const Interval& ratio, bool enough_pairs);
+// "107 ns [106 ns–112 ns]": an interval of nanoseconds (a task's cost), each end as a duration.
+std::string nanoseconds_text(const Interval& ns);
 
 }  // namespace sumsq::compare

@@ -129,8 +129,7 @@ struct TaskPoint {
     double leaf_ns = 0;        // serial's tree at this cut-off: median wall / leaves (ns of work per leaf); NaN unknown
     std::optional<Interval> efficiency;  // speedup / workers
     std::optional<Interval> cost_ns;     // per task, ns of worker time beyond its leaf's work
-    std::size_t pairs = 0;
-    bool enough_pairs = false;
+    std::size_t pairs = 0;  // in the cost per task
 };
 struct TaskCurve {
     std::string backend;

@@ -301,7 +301,7 @@ void tasks_line(const std::vector<BackendBinary>& backends, const Analysis& a, S
     std::stable_sort(curves.begin(), curves.end(), [&](const TaskCurve* x, const TaskCurve* y) { return cost(x) < cost(y); });
     std::vector<std::string> pays, costs;
     for (const TaskCurve* c : curves) {
-        const std::string who = fmt::format("{} ({})", c->backend, fmt::format("{} thread{}", c->threads, c->threads == 1 ? "" : "s"));
+        const std::string who = fmt::format("{} ({} thread{})", c->backend, c->threads, c->threads == 1 ? "" : "s");
         if (c->metg) {
             const TaskPoint& p = c->points[*c->metg];
             pays.push_back(fmt::format("{} from {}, {:.0f}% [{:.0f}–{:.0f}]", who, task_size_text(p), p.efficiency->mid * 100, p.efficiency->lo * 100,
@@ -310,8 +310,7 @@ void tasks_line(const std::vector<BackendBinary>& backends, const Analysis& a, S
             pays.push_back(fmt::format("{} at no cut-off swept", who));
         }
         if (const TaskPoint* p = c->cheapest())
-            costs.push_back(fmt::format("{} {} [{}–{}]", c->backend, duration_text(p->cost_ns->mid / 1e9), duration_text(p->cost_ns->lo / 1e9),
-                                        duration_text(p->cost_ns->hi / 1e9)));
+            costs.push_back(c->backend + " " + nanoseconds_text(*p->cost_ns));
     }
     std::string text = fmt::format("On the tree of tasks (N={}; efficiency against serial's tree at the same cut-off), a task paid for itself "
                                    "(50% efficiency or more at it and every larger one): {}",

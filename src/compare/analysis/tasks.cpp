@@ -17,13 +17,13 @@ u64 data_count(const Run& r, const char* key) {
 }
 
 // Per clean pair (every pair when all were disturbed): (workers · this − serial) / tasks, in ns.
-std::optional<Interval> cost_per_task(const Run& r, unsigned workers, u64 tasks, double confidence, std::size_t& pairs, bool& enough) {
+std::optional<Interval> cost_per_task(const Run& r, double workers, u64 tasks, double confidence, std::size_t& pairs) {
     if (tasks == 0) return std::nullopt;
     std::vector<double> clean, all;
     for (const Pair& p : r.pairs) (p.disturbed ? all : clean).push_back((workers * p.self - p.reference) / double(tasks) * 1e9);
     if (clean.empty()) clean = all;
     const stats::PairedEstimate e = stats::sign_test_median(clean, confidence);
-    pairs = e.pairs, enough = e.reached;
+    pairs = e.pairs;
     if (e.pairs == 0) return std::nullopt;
     return Interval{e.lo, e.estimate, e.hi};
 }
@@ -38,7 +38,7 @@ TaskPoint task_point(const CompareOptions& o, const std::vector<Run>& runs, cons
     t.leaf_ns = serial && serial->measured() && t.leaves ? serial->wall_median() / double(t.leaves) * 1e9 : std::numeric_limits<double>::quiet_NaN();
     const double workers = s.workers ? s.workers : 1;
     if (s.speedup) t.efficiency = Interval{s.speedup->lo / workers, s.speedup->mid / workers, s.speedup->hi / workers};
-    t.cost_ns = cost_per_task(r, s.workers ? s.workers : 1, t.tasks, o.confidence, t.pairs, t.enough_pairs);
+    t.cost_ns = cost_per_task(r, workers, t.tasks, o.confidence, t.pairs);
     return t;
 }
 

@@ -184,9 +184,7 @@ void print_tasks(std::ostream& out, const CompareOptions& o, const Analysis& a) 
                                    std::isnan(p.leaf_ns) ? "" : ", " + duration_text(p.leaf_ns / 1e9));
             }
             const TaskPoint* cheapest = c.cheapest();
-            const std::string cost = cheapest ? fmt::format("{} [{}–{}]", duration_text(cheapest->cost_ns->mid / 1e9), duration_text(cheapest->cost_ns->lo / 1e9),
-                                                            duration_text(cheapest->cost_ns->hi / 1e9))
-                                              : std::string("-");
+            const std::string cost = cheapest ? nanoseconds_text(*cheapest->cost_ns) : std::string("-");
             fmt::print(out, "{} {:>28} {:>28}\n", line, from, cost);
         }
     }
