@@ -11,11 +11,13 @@
 //           reduce() below runs the same loop over chunks instead of elements, one chunk per
 //           iteration, each a work.sum(lo, hi) that the vector kernel sums (src/range/):
 //
-//               #pragma omp for schedule(runtime)
+//               #pragma omp for schedule(runtime) nowait
 //               for (u64 c = 0; c < chunks; ++c) total += work.sum(c * chunk, min(n, (c + 1) * chunk));
 //
 //           The chunking is the optimisation, not the idiom. The `parallel for` is written as
-//           `parallel` + `for` only so that one thread can record the team size before the loop.
+//           `parallel` + `for` only so that one thread can record the team size before the loop;
+//           the `for` then says `nowait`: the region's end is a barrier already, and the reduction
+//           is combined there, so the loop's own barrier would be a second wait per call.
 // Split:    `schedule` decides who runs which chunk: static (default) deals them out before the
 //           loop starts — without CHUNK one contiguous chunk per thread, no balancing and none
 //           needed when units cost the same; dynamic hands the next chunk to whichever thread is
@@ -117,7 +119,7 @@ public:
 #pragma omp parallel num_threads(threads_) reduction(u128_plus : total)
         {
             record_team_size();
-#pragma omp for schedule(runtime)
+#pragma omp for schedule(runtime) nowait
             for (u64 c = 0; c < chunks; ++c) {
                 const u64 lo = c * chunk, hi = std::min(count, lo + chunk);
                 total += nested ? jobs_split_inside(work, lo, hi) : work.sum(lo, hi);
