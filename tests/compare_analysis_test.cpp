@@ -41,7 +41,8 @@ struct Synthetic {
     sumsq::compare::CompareOptions options;
     std::vector<sumsq::compare::BackendBinary> backends{row("serial", true), row("threads", false)};
     std::vector<Run> runs;
-    sumsq::compare::Analysis analyse() const { return sumsq::compare::analyse(options, backends, runs, {}); }
+    sumsq::compare::SweepRecord record;
+    sumsq::compare::Analysis analyse() const { return sumsq::compare::analyse(options, backends, runs, record); }
 };
 
 }  // namespace
@@ -281,6 +282,16 @@ TEST_CASE("analysis: a row whose own threads waited for a CPU, with a CPU each a
     figures(s.runs[1], {0.25, 0.5, 0.30}, 1);
     CHECK(std::isnan(s.analyse().of(s.runs, s.runs[1]).waited_for_cpu));
     CHECK(answer() == "Yes: with a CPU per thread, no row's threads waited for a CPU more than 3% of the time (PSI cpu some).");
+    // The placement probe closes the answer with its counts; past half the tries beside, with what that does.
+    s.record.placement = {.trials = 50, .woken_beside = 7, .started_beside = 20, .wake_median_s = 55e-6};
+    CHECK(answer() == "Yes: with a CPU per thread, no row's threads waited for a CPU more than 3% of the time (PSI cpu some). Before the "
+                      "sweep, with another CPU allowed, a sleeping thread that a busy thread woke first ran on the waker's CPU in 7 of 50 "
+                      "tries (55.00 µs from the wake to running, median), and a thread a busy thread started ran on the starter's CPU in 20 "
+                      "of 50.");
+    s.record.placement.started_beside = 37;
+    CHECK_THAT(answer(), Catch::EndsWith("on the starter's CPU in 37 of 50. This OS puts a thread beside the one that woke or started it: "
+                                         "until it moves one (milliseconds later), a call's pieces take turns on one CPU."));
+    s.record.placement = {};
     // Unmeasured (no PSI): no answer at all.
     for (auto& r : s.runs)
         for (auto& p : r.process_records) p.interference.run_delay_seconds = -1;

@@ -207,6 +207,20 @@ void interpreter_line(const CompareOptions& o, const std::vector<BackendBinary>&
                          evidence});
 }
 
+// The placement probe (SweepRecord::placement) as sentences to close the answer on waiting for a
+// CPU; empty when it was not measured. Past half the tries beside, it says what that does to a call.
+std::string placement_text(const Placement& p) {
+    if (!p.measured()) return "";
+    std::string text = fmt::format(
+        " Before the sweep, with another CPU allowed, a sleeping thread that a busy thread woke first ran on the waker's CPU in {} of "
+        "{} tries ({} from the wake to running, median), and a thread a busy thread started ran on the starter's CPU in {} of {}.",
+        p.woken_beside, p.trials, duration_text(p.wake_median_s), p.started_beside, p.trials);
+    if (2 * std::max(p.woken_beside, p.started_beside) >= p.trials)
+        text += " This OS puts a thread beside the one that woke or started it: until it moves one (milliseconds later), a call's "
+                "pieces take turns on one CPU.";
+    return text;
+}
+
 // Whether each thread got a CPU of its own (ConfigStats::waited_for_cpu): per backend its rows whose
 // own threads waited for a CPU a notable share of the time (at most three, the longest first),
 // against the most any other backend's rows waited. Only where the figure was measured.
@@ -232,8 +246,8 @@ void waiting_line(const std::vector<Run>& runs, const Analysis& a, Summary& out)
     const char* question = "Did every thread get a CPU of its own?";
     if (notable.empty()) {
         out.lines.push_back({question,
-                             fmt::format("Yes: with a CPU per thread, no row's threads waited for a CPU more than {:.0f}% of the time (PSI cpu some).",
-                                         others * 100),
+                             fmt::format("Yes: with a CPU per thread, no row's threads waited for a CPU more than {:.0f}% of the time (PSI cpu some).{}",
+                                         others * 100, placement_text(a.record.placement)),
                              ""});
         return;
     }
@@ -250,8 +264,9 @@ void waiting_line(const std::vector<Run>& runs, const Analysis& a, Summary& out)
     out.lines.push_back({question,
                          fmt::format("Not always: with a CPU per thread and no other work beside them (PSI cpu some), {}{}. Where a thread runs "
                                      "is the OS's choice: one it puts beside a busy thread waits while another CPU is idle (docs/benchmarks.md, "
-                                     "\"A thread started per call goes where the OS puts it\").",
-                                     named, any_other ? fmt::format("; every other backend's rows at most {:.0f}%", others * 100) : ""),
+                                     "\"A thread started per call goes where the OS puts it\").{}",
+                                     named, any_other ? fmt::format("; every other backend's rows at most {:.0f}%", others * 100) : "",
+                                     placement_text(a.record.placement)),
                          table_anchor(notable.front().second.front()->point())});
 }
 

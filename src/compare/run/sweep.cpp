@@ -82,6 +82,8 @@ struct Configuration {
 
 const bool have_mpirun = on_path("mpirun");
 constexpr unsigned warmup_cap_s = 3;
+// Trials of each kind of the placement probe (os/placement.hpp): about 0.3 s on an idle machine.
+constexpr unsigned placement_trials = 50;
 
 // The launcher's environment: as root, Open MPI's mpirun refuses to start without these two.
 std::vector<std::string> launcher_env(const BackendBinary& b) {
@@ -694,6 +696,8 @@ std::vector<Run> run_sweep(const CompareOptions& o, const std::vector<BackendBin
                    "--warmup", "0", "--format", "json"},
                   std::chrono::seconds(std::min(o.timeout_s, warmup_cap_s)));
     record.before = sample_load();
+    if (std::any_of(plan.begin(), plan.end(), [](const Configuration& c) { return c.threads > 1; }))
+        record.placement = measure_placement(placement_trials);
     SweepState state{o, plan, std::vector<Run>(plan.size()), std::vector<bool>(plan.size(), false),
                      std::vector<std::vector<nlohmann::json>>(plan.size())};
     std::mt19937_64 random(o.seed);

@@ -6,6 +6,7 @@
 #include "load.hpp"
 #include "simd.hpp"
 #include "compare/options/options.hpp"
+#include "os/placement.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -136,6 +137,7 @@ struct SweepRecord {
     std::vector<double> bandwidth_samples;
     void add_bandwidth(const ReadBandwidth& measured);
     SimdRecord simd;          // --simd: measured after the backends (run/simd.hpp)
+    Placement placement;      // where the OS put a woken or started thread, before the backends
     std::vector<std::pair<std::string, std::string>> absent;  // rows a backend declared absent: label, why
 };
 

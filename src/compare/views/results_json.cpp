@@ -134,6 +134,13 @@ nlohmann::json simd_json(const SimdTable& t) {
     return list;
 }
 
+// "machine.placement": the probe before the sweep (os/placement.hpp), null when not measured.
+nlohmann::json placement_json(const Placement& p) {
+    if (!p.measured()) return nullptr;
+    return {{"trials", p.trials}, {"woken_on_wakers_cpu", p.woken_beside}, {"started_on_starters_cpu", p.started_beside},
+            {"wake_to_running_median_seconds", p.wake_median_s}};
+}
+
 }  // namespace
 
 nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& runs, const Analysis& a) {
@@ -161,7 +168,8 @@ nlohmann::json results_json(const CompareOptions& o, const std::vector<Run>& run
                                      {"threshold", o.disturbance_threshold}}},
             {"machine", {{"processes", a.machine.processes}, {"foreign_cpu_fraction_median", a.machine.foreign_median},
                          {"foreign_cpu_fraction_max", a.machine.foreign_max}, {"steal_seconds", a.machine.steal_seconds},
-                         {"run_delay_seconds", a.machine.run_delay_seconds >= 0 ? nlohmann::json(a.machine.run_delay_seconds) : nlohmann::json(nullptr)}}},
+                         {"run_delay_seconds", a.machine.run_delay_seconds >= 0 ? nlohmann::json(a.machine.run_delay_seconds) : nlohmann::json(nullptr)},
+                         {"placement", placement_json(a.record.placement)}}},
             {"runs", std::move(list)}};
     if (!o.hostfile.empty()) json["launcher"] = launcher_json(o);
     nlohmann::json absent = nlohmann::json::array();  // rows a backend declared it cannot run here (python:free-threaded)
