@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
+#include <dirent.h>
 #include <thread>
 
 namespace sumsq {
@@ -16,10 +18,40 @@ Stats summarize(std::vector<double> values) {
     return {median, values.front(), values.back()};
 }
 
-double process_cpu_seconds() {
+namespace {
+
+double clock_seconds(clockid_t clock) {
     timespec ts{};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    ::clock_gettime(clock, &ts);
     return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+// The CPU-time clock of thread `tid` of this process (the kernel's encoding, as glibc's
+// pthread_getcpuclockid builds it: CPUCLOCK_PERTHREAD | CPUCLOCK_SCHED).
+clockid_t thread_clock(pid_t tid) { return static_cast<clockid_t>((~static_cast<unsigned>(tid) << 3) | 6); }
+
+// Reads every thread's own CPU clock once. For a thread running on another CPU that read updates
+// the runtime the kernel keeps for it (task_sched_runtime() runs update_curr()), which the process
+// clock then sums; without it the process clock holds such a thread's time only up to its last
+// scheduler tick or switch (kernel/sched/cputime.c: thread_group_cputime), 4 ms stale at HZ=250.
+void refresh_thread_runtimes() {
+    DIR* tasks = ::opendir("/proc/self/task");
+    if (!tasks) return;
+    while (const dirent* entry = ::readdir(tasks))
+        if (entry->d_name[0] != '.') clock_seconds(thread_clock(static_cast<pid_t>(std::atoi(entry->d_name))));
+    ::closedir(tasks);
+}
+
+}  // namespace
+
+double process_cpu_seconds() {
+    // The refresh costs this thread about 2 µs of CPU; it is left out of what is returned (summed,
+    // so that a difference of two readings holds neither reading's own cost).
+    thread_local double refreshing = 0;
+    const double before = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+    refresh_thread_runtimes();
+    refreshing += clock_seconds(CLOCK_THREAD_CPUTIME_ID) - before;
+    return clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - refreshing;
 }
 
 Timing measure(unsigned warmup, unsigned reps, const std::function<void()>& body,
@@ -42,10 +74,11 @@ Timing measure(unsigned warmup, unsigned reps, const std::function<void()>& body
         timing.cpu_seconds.push_back(cpu_end - cpu_begin);
         if (progress) progress(k + 1);
     }
-    // Parallelism needs a long span: Linux adds a running thread's CPU time to the process clock
-    // only at scheduler ticks and switches, so over a millisecond the other threads' work is
-    // mostly missing (a 2-thread run measured 1.00 here). Short repetitions are therefore followed
-    // by an untimed block of back-to-back runs lasting about parallelism_min_seconds. Its length is
+    // Parallelism over a span much longer than the clock reads (about 2 µs each, and a sleeping
+    // worker's wake-up varies from call to call): short repetitions are followed by an untimed block
+    // of back-to-back runs lasting about parallelism_min_seconds. (Before process_cpu_seconds()
+    // refreshed the other threads' runtimes it had to be 0.2 s: over a millisecond the process
+    // clock missed most of their work, and a 2-thread run measured 1.00.) Its length is
     // planned from the fastest repetition (agreed between processes) and bounded by wall time: the
     // block stops once it has covered parallelism_min_seconds (a slow run, e.g. 1024 threads on one
     // CPU, must not stretch it to seconds); parallelism_wall_seconds reports the span it covered.

@@ -27,7 +27,7 @@ struct Timing {
     }
 };
 
-inline constexpr double parallelism_min_seconds = 0.2;
+inline constexpr double parallelism_min_seconds = 0.02;
 
 // Runs body `warmup` times untimed, then `reps` times timed. `progress(done)` is called after each
 // timed repetition (for long runs). `agree(count)` returns rank 0's value of count, so that every
@@ -41,6 +41,8 @@ Timing measure(unsigned warmup, unsigned reps, const std::function<void()>& body
 // The harness's own cost: median wall time of an empty timed region, in seconds.
 double timer_overhead_seconds();
 
+// CPU time of every thread of this process, up to date for threads running on other CPUs (see
+// measure.cpp), in seconds; only differences of two readings mean anything.
 double process_cpu_seconds();
 
 }  // namespace sumsq
