@@ -39,7 +39,9 @@
 //           The other workers take the oldest task (the largest half, near the root), so the work
 //           spreads from the top, as oneTBB's stealing does with a deque per worker and no lock.
 //           Here every push and take is a lock on the one mutex: the cost a runtime's task system
-//           removes. A worker with nothing to take yields its CPU and looks again until the root
+//           removes. A task run while waiting runs on the waiter's stack, so once half of its
+//           stack is used a waiter takes back only its own left half (stack_to_spare()), or two
+//           threads could chain without bound. A worker with nothing to take yields its CPU and looks again until the root
 //           is done (it spins through sched_yield for the call, not between calls).
 // Notice:   what a runtime's pool saves over `threads`: no thread creation per call, only a wake-up
 //           (a futex syscall when the worker is asleep; libstdc++'s wait spins briefly first). Workers
@@ -51,11 +53,13 @@
 #include "contract/backend.hpp"
 #include "support/first_exception.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <pthread.h>
 #include <thread>
 #include <vector>
 
@@ -116,6 +120,15 @@ private:
             else tasks_.pop_front();
             return task;
         }
+        // The task whose done flag is `done`, if nobody has taken it yet (a waiter taking back its own).
+        std::optional<TreeTask> take_back(const std::atomic<bool>* done) {
+            const std::lock_guard lock(mutex_);
+            const auto at = std::find_if(tasks_.rbegin(), tasks_.rend(), [&](const TreeTask& t) { return t.done == done; });
+            if (at == tasks_.rend()) return std::nullopt;
+            const TreeTask task = *at;
+            tasks_.erase(std::next(at).base());
+            return task;
+        }
 
     private:
         std::mutex mutex_;
@@ -135,9 +148,29 @@ private:
         queue.push({left_half, &left, &left_done});
         const u128 right = tree_sum(tree, right_half, queue);
         while (!left_done.load(std::memory_order_acquire))  // help while the left half is not done
-            if (const std::optional<TreeTask> task = queue.take(TreeQueue::newest)) run(tree, *task, queue);
+            if (const std::optional<TreeTask> task = stack_to_spare() ? queue.take(TreeQueue::newest) : queue.take_back(&left_done))
+                run(tree, *task, queue);  // inside this frame: on this thread's stack
             else std::this_thread::yield();
         return left + right;
+    }
+    // A task run while waiting sits on the waiter's stack, and may itself wait and help: two
+    // threads helping each other's newest tasks can chain deeper and deeper (one make run process
+    // at N = 1e8, cut-off 1,000 overflowed its 8 MiB stack; with 512 KiB stacks, 10 of 20 did).
+    // oneTBB's rule: a waiting thread takes others' tasks only while less than half of its stack
+    // is used; past that it takes back only its own left half, if nobody took it (and waits for
+    // it otherwise: whoever took it is running it).
+    static bool stack_to_spare() {
+        thread_local const char* const half = [] {  // the address half-way down this thread's stack
+            pthread_attr_t attr;
+            void* lowest = nullptr;
+            std::size_t size = 0;
+            if (::pthread_getattr_np(::pthread_self(), &attr) != 0) return static_cast<const char*>(nullptr);
+            ::pthread_attr_getstack(&attr, &lowest, &size);
+            ::pthread_attr_destroy(&attr);
+            return static_cast<const char*>(lowest) + size / 2;  // stacks grow down from lowest + size
+        }();
+        const char here = 0;
+        return &here > half;
     }
 
     // "Start": wake the workers for body(1) … body(P − 1); body(0) here. "Join": sleep until the
