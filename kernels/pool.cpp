@@ -41,8 +41,9 @@
 //           Here every push and take is a lock on the one mutex: the cost a runtime's task system
 //           removes. A task run while waiting runs on the waiter's stack, so once half of its
 //           stack is used a waiter takes back only its own left half (stack_to_spare()), or two
-//           threads could chain without bound. A worker with nothing to take yields its CPU and looks again until the root
-//           is done (it spins through sched_yield for the call, not between calls).
+//           threads could chain without bound. A worker with nothing to take yields its CPU and
+//           looks again until the root is done (it spins through sched_yield for the call, not
+//           between calls).
 // Notice:   what a runtime's pool saves over `threads`: no thread creation per call, only a wake-up
 //           (a futex syscall when the worker is asleep; libstdc++'s wait spins briefly first). Workers
 //           sleep, never spin between calls, so an idle pool costs no CPU. An exception in a piece is
@@ -164,7 +165,7 @@ private:
             pthread_attr_t attr;
             void* lowest = nullptr;
             std::size_t size = 0;
-            if (::pthread_getattr_np(::pthread_self(), &attr) != 0) return static_cast<const char*>(nullptr);
+            if (::pthread_getattr_np(::pthread_self(), &attr) != 0) return static_cast<const char*>(nullptr);  // unknown: no limit
             ::pthread_attr_getstack(&attr, &lowest, &size);
             ::pthread_attr_destroy(&attr);
             return static_cast<const char*>(lowest) + size / 2;  // stacks grow down from lowest + size
