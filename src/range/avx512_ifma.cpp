@@ -37,13 +37,13 @@ namespace {
 
 constexpr int xs = 4, ys = 4, lanes = 8;  // 4 × 4 pairs: measured as fast as 2 × 8 with fewer adds
 constexpr u64 per_step = xs * ys * lanes, block = difference_block;
-constexpr u64 low52 = (u64{1} << 52) - 1;
 static_assert(16 * (xs - 1) + lanes + (block - 1) * per_step <= u64{1} << 19, "x must stay below 2^19");
 static_assert(block <= u64{1} << 12, "an accumulator of block products below 2^52 must stay below 2^64");
 
 // acc + the low 52 bits of b·c (b, c: their low 52 bits), lane by lane: vpmadd52luq.
 SUMSQ_IFMA_TARGET inline simde__m512i madd52lo(simde__m512i acc, simde__m512i b, simde__m512i c) noexcept {
 #ifdef SUMSQ_AVX512_EMULATED
+    constexpr u64 low52 = (u64{1} << 52) - 1;
     u64 a[lanes], x[lanes], y[lanes];
     simde_mm512_storeu_si512(a, acc);
     simde_mm512_storeu_si512(x, b);
