@@ -31,6 +31,14 @@ std::string escape(std::string_view text) {
     return out;
 }
 
+// Escaped text for a two-line cell: a value, and under it its "[interval]" or "(detail)" (from the
+// first `open` after a space), each line kept whole. Text without one wraps where it may.
+std::string wrap_before(std::string_view text, char open) {
+    const std::size_t at = text.find(open);
+    if (at == std::string_view::npos || at == 0 || text[at - 1] != ' ') return escape(text);
+    return "<span class=\"whole\">" + escape(text.substr(0, at - 1)) + "</span><br><span class=\"whole\">" + escape(text.substr(at)) + "</span>";
+}
+
 // An SVG file as markup for the page: the XML prolog dropped, and its ids (and the references
 // to them) prefixed, so that several figures defining the same ids (gnuplot's gpPt0, …) coexist.
 std::string inline_svg(const std::string& svg, const std::string& prefix) {
@@ -374,9 +382,9 @@ nav{display:flex;flex-wrap:wrap;gap:.2em 1em}p.lead{margin-top:0;color:#444}p.no
 #summary ol{padding-left:1.4em}#summary li{margin:.35em 0}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.3em 0 1em}th,td{padding:.25em .6em;border-bottom:1px solid #e2e2e2;text-align:right;white-space:nowrap}
-th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}#backends td,#backends th{text-align:left;white-space:normal}
+th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}#backends td,#backends th{text-align:left;white-space:normal}td.wrap,th.wrap{white-space:normal}span.whole{white-space:nowrap}
 details{margin:0 0 1.2em}summary{cursor:pointer;color:#1f4e99}
-tr.bad td{background:#fde8e8}figure{margin:1em 0}figure svg{display:block;width:100%;height:auto;border:1px solid #e2e2e2}
+tr.bad td{background:#fde8e8}figure{margin:1em 0}figure svg{display:block;box-sizing:border-box;width:100%;height:auto;border:1px solid #e2e2e2}
 figure .scroll svg{min-width:640px}#lesson .scroll svg{min-width:820px}
 figcaption{color:#444;font-size:.95em}dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2em 1em}dd{margin:0;overflow-wrap:anywhere}
 )";
@@ -447,7 +455,7 @@ std::string tasks_section(const json& results, const std::map<std::string, std::
         std::string cells, cost = "-";
         u64 most_tasks = 0;
         for (const json& p : *points) {
-            cells += fmt::format("<td>{}</td>", escape(interval(p, "efficiency", 100, "%")));
+            cells += fmt::format("<td class=\"wrap\">{}</td>", wrap_before(interval(p, "efficiency", 100, "%"), '['));
             if (const u64 tasks = static_cast<u64>(number(p, "tasks").value_or(0)); tasks > most_tasks && interval(p, "task_cost_ns", 0, "") != "-")
                 most_tasks = tasks, cost = interval(p, "task_cost_ns", 0, "");
         }
@@ -457,8 +465,8 @@ std::string tasks_section(const json& results, const std::map<std::string, std::
                 if (number(p, "cutoff") == cutoff)
                     from = fmt::format("{} elements{}", grouped(static_cast<u64>(std::llround(number(p, "leaf_elements").value_or(0)))),
                                        number(p, "leaf_ns") ? " (" + duration_text(*number(p, "leaf_ns") / 1e9) + " of work)" : "");
-        rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}</tr>\n", escape(text_or(c, "backend", "?")),
-                            text_or(c, "threads", "?"), short_count(static_cast<u64>(number(c, "n").value_or(0))), escape(from), escape(cost), cells);
+        rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td>{}</tr>\n", escape(text_or(c, "backend", "?")),
+                            text_or(c, "threads", "?"), short_count(static_cast<u64>(number(c, "n").value_or(0))), wrap_before(from, '('), wrap_before(cost, '['), cells);
     }
     std::string cutoffs;  // the columns: the first curve's cut-offs (every curve has the sweep's)
     if (const json* points = find(curves->front(), "points"); points && points->is_array())
@@ -472,9 +480,9 @@ std::string tasks_section(const json& results, const std::map<std::string, std::
                        "tasks / (workers × this row's time): what the tasks cost, not the leaves. \"50% from\" is the smallest mean leaf from "
                        "which the efficiency stays at 50% or more (Task Bench's METG(50%)); a task's cost is (workers × wall − serial's) / "
                        "tasks at the cut-off with the most tasks, with its 95% sign-test interval over the pairs.</p>\n{}"
-                       "<div class=\"scroll\"><table>\n<thead><tr><th>backend</th><th>workers</th><th>N</th><th>50% from</th><th>cost per "
-                       "task</th>{}</tr></thead>\n<tbody>\n{}</tbody>\n</table></div>\n<p class=\"note\">Each cut-off's cell is the "
-                       "efficiency [its 95% interval].</p>\n</section>\n",
+                       "<div class=\"scroll\"><table>\n<thead><tr><th>backend</th><th>workers</th><th>N</th><th class=\"wrap\">50% from</th><th class=\"wrap\">cost "
+                       "per task</th>{}</tr></thead>\n<tbody>\n{}</tbody>\n</table></div>\n<p class=\"note\">Each cut-off's cell is the "
+                       "efficiency, its 95% interval under it.</p>\n</section>\n",
                        chart, cutoffs, rows);
 }
 
