@@ -277,6 +277,14 @@ TEST_CASE("analysis: a row whose own threads waited for a CPU, with a CPU each a
     CHECK(std::isnan(a.of(s.runs, s.runs[0]).waited_for_cpu));  // one worker: nothing to say
     CHECK_THAT(answer(), Catch::StartsWith("Not always: with a CPU per thread and no other work beside them (PSI cpu some), threads's threads "
                                            "waited 25% at sum N=1e3 (2 threads); every other backend's rows at most 3%."));
+    // Several backends: how many rows, then each one's worst row, the longest wait first.
+    s.runs[2].process_records.clear();
+    figures(s.runs[2], {0.40, 0.35, 0.45}, 2);  // median 40%
+    CHECK_THAT(answer(), Catch::StartsWith("Not always: with a CPU per thread and no other work beside them (PSI cpu some), the threads of 2 "
+                                           "rows waited for a CPU 10% of the time or more; the worst row of each backend: pool 40% at sum "
+                                           "N=1e3 (2 threads), threads 25% at sum N=1e3 (2 threads). Where a thread runs"));
+    s.runs[2].process_records.clear();
+    figures(s.runs[2], {0.01, 0.04, 0.03}, 2);
     // Allowed one CPU for two threads: waiting by design, not counted (the pool's 3% is then the only figure).
     s.runs[1].process_records.clear();
     figures(s.runs[1], {0.25, 0.5, 0.30}, 1);

@@ -221,9 +221,10 @@ std::string placement_text(const Placement& p) {
     return text;
 }
 
-// Whether each thread got a CPU of its own (ConfigStats::waited_for_cpu): per backend its rows whose
-// own threads waited for a CPU a notable share of the time (at most three, the longest first),
-// against the most any other backend's rows waited. Only where the figure was measured.
+// Whether each thread got a CPU of its own (ConfigStats::waited_for_cpu): the rows whose own threads
+// waited for a CPU a notable share of the time — one backend's up to three, or with several
+// backends how many rows and each backend's worst (up to four, the longest first) — against the
+// most any other backend's rows waited. Only where the figure was measured.
 void waiting_line(const std::vector<Run>& runs, const Analysis& a, Summary& out) {
     std::vector<std::pair<std::string, std::vector<const Run*>>> notable;  // backend, its rows, in run order of the backends
     double others = 0;  // the most any row of a backend not named waited
@@ -251,15 +252,28 @@ void waiting_line(const std::vector<Run>& runs, const Analysis& a, Summary& out)
                              ""});
         return;
     }
-    std::string named;
-    for (auto& [backend, rows] : notable) {
+    for (auto& [backend, rows] : notable)
         std::stable_sort(rows.begin(), rows.end(), [&](const Run* x, const Run* y) { return a.of(runs, *x).waited_for_cpu > a.of(runs, *y).waited_for_cpu; });
-        std::string parts;
-        for (std::size_t k = 0; k < rows.size() && k < 3; ++k)
-            parts += fmt::format("{}{:.0f}% at {} ({})", k ? ", " : "", a.of(runs, *rows[k]).waited_for_cpu * 100, point_title(rows[k]->point()),
-                                 workers_text(*rows[k]));
-        if (rows.size() > 3) parts += fmt::format(" and {} more", rows.size() - 3);
-        named += fmt::format("{}{}'s threads waited {}", named.empty() ? "" : "; ", backend, parts);
+    const auto at = [&](const Run& r) {
+        return fmt::format("{:.0f}% at {} ({})", a.of(runs, r).waited_for_cpu * 100, point_title(r.point()), workers_text(r));
+    };
+    std::string named;
+    if (notable.size() == 1) {  // one backend: its rows, at most three
+        const auto& [backend, rows] = notable.front();
+        for (std::size_t k = 0; k < rows.size() && k < 3; ++k) named += (k ? ", " : "") + at(*rows[k]);
+        if (rows.size() > 3) named += fmt::format(" and {} more", rows.size() - 3);
+        named = fmt::format("{}'s threads waited {}", backend, named);
+    } else {  // several: how many rows, then each backend's worst row, the worst first, at most four
+        std::stable_sort(notable.begin(), notable.end(), [&](const auto& x, const auto& y) {
+            return a.of(runs, *x.second.front()).waited_for_cpu > a.of(runs, *y.second.front()).waited_for_cpu;
+        });
+        std::size_t rows = 0;
+        for (const auto& e : notable) rows += e.second.size();
+        named = fmt::format("the threads of {} rows waited for a CPU {:.0f}% of the time or more; the worst row of each backend: ", rows,
+                            waited_notable * 100);
+        for (std::size_t k = 0; k < notable.size() && k < 4; ++k)
+            named += fmt::format("{}{} {}", k ? ", " : "", notable[k].first, at(*notable[k].second.front()));
+        if (notable.size() > 4) named += fmt::format(" and {} more backend{}", notable.size() - 4, notable.size() == 5 ? "" : "s");
     }
     out.lines.push_back({question,
                          fmt::format("Not always: with a CPU per thread and no other work beside them (PSI cpu some), {}{}. Where a thread runs "
