@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sumsq::compare {
@@ -33,7 +34,7 @@ std::string escape(std::string_view text) {
 
 // Escaped text for a two-line cell: a value, and under it its "[interval]" or "(detail)" (from the
 // first `open` after a space), each line kept whole. Text without one wraps where it may.
-std::string wrap_before(std::string_view text, char open) {
+std::string two_line_cell(std::string_view text, char open) {
     const std::size_t at = text.find(open);
     if (at == std::string_view::npos || at == 0 || text[at - 1] != ' ') return escape(text);
     return "<span class=\"whole\">" + escape(text.substr(0, at - 1)) + "</span><br><span class=\"whole\">" + escape(text.substr(at)) + "</span>";
@@ -455,9 +456,10 @@ std::string tasks_section(const json& results, const std::map<std::string, std::
         std::string cells, cost = "-";
         u64 most_tasks = 0;
         for (const json& p : *points) {
-            cells += fmt::format("<td class=\"wrap\">{}</td>", wrap_before(interval(p, "efficiency", 100, "%"), '['));
-            if (const u64 tasks = static_cast<u64>(number(p, "tasks").value_or(0)); tasks > most_tasks && interval(p, "task_cost_ns", 0, "") != "-")
-                most_tasks = tasks, cost = interval(p, "task_cost_ns", 0, "");
+            cells += fmt::format("<td class=\"wrap\">{}</td>", two_line_cell(interval(p, "efficiency", 100, "%"), '['));
+            const u64 tasks = static_cast<u64>(number(p, "tasks").value_or(0));
+            if (std::string task_cost = interval(p, "task_cost_ns", 0, ""); tasks > most_tasks && task_cost != "-")
+                most_tasks = tasks, cost = std::move(task_cost);
         }
         std::string from = "never in this sweep";
         if (const auto cutoff = number(c, "min_task_for_50pct"))
@@ -466,7 +468,7 @@ std::string tasks_section(const json& results, const std::map<std::string, std::
                     from = fmt::format("{} elements{}", grouped(static_cast<u64>(std::llround(number(p, "leaf_elements").value_or(0)))),
                                        number(p, "leaf_ns") ? " (" + duration_text(*number(p, "leaf_ns") / 1e9) + " of work)" : "");
         rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td>{}</tr>\n", escape(text_or(c, "backend", "?")),
-                            text_or(c, "threads", "?"), short_count(static_cast<u64>(number(c, "n").value_or(0))), wrap_before(from, '('), wrap_before(cost, '['), cells);
+                            text_or(c, "threads", "?"), short_count(static_cast<u64>(number(c, "n").value_or(0))), two_line_cell(from, '('), two_line_cell(cost, '['), cells);
     }
     std::string cutoffs;  // the columns: the first curve's cut-offs (every curve has the sweep's)
     if (const json* points = find(curves->front(), "points"); points && points->is_array())
